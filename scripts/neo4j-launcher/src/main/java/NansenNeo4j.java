@@ -1,0 +1,1 @@
+public class NansenNeo4j { public static void main(String[] a) {} }

@@ -1,0 +1,87 @@
+import type {
+  Dashboard,
+  DashboardRecord,
+  EditLogEntry,
+  EditRequest,
+  IsoTime,
+  SchemaChange,
+  Table,
+  TableRecord,
+  User,
+} from '../domain/model';
+
+/** Which tables to list. */
+export interface TableFilter {
+  /** Only tables last published by this source. */
+  source?: string;
+  /** Include tables marked removed (default false). */
+  includeRemoved?: boolean;
+}
+
+export type LineageDirection = 'upstream' | 'downstream';
+
+/** Counts of what the store holds (tables and dashboards not removed). */
+export interface GraphStats {
+  tables: number;
+  columns: number;
+  users: number;
+  dashboards: number;
+}
+
+/**
+ * The metadata graph: tables, columns, users, dashboards and the edges between them (ownership, reads,
+ * lineage, dashboard→table), plus load history, the human edit log and observed schema changes.
+ *
+ * Contract (checked by `test/contract/graph-store.contract.ts` against every adapter):
+ * - writes are durable once their promise resolves;
+ * - `upsertTables` replaces what the *source* said (description, tags, owners, columns' source descriptions,
+ *   readers, upstream edges of the record's table, badges, deprecation) and merges load history; it never
+ *   touches human fields (`humanDescription`, `humanTags`, `humanOwners`, columns' `humanDescription`) and it
+ *   clears `removedAt`; a column's human description survives as long as the column keeps its name;
+ * - upstream keys that name no stored table are kept as edges and resolve once that table arrives;
+ * - `applyEdit` is atomic: it checks `expectedVersion` against the table's `version` (throwing
+ *   `EditConflictError` on mismatch), writes the field, bumps `version` and appends the edit log entry, all
+ *   or nothing; an unknown table is a `UserError` with code `unknown_table`;
+ * - `markRemoved` is a soft delete: the table stays readable by `getTable`, is left out of `listTableKeys` unless
+ *   `includeRemoved`, and comes back when a source publishes it again;
+ * - `recordSchemaChanges` is idempotent by change id;
+ * - all values are passed as parameters, never spliced into query text.
+ */
+export interface GraphStore {
+  /** Creates schema, constraints and indexes if missing; idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertUsers(users: User[]): Promise<void>;
+  upsertTables(records: TableRecord[]): Promise<void>;
+  upsertDashboards(records: DashboardRecord[]): Promise<void>;
+  /** Appends observed load times (deduplicated) to tables' load histories. */
+  recordLoads(loads: Array<{ tableKey: string; at: IsoTime }>): Promise<void>;
+  /** Soft-deletes tables (and dashboards, by key). */
+  markRemoved(keys: string[], at: IsoTime): Promise<void>;
+
+  getTable(key: string): Promise<Table | undefined>;
+  /** Several tables at once, in no particular order; unknown keys are left out. */
+  getTables(keys: string[]): Promise<Table[]>;
+  getDashboard(key: string): Promise<Dashboard | undefined>;
+  getDashboards(keys: string[]): Promise<Dashboard[]>;
+  getUsers(ids: string[]): Promise<User[]>;
+  getUserBySlackId(slackId: string): Promise<User | undefined>;
+  listTableKeys(filter?: TableFilter): Promise<string[]>;
+  listDashboardKeys(filter?: TableFilter): Promise<string[]>;
+  /** Tables reachable along lineage in one direction, nearest first, up to `depth` hops (default 1). */
+  lineage(key: string, direction: LineageDirection, depth?: number): Promise<string[]>;
+
+  applyEdit(request: EditRequest): Promise<{ entry: EditLogEntry; table: Table }>;
+  /** A table's edits, newest first. */
+  editLog(tableKey: string, limit?: number): Promise<EditLogEntry[]>;
+  getEdit(id: string): Promise<EditLogEntry | undefined>;
+  /** Edits across all tables, newest first. */
+  recentEdits(limit: number): Promise<EditLogEntry[]>;
+
+  recordSchemaChanges(changes: SchemaChange[]): Promise<void>;
+  /** Schema changes, newest first, optionally of one table. */
+  recentSchemaChanges(options: { tableKey?: string; limit: number }): Promise<SchemaChange[]>;
+
+  stats(): Promise<GraphStats>;
+}

@@ -1,0 +1,89 @@
+import type { IsoTime } from '../domain/model';
+
+export type SearchKind = 'table' | 'dashboard';
+
+/** The text fields of a search document. Each holds terms already analysed by `src/text/analyze.ts`, space-separated. */
+export interface SearchFields {
+  /** The table or dashboard name. */
+  name: string;
+  /** Column names and column descriptions. */
+  columns: string;
+  /** Effective description (human over source). */
+  description: string;
+  tags: string;
+  /** Database, cluster and schema. */
+  path: string;
+}
+
+/** What the search index holds for one table or dashboard: pre-analysed text plus the ranking priors. */
+export interface SearchDocument {
+  key: string;
+  kind: SearchKind;
+  fields: SearchFields;
+  /** Total reads (frequent users); a tie-breaker, never a reason to match. */
+  popularity: number;
+  badges: string[];
+  deprecated: boolean;
+  lastUpdatedAt?: IsoTime;
+  /** Typical interval between loads in hours, when known; with `lastUpdatedAt` it tells staleness. */
+  cadenceHours?: number;
+}
+
+/** One weighted term of a query; the term must be analysed like the documents are. */
+export interface QueryClause {
+  term: string;
+  /** Multiplies the term's score; 1 for a term the person typed, less for a synonym. */
+  boost: number;
+}
+
+export interface SearchQuery {
+  clauses: QueryClause[];
+  limit: number;
+  /** Restrict to these kinds (default: both). */
+  kinds?: SearchKind[];
+  /** The present moment for freshness (default: now). */
+  now?: IsoTime;
+}
+
+export interface SearchHit {
+  key: string;
+  kind: SearchKind;
+  /** Final score: text relevance adjusted by the priors; higher is better. */
+  score: number;
+  /** Text relevance alone (BM25F summed over clauses). */
+  textScore: number;
+}
+
+/** Field weights of BM25F: the same in every adapter, so both engines rank alike. */
+export const FIELD_WEIGHTS: Readonly<Record<keyof SearchFields, number>> = {
+  name: 6,
+  tags: 3,
+  columns: 2,
+  description: 2,
+  path: 1,
+};
+
+/**
+ * Ranked retrieval over tables and dashboards.
+ *
+ * Contract (checked by `test/contract/search-index.contract.ts` against every adapter):
+ * - a document matches when any clause's term occurs in any field; its text score is the sum over clauses of
+ *   `boost × BM25F(term)` with `FIELD_WEIGHTS` (small differences between engines are allowed);
+ * - the final score applies `applyRankingPriors` (popularity as a tie-breaker, certified up, deprecated
+ *   down, stale down), so every adapter orders hits the same way given the same text scores;
+ * - `upsert` replaces documents by key and is visible to the next `search` once its promise resolves;
+ * - `reindex` replaces the whole index atomically: searches see the old contents until the new are complete;
+ * - terms are values, never query syntax.
+ */
+export interface SearchIndex {
+  init(): Promise<void>;
+  close(): Promise<void>;
+  upsert(docs: SearchDocument[]): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+  /** Builds a fresh index from these documents and swaps it in atomically. */
+  reindex(docs: AsyncIterable<SearchDocument[]>): Promise<void>;
+  search(query: SearchQuery): Promise<SearchHit[]>;
+  /** Every indexed term with the number of documents holding it: the vocabulary for typo correction. */
+  vocabulary(): Promise<Map<string, number>>;
+  count(): Promise<number>;
+}
