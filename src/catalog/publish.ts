@@ -1,0 +1,49 @@
+import type { DashboardRecord, TableRecord } from '../domain/model';
+import type { GraphStore } from '../ports/graph-store';
+import type { SearchDocument, SearchIndex } from '../ports/search-index';
+import { dashboardToSearchDocument, tableToSearchDocument } from '../search/document';
+
+export interface Stores {
+  graph: GraphStore;
+  search: SearchIndex;
+}
+
+/**
+ * Re-reads tables and dashboards from the graph and writes their search documents, so the index shows what the
+ * graph holds now (human edits included). Removed entities leave the index.
+ */
+export async function refreshSearch(keys: { tables?: string[]; dashboards?: string[] }, stores: Stores): Promise<void> {
+  const docs: SearchDocument[] = [];
+  const gone: string[] = [];
+  if (keys.tables?.length) {
+    for (const t of await stores.graph.getTables(keys.tables)) (t.removedAt ? gone.push(t.key) : docs.push(tableToSearchDocument(t)));
+  }
+  if (keys.dashboards?.length) {
+    for (const d of await stores.graph.getDashboards(keys.dashboards)) (d.removedAt ? gone.push(d.key) : docs.push(dashboardToSearchDocument(d)));
+  }
+  if (docs.length) await stores.search.upsert(docs);
+  if (gone.length) await stores.search.remove(gone);
+}
+
+/** Writes source records to the graph, then their search documents: the last step of every ingestion. */
+export async function publishRecords(records: { tables?: TableRecord[]; dashboards?: DashboardRecord[] }, stores: Stores): Promise<void> {
+  if (records.tables?.length) await stores.graph.upsertTables(records.tables);
+  if (records.dashboards?.length) await stores.graph.upsertDashboards(records.dashboards);
+  await refreshSearch({ tables: records.tables?.map((t) => t.key), dashboards: records.dashboards?.map((d) => d.key) }, stores);
+}
+
+/** Rebuilds the whole search index from the graph and swaps it in atomically. */
+export async function rebuildSearch(stores: Stores, batchSize = 1000): Promise<void> {
+  const { graph } = stores;
+  async function* batches(): AsyncIterable<SearchDocument[]> {
+    const tableKeys = await graph.listTableKeys();
+    for (let i = 0; i < tableKeys.length; i += batchSize) {
+      yield (await graph.getTables(tableKeys.slice(i, i + batchSize))).map(tableToSearchDocument);
+    }
+    const dashboardKeys = await graph.listDashboardKeys();
+    for (let i = 0; i < dashboardKeys.length; i += batchSize) {
+      yield (await graph.getDashboards(dashboardKeys.slice(i, i + batchSize))).map(dashboardToSearchDocument);
+    }
+  }
+  await stores.search.reindex(batches());
+}

@@ -1,0 +1,55 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../domain/errors';
+
+const optionalUrl = z.string().url().optional();
+const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/**
+ * Every setting Nansen reads, from environment variables, validated in one place. A bad value fails at start
+ * with an error naming the variable.
+ */
+const ConfigSchema = z.object({
+  /** `embedded` (default: SQLite files under NANSEN_DATA_DIR, no services) or `neo4j-es`. */
+  NANSEN_BACKEND: z.enum(['embedded', 'neo4j-es']).default('embedded'),
+  /** Where the embedded stores live. */
+  NANSEN_DATA_DIR: z.string().default(join(homedir(), '.nansen')),
+  /** Time zone answers show times in ("daily around 03:10 KST"). */
+  NANSEN_TIMEZONE: z.string().default('Asia/Seoul'),
+  NEO4J_URL: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URL').default('bolt://127.0.0.1:7687'),
+  NEO4J_USER: z.string().optional(),
+  NEO4J_PASSWORD: z.string().optional(),
+  ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
+  ELASTICSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('nansen'),
+  /** Redis for queues, event de-duplication and schedules; without it, work runs in-process. */
+  REDIS_URL: optionalUrl,
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional(),
+  /** An app-level token (xapp-...) turns on Socket Mode. */
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  /** Base URL of the Slack Web API; tests point it at a fake server on loopback. */
+  SLACK_API_URL: optionalUrl,
+  /** Port of the HTTP receiver (HTTP mode). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Who may edit: everyone, or owners plus the admin users. */
+  NANSEN_EDIT_POLICY: z.enum(['everyone', 'owners']).default('everyone'),
+  /** Comma-separated Slack user ids allowed to edit anything under the `owners` policy. */
+  NANSEN_ADMINS: z.string().default(''),
+  /** The sources file of the crawler. */
+  NANSEN_SOURCES: z.string().default('sources.yml'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Reads and validates the configuration; throws a `UserError` naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, blankToUndefined(env[k])]));
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new UserError('bad_config', `Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
