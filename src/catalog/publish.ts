@@ -16,10 +16,16 @@ export async function refreshSearch(keys: { tables?: string[]; dashboards?: stri
   const docs: SearchDocument[] = [];
   const gone: string[] = [];
   if (keys.tables?.length) {
-    for (const t of await stores.graph.getTables(keys.tables)) (t.removedAt ? gone.push(t.key) : docs.push(tableToSearchDocument(t)));
+    for (const t of await stores.graph.getTables(keys.tables)) {
+      if (t.removedAt) gone.push(t.key);
+      else docs.push(tableToSearchDocument(t));
+    }
   }
   if (keys.dashboards?.length) {
-    for (const d of await stores.graph.getDashboards(keys.dashboards)) (d.removedAt ? gone.push(d.key) : docs.push(dashboardToSearchDocument(d)));
+    for (const d of await stores.graph.getDashboards(keys.dashboards)) {
+      if (d.removedAt) gone.push(d.key);
+      else docs.push(dashboardToSearchDocument(d));
+    }
   }
   if (docs.length) await stores.search.upsert(docs);
   if (gone.length) await stores.search.remove(gone);
