@@ -74,7 +74,7 @@ export class Bm25fIndex {
    * Scores documents against weighted terms and returns the best `limit` as `[key, score]`, highest first:
    * each document's score is the sum over terms of `boost × BM25F(term)`.
    */
-  search(clauses: Array<{ term: string; boost: number }>, limit: number): Array<[string, number]> {
+  search(clauses: Array<{ term: string; boost: number }>, limit: number, accept: (key: string) => boolean = () => true): Array<[string, number]> {
     if (this.live === 0) return [];
     const scores = new Float64Array(this.keys.length);
     const touched: number[] = [];
@@ -108,7 +108,7 @@ export class Bm25fIndex {
         scores[doc] += (boost * idf * freq) / (freq + norm);
       }
     }
-    const best = touched.filter((d) => scores[d]! > 0).sort((a, b) => scores[b]! - scores[a]!).slice(0, limit);
+    const best = touched.filter((d) => scores[d]! > 0 && accept(this.keys[d]!)).sort((a, b) => scores[b]! - scores[a]!).slice(0, limit);
     return best.map((d) => [this.keys[d]!, scores[d]!]);
   }
 

@@ -14,21 +14,21 @@ export interface SqliteSearchIndexOptions {
 type Priors = Omit<ScoredCandidate, 'textScore'>;
 const KINDS: SearchKind[] = ['table', 'dashboard'];
 
-/** The in-memory side of the index: one BM25F index per kind (as Elasticsearch keeps one index per kind) and the priors. */
+/**
+ * The in-memory side of the index: one BM25F index over both kinds, so term statistics are global as they are
+ * in the Elasticsearch adapter's DFS search across its two indexes, and the priors.
+ */
 class Postings {
-  readonly byKind = new Map<SearchKind, Bm25fIndex>(KINDS.map((k) => [k, new Bm25fIndex()]));
+  readonly index = new Bm25fIndex();
   readonly priors = new Map<string, Priors>();
 
-  put(key: string, kind: SearchKind, fields: SearchFields, priors: Priors): void {
-    this.delete(key);
-    this.byKind.get(kind)!.put(key, fields);
+  put(key: string, fields: SearchFields, priors: Priors): void {
+    this.index.put(key, fields);
     this.priors.set(key, priors);
   }
 
   delete(key: string): void {
-    const previous = this.priors.get(key);
-    if (!previous) return;
-    this.byKind.get(previous.kind)!.delete(key);
+    this.index.delete(key);
     this.priors.delete(key);
   }
 }
@@ -57,7 +57,7 @@ export class SqliteSearchIndex implements SearchIndex {
     this.db.exec('CREATE TABLE IF NOT EXISTS search_docs (key TEXT PRIMARY KEY, doc TEXT NOT NULL)');
     for (const row of this.db.prepare('SELECT doc FROM search_docs').iterate() as Iterable<{ doc: string }>) {
       const d = JSON.parse(row.doc) as SearchDocument;
-      this.postings.put(d.key, d.kind, d.fields, priorsOf(d));
+      this.postings.put(d.key, d.fields, priorsOf(d));
     }
   }
 
@@ -70,7 +70,7 @@ export class SqliteSearchIndex implements SearchIndex {
     this.db.transaction(() => {
       for (const d of docs) put.run(d.key, JSON.stringify(d));
     })();
-    for (const d of docs) this.postings.put(d.key, d.kind, d.fields, priorsOf(d));
+    for (const d of docs) this.postings.put(d.key, d.fields, priorsOf(d));
     this.vocabularyCache = undefined;
   }
 
@@ -91,7 +91,7 @@ export class SqliteSearchIndex implements SearchIndex {
       this.db.transaction(() => {
         for (const d of batch) put.run(d.key, JSON.stringify(d));
       })();
-      for (const d of batch) next.put(d.key, d.kind, d.fields, priorsOf(d));
+      for (const d of batch) next.put(d.key, d.fields, priorsOf(d));
     }
     this.db.transaction(() => {
       this.db.exec('DROP TABLE search_docs; ALTER TABLE search_docs_next RENAME TO search_docs;');
@@ -101,20 +101,16 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
-    const poolSize = candidatePoolSize(query.limit);
-    const pool = (query.kinds ?? KINDS)
-      .flatMap((kind) => this.postings.byKind.get(kind)!.search(query.clauses, poolSize))
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, poolSize);
+    const kinds = new Set<SearchKind>(query.kinds ?? KINDS);
+    const { priors } = this.postings;
+    const pool = this.postings.index.search(query.clauses, candidatePoolSize(query.limit), (key) => kinds.has(priors.get(key)!.kind));
     const candidates = pool.map(([key, textScore]) => ({ ...this.postings.priors.get(key)!, textScore }));
     return applyRankingPriors(candidates, query.limit, query.now);
   }
 
   async vocabulary(): Promise<Map<string, number>> {
     if (!this.vocabularyCache) {
-      const vocab = new Map<string, number>();
-      for (const index of this.postings.byKind.values()) index.vocabulary(vocab);
-      this.vocabularyCache = vocab;
+      this.vocabularyCache = this.postings.index.vocabulary();
     }
     return this.vocabularyCache;
   }
