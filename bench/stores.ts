@@ -1,14 +1,14 @@
 /**
  * Store benchmark: `npm run bench:stores -- --tables N [--backend embedded|neo4j-es] [--json]`.
  * Each backend runs in a child process of its own so its peak memory is its own. The Neo4j+Elasticsearch run
- * uses the servers of scripts/services.sh, a fresh index prefix, and an emptied Neo4j database.
+ * uses the servers of scripts/services.sh, with a fresh index prefix and Neo4j keyspace, removed afterwards.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import neo4j from 'neo4j-driver';
+import { Neo4jGraphStore } from '../src/adapters/neo4j/neo4j-graph-store';
 import { importCatalog } from '../src/catalog/import';
 import { loadConfig } from '../src/config/config';
 import { silentLogger } from '../src/log/logger';
@@ -27,25 +27,10 @@ interface BackendFigures {
   peakRssMb: number;
 }
 
-async function emptyNeo4j(url: string): Promise<void> {
-  const driver = neo4j.driver(url);
-  try {
-    const session = driver.session();
-    try {
-      await session.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
-    } finally {
-      await session.close();
-    }
-  } finally {
-    await driver.close();
-  }
-}
-
 async function runOne(backend: Backend, tables: number): Promise<BackendFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nansen-bench-'));
-  const env = { ...process.env, ...serviceEnv(), NANSEN_DATA_DIR: dataDir, ELASTICSEARCH_INDEX_PREFIX: `bench-${Date.now()}` };
+  const env = { ...process.env, ...serviceEnv(), NANSEN_DATA_DIR: dataDir, ELASTICSEARCH_INDEX_PREFIX: `bench-${Date.now()}`, NEO4J_KEYSPACE: `bench-${Date.now()}` };
   const config = loadConfig(env);
-  if (backend === 'neo4j-es') await emptyNeo4j(config.NEO4J_URL);
   const memory = trackPeakRss();
   const stores = await openStores(config, silentLogger(), backend);
   try {
@@ -68,6 +53,7 @@ async function runOne(backend: Backend, tables: number): Promise<BackendFigures>
       peakRssMb: memory.stop(),
     };
   } finally {
+    if (stores.graph instanceof Neo4jGraphStore) await stores.graph.clear();
     if (backend === 'neo4j-es') await dropBenchIndexes(config.ELASTICSEARCH_URL, config.ELASTICSEARCH_INDEX_PREFIX);
     await stores.close();
     rmSync(dataDir, { recursive: true, force: true });

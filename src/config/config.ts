@@ -20,6 +20,8 @@ const ConfigSchema = z.object({
   NEO4J_URL: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URL').default('bolt://127.0.0.1:7687'),
   NEO4J_USER: z.string().optional(),
   NEO4J_PASSWORD: z.string().optional(),
+  /** Partition of the Neo4j database this deployment uses (every node carries it); lets tests and tools share a server. */
+  NEO4J_KEYSPACE: z.string().min(1).default('default'),
   ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
   ELASTICSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('nansen'),
   /** Redis for queues, event de-duplication and schedules; without it, work runs in-process. */

@@ -71,7 +71,7 @@ export function applyFieldEdit<T extends EditableTable>(table: T, field: EditFie
       if (value !== null && typeof value !== 'boolean') throw new UserError('bad_edit', 'Deprecation must be true or false.');
       if (value === null) delete next.humanDeprecated;
       else next.humanDeprecated = value;
-      next.deprecated = value ?? false;
+      next.deprecated = value ?? table.sourceDeprecated ?? false;
       return next;
     }
   }

@@ -108,6 +108,8 @@ export interface Table {
   deprecated: boolean;
   /** Deprecation as a person set it; a crawl never overrides it. */
   humanDeprecated?: boolean;
+  /** Deprecation as the source says it. */
+  sourceDeprecated?: boolean;
   rowCount?: number;
   sizeBytes?: number;
   source?: string;

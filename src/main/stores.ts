@@ -23,7 +23,7 @@ export async function openStores(config: Config, logger: Logger, backend: Backen
   const graph =
     backend === 'embedded'
       ? new SqliteGraphStore({ path: join(config.NANSEN_DATA_DIR, 'graph.sqlite') })
-      : new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger });
+      : new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, keyspace: config.NEO4J_KEYSPACE, logger });
   const search =
     backend === 'embedded'
       ? new SqliteSearchIndex({ path: join(config.NANSEN_DATA_DIR, 'search.sqlite') })

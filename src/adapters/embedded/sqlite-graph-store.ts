@@ -333,6 +333,7 @@ function mergeRecord(record: TableRecord, previous: StoredTable | undefined): St
     columns,
     readers: [...(record.readers ?? [])].sort((a, b) => b.count - a.count || a.user.localeCompare(b.user)),
     deprecated: previous?.humanDeprecated ?? record.deprecated ?? false,
+    sourceDeprecated: record.deprecated ?? false,
     ...(previous?.humanDeprecated !== undefined ? { humanDeprecated: previous.humanDeprecated } : {}),
     ...(record.rowCount !== undefined ? { rowCount: record.rowCount } : {}),
     ...(record.sizeBytes !== undefined ? { sizeBytes: record.sizeBytes } : {}),
