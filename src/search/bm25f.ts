@@ -94,7 +94,7 @@ export class Bm25fIndex {
           if (this.keys[doc] === undefined) continue;
           fieldDf++;
           if (termFreq[doc] === 0) holders.push(doc);
-          termFreq[doc] += WEIGHTS[f]! * list.tfs[i]!;
+          termFreq[doc] = termFreq[doc]! + WEIGHTS[f]! * list.tfs[i]!;
         }
         if (fieldDf > df) df = fieldDf;
       }
@@ -105,7 +105,7 @@ export class Bm25fIndex {
         termFreq[doc] = 0;
         const norm = K1 * (1 - B + (B * this.lengths[doc]!) / avgLength);
         if (scores[doc] === 0) touched.push(doc);
-        scores[doc] += (boost * idf * freq) / (freq + norm);
+        scores[doc] = scores[doc]! + (boost * idf * freq) / (freq + norm);
       }
     }
     const best = touched.filter((d) => scores[d]! > 0 && accept(this.keys[d]!)).sort((a, b) => scores[b]! - scores[a]!).slice(0, limit);
