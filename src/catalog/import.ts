@@ -3,7 +3,7 @@ import { UserError } from '../domain/errors';
 import type { Catalog } from './catalog-file';
 import { parseCatalog } from './catalog-file';
 import type { Stores } from './publish';
-import { publishRecords } from './publish';
+import { publishRecords, refreshSearch } from './publish';
 
 export interface ImportProgress {
   /** Called after each batch with the tables and dashboards written so far and the totals. */
@@ -37,12 +37,19 @@ export async function importCatalog(catalog: Catalog, stores: Stores, options: {
   const total = catalog.tables.length + catalog.dashboards.length;
   let done = 0;
   await stores.graph.upsertUsers(catalog.users);
+  // The search documents of one batch are written while the graph takes the next batch.
+  let indexing: Promise<void> = Promise.resolve();
   for (let i = 0; i < catalog.tables.length; i += batchSize) {
     const batch = catalog.tables.slice(i, i + batchSize);
-    await publishRecords({ tables: batch }, stores);
-    done += batch.length;
-    options.onProgress?.(done, total);
+    await stores.graph.upsertTables(batch);
+    await indexing;
+    indexing = refreshSearch({ tables: batch.map((t) => t.key) }, stores).then(() => {
+      done += batch.length;
+      options.onProgress?.(done, total);
+    });
+    indexing.catch(() => undefined); // awaited on the next turn; this only keeps it from counting as unhandled meanwhile
   }
+  await indexing;
   for (let i = 0; i < catalog.dashboards.length; i += batchSize) {
     const batch = catalog.dashboards.slice(i, i + batchSize);
     await publishRecords({ dashboards: batch }, stores);
