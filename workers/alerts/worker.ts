@@ -1,0 +1,113 @@
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { DeliverDeps } from '../../src/alerts/deliver';
+import { RedisChannelRateLimiter, type ChannelRateLimiter } from '../../src/alerts/rate-limit';
+import type { SlackPoster } from '../../src/alerts/slack';
+import type { AlertStore } from '../../src/alerts/store';
+import type { Logger } from '../../src/log/logger';
+import type { GraphStore } from '../../src/ports/graph-store';
+import { safeErrorMessage } from '../errors';
+import { ALERT_QUEUE, createAlertQueue, QUEUE_PREFIX, type AlertJobData, type AlertQueue } from '../queues';
+import { createAlertPlanProcessor, createDeliveryProcessor, type AlertPlanResult, type DeliveryJobResult } from './processors';
+import { ALERT_DELIVERY_QUEUE, createAlertDeliveryQueue, queueSink, scheduleDailyDigest, type AlertDeliveryJobData, type AlertDeliveryQueue } from './queues';
+
+export interface AlertWorkersOptions {
+  connection: ConnectionOptions;
+  /** Redis URL for the per-channel rate limiter (the same server as the queues). */
+  redisUrl: string;
+  store: AlertStore;
+  graph: GraphStore;
+  slack: SlackPoster;
+  logger: Logger;
+  /** Time zone of the digest schedule and dates (`NANSEN_TIMEZONE`). */
+  timeZone: string;
+  /** Cron of the daily digest (default `0 9 * * *`); `false` leaves the schedule alone. */
+  digestCron?: string | false;
+  /** Messages in flight at once (default 32); the per-channel limit holds whatever this is. */
+  concurrency?: number;
+  /** Least time between two messages to one channel (default 1100 ms: Slack allows about one a second). */
+  channelIntervalMs?: number;
+  ownerDms?: boolean;
+  uncertainPolicy?: DeliverDeps['uncertainPolicy'];
+  leaseMs?: number;
+  /** Tests: key prefix and queue names of their own, shorter lock periods. */
+  queue?: { prefix?: string; alertQueueName?: string; deliveryQueueName?: string };
+  timing?: { lockDurationMs?: number; stalledIntervalMs?: number };
+  /** Replaces the Redis rate limiter (tests). */
+  limiter?: ChannelRateLimiter;
+}
+
+export interface AlertWorkers {
+  alertQueue: AlertQueue;
+  deliveryQueue: AlertDeliveryQueue;
+  planWorker: Worker<AlertJobData, AlertPlanResult, string>;
+  deliveryWorker: Worker<AlertDeliveryJobData, DeliveryJobResult, string>;
+  /** Stops taking jobs, lets messages in flight finish, closes connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the alert workers on Redis: one consumes the alert queue (a job per crawl) and plans deliveries, the
+ * other sends them (a job per message), plus the daily digest's job scheduler. A worker that dies mid-delivery
+ * leaves its job locked; BullMQ hands it out again once the lock expires (`maxStalledCount` is generous so a
+ * crash loop does not fail alerts), and the delivery ledger stops the second try from posting twice.
+ */
+export async function startAlertWorkers(options: AlertWorkersOptions): Promise<AlertWorkers> {
+  const { logger } = options;
+  const prefix = options.queue?.prefix ?? QUEUE_PREFIX;
+  const alertQueue = createAlertQueue({ connection: options.connection, prefix, name: options.queue?.alertQueueName });
+  const deliveryQueue = createAlertDeliveryQueue({ connection: options.connection, prefix, name: options.queue?.deliveryQueueName });
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+  redis.on('error', () => undefined);
+  const limiter = options.limiter ?? new RedisChannelRateLimiter(redis, { prefix: `${prefix}:alerts`, intervalMs: options.channelIntervalMs });
+  const sink = queueSink(deliveryQueue);
+
+  const plan = createAlertPlanProcessor({ store: options.store, graph: options.graph, sink, logger, ownerDms: options.ownerDms });
+  const deliver = createDeliveryProcessor({
+    store: options.store,
+    graph: options.graph,
+    slack: options.slack,
+    limiter,
+    logger,
+    sink,
+    timeZone: options.timeZone,
+    uncertainPolicy: options.uncertainPolicy,
+    leaseMs: options.leaseMs,
+  });
+  const common = {
+    connection: options.connection,
+    prefix,
+    lockDuration: options.timing?.lockDurationMs ?? 30_000,
+    stalledInterval: options.timing?.stalledIntervalMs ?? 30_000,
+    maxStalledCount: 5,
+  };
+  const planWorker = new Worker<AlertJobData, AlertPlanResult, string>(options.queue?.alertQueueName ?? ALERT_QUEUE, (job) => plan(job), { ...common, concurrency: 4 });
+  const deliveryWorker = new Worker<AlertDeliveryJobData, DeliveryJobResult, string>(options.queue?.deliveryQueueName ?? ALERT_DELIVERY_QUEUE, (job: Job<AlertDeliveryJobData, DeliveryJobResult, string>, token?: string) => deliver(job, token), {
+    ...common,
+    concurrency: options.concurrency ?? 32,
+  });
+  for (const w of [planWorker, deliveryWorker] as Worker[]) {
+    w.on('error', (err) => logger.warn({ worker: w.name, err: safeErrorMessage(err) }, 'alert worker error'));
+    w.on('stalled', (jobId) => logger.warn({ worker: w.name, jobId }, 'alert job stalled: handed out again'));
+    w.on('failed', (job, err) => {
+      if (!job || err instanceof DelayedError || err.name === 'DelayedError') return;
+      if (job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError') logger.error({ worker: w.name, jobId: job.id, err: safeErrorMessage(err) }, 'alert job failed for good');
+    });
+  }
+  for (const q of [alertQueue, deliveryQueue] as Array<{ on(e: 'error', f: (err: Error) => void): unknown; name: string }>) q.on('error', (err) => logger.warn({ queue: q.name, err: safeErrorMessage(err) }, 'alert queue error'));
+
+  const close = async (): Promise<void> => {
+    await Promise.allSettled([planWorker.close(), deliveryWorker.close()]);
+    await Promise.allSettled([alertQueue.close(), deliveryQueue.close()]);
+    redis.disconnect();
+  };
+  try {
+    if (options.digestCron !== false) await scheduleDailyDigest(deliveryQueue, { pattern: options.digestCron, tz: options.timeZone });
+    await Promise.all([planWorker.waitUntilReady(), deliveryWorker.waitUntilReady()]);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  logger.info({ alertQueue: alertQueue.name, deliveryQueue: deliveryQueue.name }, 'alert workers started');
+  return { alertQueue, deliveryQueue, planWorker, deliveryWorker, close };
+}
