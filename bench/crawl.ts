@@ -1,0 +1,189 @@
+/**
+ * Crawl benchmark: `npm run bench:crawl -- --tables N [--backend embedded|neo4j-es] [--json]`.
+ *
+ * Creates a PostgreSQL database (on the server of scripts/services.sh) with N tables of 20 columns in 10 schemas,
+ * comments on half of them, then for each backend — in a child process of its own, so its peak memory is its
+ * own — runs a full crawl into empty stores and a second crawl with nothing changed. Neo4j runs in a keyspace of
+ * its own and Elasticsearch under a fresh index prefix; both are cleaned up after.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { crawlSource } from '../ingest/crawl';
+import type { SourceConfig } from '../ingest/source';
+import { SqliteCrawlStore } from '../ingest/sqlite-crawl-store';
+import { SqliteGraphStore } from '../src/adapters/embedded/sqlite-graph-store';
+import { SqliteSearchIndex } from '../src/adapters/embedded/sqlite-search-index';
+import { ElasticsearchSearchIndex } from '../src/adapters/elasticsearch/elasticsearch-search-index';
+import { Neo4jGraphStore } from '../src/adapters/neo4j/neo4j-graph-store';
+import type { Stores } from '../src/catalog/publish';
+import { loadConfig } from '../src/config/config';
+import { silentLogger } from '../src/log/logger';
+import type { Backend } from '../src/main/stores';
+import { round2, timeMs, trackPeakRss } from './lib';
+import { serviceEnv } from './service-env';
+
+const BACKENDS: Backend[] = ['embedded', 'neo4j-es'];
+const COLUMNS = 20;
+const SCHEMAS = 10;
+const TYPES = ['bigint', 'integer', 'text', 'varchar(64)', 'numeric(12,2)', 'timestamptz', 'boolean', 'date', 'double precision', 'jsonb'];
+
+interface BackendFigures {
+  firstS: number;
+  secondS: number;
+  tablesPerS: number;
+  peakRssMb: number;
+  /** What the second crawl wrote (should be nothing). */
+  secondWrote: boolean;
+  speedup: number;
+}
+
+function pgUrl(): string {
+  return { ...serviceEnv(), ...process.env }.PG_URL ?? 'postgres://nansen:nansen@127.0.0.1:54329/nansen';
+}
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+async function createBenchDatabase(tables: number): Promise<string> {
+  const name = `nansen_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: pgUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const c = new Client({ connectionString: withDatabase(pgUrl(), name) });
+  await c.connect();
+  try {
+    await c.query(Array.from({ length: SCHEMAS }, (_, s) => `CREATE SCHEMA s${s};`).join('\n'));
+    const batch: string[] = [];
+    for (let i = 0; i < tables; i++) {
+      const t = `s${i % SCHEMAS}.t${String(i).padStart(6, '0')}`;
+      const cols = Array.from({ length: COLUMNS }, (_, j) => `c${j} ${TYPES[(i + j) % TYPES.length]}${j === 0 ? ' NOT NULL' : ''}`);
+      batch.push(`CREATE TABLE ${t} (${cols.join(', ')});`);
+      if (i % 2 === 0) {
+        batch.push(`COMMENT ON TABLE ${t} IS 'Benchmark table ${i}: player sessions by country and platform';`);
+        for (let j = 0; j < COLUMNS; j++) batch.push(`COMMENT ON COLUMN ${t}.c${j} IS 'column ${j} of table ${i}';`);
+      }
+      if (batch.length >= 2000) {
+        await c.query(batch.join('\n'));
+        batch.length = 0;
+      }
+    }
+    if (batch.length) await c.query(batch.join('\n'));
+    await c.query('ANALYZE');
+  } finally {
+    await c.end();
+  }
+  return name;
+}
+
+async function dropBenchDatabase(name: string): Promise<void> {
+  const admin = new Client({ connectionString: pgUrl() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}
+
+async function runOne(backend: Backend, tables: number, database: string): Promise<BackendFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nansen-bench-crawl-'));
+  const env = { ...process.env, ...serviceEnv(), NANSEN_DATA_DIR: dataDir };
+  const config = loadConfig(env);
+  const tag = randomBytes(4).toString('hex');
+  const keyspace = `bench-crawl-${tag}`;
+  const indexPrefix = `bench-crawl-${tag}`;
+  const logger = silentLogger();
+  const graph =
+    backend === 'embedded'
+      ? new SqliteGraphStore({ path: join(dataDir, 'graph.sqlite') })
+      : new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger, keyspace });
+  const search = backend === 'embedded' ? new SqliteSearchIndex({ path: join(dataDir, 'search.sqlite') }) : new ElasticsearchSearchIndex({ node: config.ELASTICSEARCH_URL, indexPrefix, logger });
+  const state = new SqliteCrawlStore({ path: join(dataDir, 'crawls.sqlite') });
+  const memory = trackPeakRss();
+  try {
+    await graph.init();
+    await search.init();
+    await state.init();
+    const stores: Stores = { graph, search };
+    const source: SourceConfig = { id: 'bench', type: 'postgres', urlEnv: 'BENCH_PG_URL', cluster: 'bench' };
+    const deps = { stores, logger, state, env: { BENCH_PG_URL: withDatabase(pgUrl(), database) } };
+    let first: Awaited<ReturnType<typeof crawlSource>> | undefined;
+    let second: Awaited<ReturnType<typeof crawlSource>> | undefined;
+    const firstMs = await timeMs(async () => {
+      first = await crawlSource(source, deps, { batchSize: 1000 });
+    });
+    if (first!.added.length !== tables) throw new Error(`first crawl added ${first!.added.length} tables, expected ${tables}`);
+    const secondMs = await timeMs(async () => {
+      second = await crawlSource(source, deps, { batchSize: 1000 });
+    });
+    return {
+      firstS: round2(firstMs / 1000),
+      secondS: round2(secondMs / 1000),
+      tablesPerS: round2(tables / (firstMs / 1000)),
+      peakRssMb: memory.stop(),
+      secondWrote: second!.wrote,
+      speedup: round2(firstMs / secondMs),
+    };
+  } finally {
+    await state.close();
+    if (graph instanceof Neo4jGraphStore) await graph.clear().catch(() => undefined);
+    await search.close().catch(() => undefined);
+    await graph.close().catch(() => undefined);
+    if (backend === 'neo4j-es') await dropIndexes(config.ELASTICSEARCH_URL, indexPrefix).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Deletes the bench's Elasticsearch indexes by name (wildcard deletes are refused by default). */
+async function dropIndexes(node: string, prefix: string): Promise<void> {
+  const res = await fetch(`${node}/_cat/indices/${prefix}-*?format=json&h=index`);
+  const names = ((await res.json()) as Array<{ index: string }>).map((i) => i.index);
+  if (names.length) await fetch(`${node}/${names.join(',')}`, { method: 'DELETE' });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' } },
+  });
+  const tables = Number(values.tables);
+  if (!Number.isInteger(tables) || tables <= 0) throw new Error('--tables takes a positive whole number');
+  if (values.backend && !BACKENDS.includes(values.backend as Backend)) throw new Error(`--backend takes one of ${BACKENDS.join(', ')}`);
+  if (values.child) {
+    process.stdout.write(`${JSON.stringify(await runOne(values.backend as Backend, tables, values.database!))}\n`);
+    return;
+  }
+  const backends = values.backend ? [values.backend as Backend] : BACKENDS;
+  const setupMs = Date.now();
+  const database = await createBenchDatabase(tables);
+  if (!values.json) process.stderr.write(`created ${tables} tables in ${((Date.now() - setupMs) / 1000).toFixed(1)} s\n`);
+  const result: { tables: number; backends: Record<string, BackendFigures> } = { tables, backends: {} };
+  try {
+    for (const backend of backends) {
+      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', '--backend', backend, '--tables', String(tables), '--database', database], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 24,
+      });
+      if (child.status !== 0) throw new Error(`the ${backend} run failed (exit ${child.status})`);
+      result.backends[backend] = JSON.parse(child.stdout.trim().split('\n').pop()!) as BackendFigures;
+    }
+  } finally {
+    await dropBenchDatabase(database);
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else
+    console.table(
+      Object.fromEntries(Object.entries(result.backends).map(([b, f]) => [b, { 'first s': f.firstS, 'second s': f.secondS, 'speedup': f.speedup, 'tables/s': f.tablesPerS, 'rss MB': f.peakRssMb, 'second wrote': f.secondWrote }])),
+    );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:crawl failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import type { Logger } from '../../src/log/logger';
+import { PermanentSourceError } from '../errors';
+import { literalSchemas, tableFilter } from '../patterns';
+import type { Connector, SourceConfig } from '../source';
+import { sourceName } from '../source';
+import { CatalogConnector } from './catalog';
+import { DbtConnector } from './dbt';
+import { HiveMetastoreConnector } from './hive-metastore';
+import { MysqlConnector } from './mysql';
+import { PostgresConnector } from './postgres';
+
+export interface ConnectorDeps {
+  logger: Logger;
+  /** Where `urlEnv` is looked up (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+const SCHEMES: Record<'postgres' | 'mysql' | 'hive-metastore', RegExp> = {
+  postgres: /^postgres(ql)?:\/\//,
+  mysql: /^(mysql|mariadb):\/\//,
+  'hive-metastore': /^(mysql|mariadb|postgres(ql)?):\/\//,
+};
+
+/** The connection URL of a database source, from the environment variable its config names. */
+export function connectionUrl(source: SourceConfig, env: NodeJS.ProcessEnv = process.env): string {
+  if (!source.urlEnv) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: no urlEnv (the environment variable holding its connection URL)`);
+  const url = env[source.urlEnv];
+  if (!url) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: environment variable ${source.urlEnv} is not set`);
+  const type = source.type as keyof typeof SCHEMES;
+  if (!SCHEMES[type].test(url)) {
+    throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: ${source.urlEnv} must hold a ${type === 'postgres' ? 'postgres://' : type === 'mysql' ? 'mysql://' : 'mysql:// or postgres://'} URL`);
+  }
+  try {
+    new URL(url);
+  } catch {
+    throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: ${source.urlEnv} does not hold a valid URL`);
+  }
+  return url;
+}
+
+/** Builds the connector a source's type calls for; config problems are `PermanentSourceError`s. */
+export function createConnector(source: SourceConfig, deps: ConnectorDeps): Connector {
+  const filter = tableFilter(source.include, source.exclude);
+  const common = { sourceId: source.id, sourceName: sourceName(source), filter };
+  const keyParts = { ...(source.database ? { database: source.database } : {}), ...(source.cluster ? { cluster: source.cluster } : {}) };
+  switch (source.type) {
+    case 'postgres':
+      return new PostgresConnector({ ...common, ...keyParts, url: connectionUrl(source, deps.env), schemas: literalSchemas(source.include), logger: deps.logger });
+    case 'mysql':
+      return new MysqlConnector({ ...common, ...keyParts, url: connectionUrl(source, deps.env), schemas: literalSchemas(source.include), logger: deps.logger });
+    case 'hive-metastore':
+      return new HiveMetastoreConnector({ ...common, ...keyParts, url: connectionUrl(source, deps.env), logger: deps.logger });
+    case 'dbt':
+      if (!source.path) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: no path (the dbt target folder)`);
+      return new DbtConnector({ ...common, ...keyParts, path: source.path });
+    case 'catalog':
+      if (!source.path) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: no path (the catalog file)`);
+      return new CatalogConnector({ ...common, path: source.path });
+    default: {
+      const never: never = source.type;
+      throw new PermanentSourceError(source.id, 'bad_config', `unknown source type ${String(never)}`);
+    }
+  }
+}
