@@ -297,8 +297,8 @@ EOF
   cat >"$data/pg_hba.conf" <<EOF
 # TYPE  DATABASE  USER  ADDRESS        METHOD
 local   all       all                  trust
-host    all       all   127.0.0.1/32   trust
-host    all       all   ::1/128        trust
+host    all       all   127.0.0.1/32   scram-sha-256
+host    all       all   ::1/128        scram-sha-256
 EOF
   own "$user" "$data/nansen.conf" "$data/pg_hba.conf"
   note "starting pg on 127.0.0.1:$PG_PORT"
@@ -309,7 +309,8 @@ EOF
 provision_pg() {
   local bin psql
   bin=$(pg_bin)
-  psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U nansen)
+  # over the Unix socket (trust): TCP logins need the password this step sets
+  psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$RUN/pg" -p "$PG_PORT" -U nansen)
   {
     "${psql[@]}" -d postgres <<'EOF' &&
 DO $$ BEGIN
@@ -385,7 +386,7 @@ start_neo4j() {
   rm -f "$RUN/neo4j.pid"
   note "starting neo4j on 127.0.0.1:$NEO4J_BOLT_PORT"
   printf '=== %s start\n' "$(date -Is)" >>"$log"
-  (cd "$DIR/neo4j" && setsid -f "$jh/bin/java" -Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+  (cd "$DIR/neo4j" && setsid -f "$jh/bin/java" -Xms512m -Xmx2g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
     -Dnansen.neo4j.dir="$DIR/neo4j" -Dnansen.neo4j.pidfile="$RUN/neo4j.pid" \
     -Dnansen.neo4j.bolt.port="$NEO4J_BOLT_PORT" -Dnansen.neo4j.http.port="$NEO4J_HTTP_PORT" -Dnansen.neo4j.pagecache=512 \
     -cp "$out/nansen-neo4j-launcher.jar:$out/lib/*" NansenNeo4j </dev/null >>"$log" 2>&1 9>&-) ||
