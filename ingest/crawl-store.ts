@@ -10,6 +10,12 @@ export interface SourceCrawlState {
   generation: number;
   /** The connector's own memory (PostgreSQL's write counters per table, ...). */
   connector?: ConnectorState;
+  /**
+   * Keys a crawl was about to publish, saved before its first write and cleared when it finished. A crawl that
+   * finds them first brings the search index up to the graph for them, so a publish that failed between the graph
+   * and the index (the retry's diff sees those tables as unchanged) leaves nothing out of step.
+   */
+  pendingSearch?: { tables: string[]; dashboards: string[] };
 }
 
 /**

@@ -160,6 +160,7 @@ async function runCrawl(
   const storesBackend = (deps.stores as Stores & { backend?: unknown }).backend;
   const stateKey = `${deps.stateScope ?? (typeof storesBackend === 'string' ? storesBackend : 'default')}/${name}`;
   const state: SourceCrawlState = (await deps.state.getState(stateKey)) ?? { generation: 0 };
+  if (state.pendingSearch && !options.dryRun) await catchUpSearch(state.pendingSearch, deps.stores, batchSize);
 
   const connector = (deps.connect ?? ((s: SourceConfig) => createConnector(s, { logger: deps.logger, ...(deps.env ? { env: deps.env } : {}) })))(source);
   let extracted: Extracted;
@@ -238,6 +239,10 @@ async function runCrawl(
   const loadedKeys = report.loaded;
   const wrote = diff.changes.length + users.length + toPublish.length + dashboardsToPublish.length + diff.loads.length + removals > 0;
 
+  if (wrote) {
+    const pendingSearch = { tables: [...toPublish.map((t) => t.key), ...loadedKeys, ...diff.removed], dashboards: [...dashboardsToPublish.map((d) => d.key), ...dashboards.removed] };
+    await deps.state.putState(stateKey, { ...state, pendingSearch });
+  }
   if (diff.changes.length) await graph.recordSchemaChanges(diff.changes);
   if (users.length) await graph.upsertUsers(users);
   const publishTotal = toPublish.length + dashboardsToPublish.length + loadedKeys.length + removals;
@@ -273,11 +278,17 @@ async function runCrawl(
     generation: state.generation + (wrote ? 1 : 0),
     ...((extracted.connectorState ?? state.connector) ? { connector: extracted.connectorState ?? state.connector } : {}),
   };
-  if (JSON.stringify(nextState) !== JSON.stringify(state)) await deps.state.putState(stateKey, nextState);
+  if (wrote || JSON.stringify(nextState) !== JSON.stringify(state)) await deps.state.putState(stateKey, nextState);
   const printsToSave: Array<[string, string | null]> = [
     ...candidates.filter((t) => fingerprints.get(t.key) !== prints.get(t.key)).map((t): [string, string] => [t.key, prints.get(t.key)!]),
     ...diff.removed.filter((k) => fingerprints.has(k)).map((k): [string, null] => [k, null]),
   ];
   if (printsToSave.length) await deps.state.putFingerprints(stateKey, printsToSave);
   return { ...finish(), wrote };
+}
+
+/** Brings the search index up to the graph for the keys an interrupted crawl was publishing. */
+async function catchUpSearch(pending: NonNullable<SourceCrawlState['pendingSearch']>, stores: Stores, batchSize: number): Promise<void> {
+  for (let i = 0; i < pending.tables.length; i += batchSize) await refreshSearch({ tables: pending.tables.slice(i, i + batchSize) }, stores);
+  for (let i = 0; i < pending.dashboards.length; i += batchSize) await refreshSearch({ dashboards: pending.dashboards.slice(i, i + batchSize) }, stores);
 }
