@@ -1,6 +1,6 @@
 import { deliverAlert, PermanentDeliveryError, type DeliverDeps } from '../../src/alerts/deliver';
 import { runDailyDigest } from '../../src/alerts/digest';
-import { dispatchAlerts, type AlertDelivery, type AlertPlan, type CrawlOutcome, type DeliverySink } from '../../src/alerts/plan';
+import { dispatchAlerts, type AlertDelivery, type AlertPlan, type CrawlOutcome, type DeliverySink, type PlanDeps } from '../../src/alerts/plan';
 import { MemoryChannelRateLimiter } from '../../src/alerts/rate-limit';
 import { nextRun } from '../schedules';
 
@@ -13,6 +13,7 @@ export interface InProcessAlertOptions extends Omit<DeliverDeps, 'limiter'> {
   attempts?: number;
   backoffMs?: number;
   ownerDms?: boolean;
+  extraSubscribers?: PlanDeps['extraSubscribers'];
 }
 
 /**
@@ -35,7 +36,7 @@ export class InProcessAlertRunner implements DeliverySink {
 
   /** Plans a crawl's alerts and starts delivering them. */
   async dispatch(report: CrawlOutcome): Promise<AlertPlan> {
-    return dispatchAlerts(report, { store: this.options.store, graph: this.options.graph, sink: this, ownerDms: this.options.ownerDms });
+    return dispatchAlerts(report, { store: this.options.store, graph: this.options.graph, sink: this, ownerDms: this.options.ownerDms, extraSubscribers: this.options.extraSubscribers });
   }
 
   async enqueue(deliveries: AlertDelivery[]): Promise<void> {

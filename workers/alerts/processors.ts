@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { deliverAlert, PermanentDeliveryError, type DeliverDeps, type DeliveryOutcome } from '../../src/alerts/deliver';
 import { runDailyDigest } from '../../src/alerts/digest';
-import { dispatchAlerts, loadChangesByIds, type DeliverySink } from '../../src/alerts/plan';
+import { dispatchAlerts, loadChangesByIds, type DeliverySink, type PlanDeps } from '../../src/alerts/plan';
 import type { AlertStore } from '../../src/alerts/store';
 import type { Logger } from '../../src/log/logger';
 import type { GraphStore } from '../../src/ports/graph-store';
@@ -31,7 +31,7 @@ export class ChangesNotFoundError extends Error {
  * plans who hears about them and hands one delivery per recipient to the sink (the delivery queue). A re-run
  * (retry, stalled job) plans the same deliveries under the same ids, which the sink adds once.
  */
-export function createAlertPlanProcessor(deps: { store: AlertStore; graph: GraphStore; sink: DeliverySink; logger: Logger; ownerDms?: boolean }) {
+export function createAlertPlanProcessor(deps: { store: AlertStore; graph: GraphStore; sink: DeliverySink; logger: Logger; ownerDms?: boolean; extraSubscribers?: PlanDeps['extraSubscribers'] }) {
   return async function processAlertPlan(job: { id?: string; data: AlertJobData }): Promise<AlertPlanResult> {
     const { crawlId, changeIds, observedAt } = job.data;
     const changes = await loadChangesByIds(deps.graph, changeIds);
@@ -40,7 +40,7 @@ export function createAlertPlanProcessor(deps: { store: AlertStore; graph: Graph
       deps.logger.warn({ crawlId, wanted: changeIds.length, found: changes.length }, 'some schema changes of a crawl were not found');
     }
     const source = changes[0]?.source ?? job.data.source;
-    const plan = await dispatchAlerts({ source, crawlId, finishedAt: observedAt, changes }, { store: deps.store, graph: deps.graph, sink: deps.sink, ownerDms: deps.ownerDms });
+    const plan = await dispatchAlerts({ source, crawlId, finishedAt: observedAt, changes }, { store: deps.store, graph: deps.graph, sink: deps.sink, ownerDms: deps.ownerDms, extraSubscribers: deps.extraSubscribers });
     const result: AlertPlanResult = { crawlId, changes: changes.length, deliveries: plan.deliveries.length, digestChannels: plan.digests.length, unreachableOwners: plan.unreachableOwners.length };
     deps.logger.info({ ...result, source }, 'alerts planned');
     return result;

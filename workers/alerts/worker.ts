@@ -2,6 +2,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DeliverDeps } from '../../src/alerts/deliver';
 import { RedisChannelRateLimiter, type ChannelRateLimiter } from '../../src/alerts/rate-limit';
+import type { PlanDeps } from '../../src/alerts/plan';
 import type { SlackPoster } from '../../src/alerts/slack';
 import type { AlertStore } from '../../src/alerts/store';
 import type { Logger } from '../../src/log/logger';
@@ -28,6 +29,8 @@ export interface AlertWorkersOptions {
   /** Least time between two messages to one channel (default 1100 ms: Slack allows about one a second). */
   channelIntervalMs?: number;
   ownerDms?: boolean;
+  /** Subscriptions kept outside the alert store (people's own table subscriptions). */
+  extraSubscribers?: PlanDeps['extraSubscribers'];
   uncertainPolicy?: DeliverDeps['uncertainPolicy'];
   leaseMs?: number;
   /** Tests: key prefix and queue names of their own, shorter lock periods. */
@@ -62,7 +65,7 @@ export async function startAlertWorkers(options: AlertWorkersOptions): Promise<A
   const limiter = options.limiter ?? new RedisChannelRateLimiter(redis, { prefix: `${prefix}:alerts`, intervalMs: options.channelIntervalMs });
   const sink = queueSink(deliveryQueue);
 
-  const plan = createAlertPlanProcessor({ store: options.store, graph: options.graph, sink, logger, ownerDms: options.ownerDms });
+  const plan = createAlertPlanProcessor({ store: options.store, graph: options.graph, sink, logger, ownerDms: options.ownerDms, extraSubscribers: options.extraSubscribers });
   const deliver = createDeliveryProcessor({
     store: options.store,
     graph: options.graph,

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log/logger';
+import type { GraphStore } from '../ports/graph-store';
+import { classifyChanges, type ClassifiedChange } from './classify';
+import { loadTableContexts, type ContextOptions } from './context';
+import { buildAlertMessage, type SlackMessage } from './message';
+import type { AlertDelivery } from './plan';
+import type { ChannelRateLimiter } from './rate-limit';
+import { SlackRateLimitedError, toSlackError, type SlackPoster } from './slack';
+import type { AlertStore, ChangeSet, DeliveryReceipt } from './store';
+
+/** What one delivery attempt did. */
+export type DeliveryOutcome =
+  | { status: 'sent'; receipt: DeliveryReceipt; latencyMs: number }
+  /** Delivered before (by an earlier attempt, or found in the channel's history after a crash). */
+  | { status: 'already_sent'; receipt: DeliveryReceipt; reconciled: boolean }
+  /** Not now: the channel's slot is taken, Slack said 429, or another attempt is sending; ask again after `delayMs`. */
+  | { status: 'deferred'; delayMs: number; reason: 'channel_rate' | 'slack_429' | 'in_flight' }
+  | { status: 'skipped'; reason: 'change_set_missing' | 'nothing_to_send' };
+
+/** A delivery that retrying cannot fix (unknown channel, app not in channel, revoked token, invalid blocks). */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true;
+  constructor(
+    readonly code: string,
+    cause?: unknown,
+  ) {
+    super(`alert delivery failed permanently: ${code}`, { cause });
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+/** A delivery that may work later (Slack or the network failed); the queue retries it with backoff. */
+export class TransientDeliveryError extends Error {
+  readonly transient = true;
+  constructor(
+    readonly code: string,
+    cause?: unknown,
+  ) {
+    super(`alert delivery failed, will retry: ${code}`, { cause });
+    this.name = 'TransientDeliveryError';
+  }
+}
+
+export interface DeliverDeps {
+  store: AlertStore;
+  graph: GraphStore;
+  slack: SlackPoster;
+  limiter: ChannelRateLimiter;
+  logger: Logger;
+  /**
+   * When an earlier attempt may have posted (it crashed between sending and recording) and the channel's history
+   * cannot tell: `resend` (default) risks a duplicate rather than losing the alert; `skip` risks losing it.
+   */
+  uncertainPolicy?: 'resend' | 'skip';
+  /** How long an attempt owns a delivery; longer than Slack's request timeout (default 30 s). */
+  leaseMs?: number;
+  context?: ContextOptions;
+  now?: () => number;
+}
+
+/** The changes of a set a delivery announces, classified. */
+export function changesFor(set: ChangeSet, delivery: Pick<AlertDelivery, 'tableKeys' | 'variant'>): ClassifiedChange[] {
+  const keys = new Set(delivery.tableKeys);
+  return classifyChanges(set.changes.filter((c) => keys.has(c.tableKey)));
+}
+
+/** Renders the message of a delivery from its change set and the graph. */
+export async function renderDelivery(delivery: AlertDelivery, set: ChangeSet, graph: GraphStore, context?: ContextOptions): Promise<SlackMessage | undefined> {
+  const changes = changesFor(set, delivery);
+  if (!changes.length) return undefined;
+  const contexts = await loadTableContexts([...new Set(changes.map((c) => c.tableKey))], graph, context);
+  return buildAlertMessage({ variant: delivery.variant, changes, contexts, changeSetId: set.id });
+}
+
+/**
+ * Delivers one alert message exactly once per idempotency key, as far as Slack allows:
+ *
+ * 1. an already recorded delivery is not sent again;
+ * 2. the channel's rate slot is taken (≤ 1 message/s/channel across workers), else the delivery is deferred;
+ * 3. the delivery is claimed in the ledger with a lease, *before* sending; a live lease held by another attempt
+ *    defers this one;
+ * 4. the message is posted with the key in its metadata; on success the ledger records `sent` with Slack's ts;
+ * 5. a 429 or a failure Slack reported (nothing posted) releases the claim; a failure after which Slack may have
+ *    posted (timeout, 5xx, `internal_error`) leaves it `uncertain`.
+ *
+ * The one window left is a crash (or a ledger write failing) after Slack accepted the message and before `sent`
+ * is recorded. The next attempt finds the expired lease or the `uncertain` mark and looks for the key in the
+ * channel's recent history (`conversations.history` with metadata): found, it records `sent` and stops; not
+ * found, it posts. Only when the history cannot be read does `uncertainPolicy` decide (default: post again, so
+ * nothing is lost).
+ */
+export async function deliverAlert(delivery: AlertDelivery, deps: DeliverDeps): Promise<DeliveryOutcome> {
+  const now = deps.now ?? Date.now;
+  const log = deps.logger.child({ delivery: delivery.key });
+  const recorded = await deps.store.getDelivery(delivery.key);
+  if (recorded?.state === 'sent') return { status: 'already_sent', receipt: recorded.receipt, reconciled: false };
+
+  const set = await deps.store.getChangeSet(delivery.changeSetId);
+  if (!set) {
+    log.error({ changeSet: delivery.changeSetId }, 'alert change set missing');
+    return { status: 'skipped', reason: 'change_set_missing' };
+  }
+  const message = await renderDelivery(delivery, set, deps.graph, deps.context);
+  if (!message) return { status: 'skipped', reason: 'nothing_to_send' };
+
+  const channel = delivery.target.kind === 'channel' ? delivery.target.channel : delivery.target.user;
+  const wait = await deps.limiter.acquire(channel);
+  if (wait > 0) return { status: 'deferred', delayMs: wait, reason: 'channel_rate' };
+
+  const token = randomUUID();
+  const claim = await deps.store.claimDelivery(delivery.key, token, deps.leaseMs ?? 30_000);
+  if (claim.status === 'sent') return { status: 'already_sent', receipt: claim.receipt, reconciled: false };
+  if (claim.status === 'busy') return { status: 'deferred', delayMs: Math.max(100, claim.retryInMs), reason: 'in_flight' };
+
+  if (claim.uncertainSince) {
+    const found = await deps.slack.findPosted(channel, delivery.key, claim.uncertainSince);
+    if (found) {
+      const receipt = { channel: found.channel, ts: found.ts, at: new Date(now()).toISOString() };
+      await deps.store.completeDelivery(delivery.key, token, receipt);
+      log.warn({ ts: found.ts }, 'alert found already posted after an interrupted attempt');
+      return { status: 'already_sent', receipt, reconciled: true };
+    }
+    if (found === undefined && deps.uncertainPolicy === 'skip') {
+      const receipt = { channel, ts: 'unknown', at: new Date(now()).toISOString() };
+      await deps.store.completeDelivery(delivery.key, token, receipt);
+      log.warn({ since: claim.uncertainSince }, 'alert not re-sent: an interrupted attempt may have posted it');
+      return { status: 'already_sent', receipt, reconciled: false };
+    }
+    if (found === undefined) log.warn({ since: claim.uncertainSince }, 'alert re-sent: an interrupted attempt may have posted it, history unreadable');
+  }
+
+  let posted: { channel: string; ts: string };
+  try {
+    posted = await deps.slack.postMessage({ channel, text: message.text, blocks: message.blocks, deliveryKey: delivery.key });
+  } catch (raw) {
+    const err = toSlackError(raw);
+    if (err instanceof SlackRateLimitedError) {
+      await deps.store.releaseDelivery(delivery.key, token, 'not_sent');
+      await deps.limiter.penalize(channel, err.retryAfterMs);
+      log.info({ retryAfterMs: err.retryAfterMs }, 'alert rate limited by Slack');
+      return { status: 'deferred', delayMs: err.retryAfterMs, reason: 'slack_429' };
+    }
+    await deps.store.releaseDelivery(delivery.key, token, err.maybeSent ? 'maybe_sent' : 'not_sent').catch((e: unknown) => log.error({ err: String(e) }, 'alert claim not released'));
+    if (err.permanent) throw new PermanentDeliveryError(err.code, err);
+    throw new TransientDeliveryError(err.code, err);
+  }
+  const receipt: DeliveryReceipt = { channel: posted.channel, ts: posted.ts, at: new Date(now()).toISOString() };
+  try {
+    await deps.store.completeDelivery(delivery.key, token, receipt);
+  } catch (err) {
+    // Posted but not recorded: the lease runs out and the retry finds the message in the channel's history.
+    log.error({ err: err instanceof Error ? err.message : String(err), ts: posted.ts }, 'alert posted but not recorded');
+    throw new TransientDeliveryError('ledger_unavailable', err);
+  }
+  return { status: 'sent', receipt, latencyMs: now() - Date.parse(delivery.observedAt) };
+}
+

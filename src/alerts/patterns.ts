@@ -1,0 +1,96 @@
+import { UserError } from '../domain/errors';
+import { parseTableKey } from '../domain/keys';
+
+/**
+ * What a channel subscribes to:
+ * - `key`    a table key or a glob over keys (`hive://gold.game_log/sessions`, `hive://gold.*`, `pg://main.sales/*`);
+ * - `name`   `schema.table`, either part may hold `*` (`game_log.sessions`, `game_log.*`);
+ * - `tag`    every table carrying a tag (`tag:latency`).
+ */
+export type SubscriptionPattern =
+  | { kind: 'key'; text: string; glob: boolean }
+  | { kind: 'name'; text: string; glob: boolean }
+  | { kind: 'tag'; text: string; tag: string };
+
+/** What a pattern is matched against: a table's key and its effective tags. */
+export interface PatternTarget {
+  key: string;
+  tags?: readonly string[];
+}
+
+const MAX_PATTERN = 400;
+
+/**
+ * Parses the text a person typed after `/data subscribe`. Returns the normalised pattern; throws a `UserError`
+ * (`bad_pattern`) that says what forms are accepted.
+ */
+export function parsePattern(raw: string): SubscriptionPattern {
+  const text = raw.trim().replace(/^`+|`+$/g, '').replace(/^<|>$/g, '').trim();
+  if (!text) throw badPattern(raw);
+  if (text.length > MAX_PATTERN) throw new UserError('bad_pattern', `That pattern is too long (at most ${MAX_PATTERN} characters).`);
+  if (/\s/.test(text)) throw badPattern(raw);
+  const tag = /^tag:(.+)$/i.exec(text);
+  if (tag) {
+    const name = tag[1]!.trim().toLowerCase();
+    if (!/^[\p{L}\p{N}_.:-]+$/u.test(name)) throw badPattern(raw);
+    return { kind: 'tag', text: `tag:${name}`, tag: name };
+  }
+  if (text.includes('://')) {
+    const glob = text.includes('*');
+    if (!glob && !parseTableKey(text)) throw badPattern(raw);
+    if (glob && !/^[^:/*]+:\/\/./.test(text)) throw badPattern(raw);
+    return { kind: 'key', text, glob };
+  }
+  const dot = text.indexOf('.');
+  if (dot <= 0 || dot === text.length - 1 || text.includes('/')) throw badPattern(raw);
+  return { kind: 'name', text, glob: text.includes('*') };
+}
+
+function badPattern(raw: string): UserError {
+  return new UserError(
+    'bad_pattern',
+    `I can't subscribe to "${raw.trim()}". Use a table (\`game_log.sessions\` or \`hive://gold.game_log/sessions\`), a schema (\`game_log.*\`), a cluster (\`hive://gold.*\`) or a tag (\`tag:latency\`).`,
+  );
+}
+
+const regexCache = new Map<string, RegExp>();
+
+function globRegExp(glob: string, caseInsensitive: boolean): RegExp {
+  const cacheKey = `${caseInsensitive ? 'i' : 's'}:${glob}`;
+  let re = regexCache.get(cacheKey);
+  if (!re) {
+    const body = glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&'))
+      .join('.*');
+    re = new RegExp(`^${body}$`, caseInsensitive ? 'isu' : 'su');
+    if (regexCache.size > 5000) regexCache.clear();
+    regexCache.set(cacheKey, re);
+  }
+  return re;
+}
+
+/** Whether a table matches a pattern. Names and tags compare without regard to case; keys exactly. */
+export function matchesPattern(pattern: SubscriptionPattern, target: PatternTarget): boolean {
+  switch (pattern.kind) {
+    case 'key':
+      return pattern.glob ? globRegExp(pattern.text, false).test(target.key) : pattern.text === target.key;
+    case 'name': {
+      const parts = parseTableKey(target.key);
+      if (!parts) return false;
+      const name = `${parts.schema}.${parts.name}`;
+      return pattern.glob ? globRegExp(pattern.text, true).test(name) : pattern.text.toLowerCase() === name.toLowerCase();
+    }
+    case 'tag':
+      return (target.tags ?? []).some((t) => t.toLowerCase() === pattern.tag);
+    default: {
+      const never: never = pattern;
+      return never;
+    }
+  }
+}
+
+/** Whether a pattern names exactly one table (no glob, not a tag). */
+export function isSingleTable(pattern: SubscriptionPattern): boolean {
+  return pattern.kind !== 'tag' && !pattern.glob;
+}

@@ -1,0 +1,227 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { IsoTime, SchemaChange } from '../domain/model';
+import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, Subscription } from './store';
+
+export interface SqliteAlertStoreOptions {
+  /** The database file (`$NANSEN_DATA_DIR/alerts.sqlite`), or `:memory:`. */
+  path: string;
+  /** Milliseconds since the epoch; tests move time. */
+  now?: () => number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS subscriptions (channel TEXT NOT NULL, pattern TEXT NOT NULL, mode TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (channel, pattern));
+CREATE TABLE IF NOT EXISTS mutes (channel TEXT NOT NULL, table_key TEXT NOT NULL, muted_by TEXT, at TEXT NOT NULL, PRIMARY KEY (channel, table_key));
+CREATE TABLE IF NOT EXISTS dm_opt_outs (user TEXT PRIMARY KEY, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS change_sets (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS digest_buffer (channel TEXT NOT NULL, change_id TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL, batch TEXT, added_at INTEGER NOT NULL, PRIMARY KEY (channel, change_id));
+CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, state TEXT NOT NULL, token TEXT, started_at TEXT, lease_until INTEGER, receipt TEXT, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS change_sets_by_time ON change_sets(created_at);
+CREATE INDEX IF NOT EXISTS deliveries_by_time ON deliveries(updated_at);
+`;
+
+interface SubRow {
+  channel: string;
+  pattern: string;
+  mode: string;
+  created_by: string | null;
+  created_at: string;
+}
+interface DeliveryRow {
+  state: string;
+  token: string | null;
+  started_at: string | null;
+  lease_until: number | null;
+  receipt: string | null;
+}
+
+/**
+ * The embedded `AlertStore`: one SQLite file through better-sqlite3 (WAL, `synchronous=FULL`), so a subscription or
+ * a delivery record is on disk once its promise resolves. Ledger updates run in `BEGIN IMMEDIATE` transactions,
+ * so two processes sharing the file (bot and worker) serialise on it.
+ */
+export class SqliteAlertStore implements AlertStore {
+  private db!: Database.Database;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SqliteAlertStoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async init(): Promise<void> {
+    if (this.db) return;
+    if (this.options.path !== ':memory:') mkdirSync(dirname(this.options.path), { recursive: true });
+    this.db = new Database(this.options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+  }
+
+  async subscribe(sub: Subscription): Promise<SubscribeOutcome> {
+    return this.db
+      .transaction((): SubscribeOutcome => {
+        const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel = ? AND pattern = ?').get(sub.channel, sub.pattern) as SubRow | undefined;
+        if (!row) {
+          const seq = (this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM subscriptions').get() as { n: number }).n;
+          this.db.prepare('INSERT INTO subscriptions (channel, pattern, mode, created_by, created_at, seq) VALUES (?, ?, ?, ?, ?, ?)').run(sub.channel, sub.pattern, sub.mode, sub.createdBy ?? null, sub.createdAt, seq);
+          return { status: 'created' };
+        }
+        if (row.mode === sub.mode) return { status: 'unchanged' };
+        this.db.prepare('UPDATE subscriptions SET mode = ? WHERE channel = ? AND pattern = ?').run(sub.mode, sub.channel, sub.pattern);
+        return { status: 'updated', previous: toSub(row) };
+      })
+      .immediate();
+  }
+
+  async unsubscribe(channel: string, pattern: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM subscriptions WHERE channel = ? AND pattern = ?').run(channel, pattern).changes > 0;
+  }
+
+  async listSubscriptions(channel: string): Promise<Subscription[]> {
+    return (this.db.prepare('SELECT * FROM subscriptions WHERE channel = ? ORDER BY seq').all(channel) as SubRow[]).map(toSub);
+  }
+
+  async allSubscriptions(): Promise<Subscription[]> {
+    return (this.db.prepare('SELECT * FROM subscriptions ORDER BY seq').all() as SubRow[]).map(toSub);
+  }
+
+  async mute(mute: Mute): Promise<boolean> {
+    return this.db.prepare('INSERT OR IGNORE INTO mutes (channel, table_key, muted_by, at) VALUES (?, ?, ?, ?)').run(mute.channel, mute.tableKey, mute.mutedBy ?? null, mute.at).changes > 0;
+  }
+
+  async unmute(channel: string, tableKey: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM mutes WHERE channel = ? AND table_key = ?').run(channel, tableKey).changes > 0;
+  }
+
+  async listMutes(channel: string): Promise<Mute[]> {
+    return (this.db.prepare('SELECT * FROM mutes WHERE channel = ? ORDER BY at, table_key').all(channel) as MuteRow[]).map(toMute);
+  }
+
+  async allMutes(): Promise<Mute[]> {
+    return (this.db.prepare('SELECT * FROM mutes ORDER BY channel, table_key').all() as MuteRow[]).map(toMute);
+  }
+
+  async setOwnerDmOptOut(slackUserId: string, optedOut: boolean): Promise<void> {
+    if (optedOut) this.db.prepare('INSERT OR IGNORE INTO dm_opt_outs (user, at) VALUES (?, ?)').run(slackUserId, new Date(this.now()).toISOString());
+    else this.db.prepare('DELETE FROM dm_opt_outs WHERE user = ?').run(slackUserId);
+  }
+
+  async ownerDmOptOuts(slackUserIds: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const get = this.db.prepare('SELECT 1 FROM dm_opt_outs WHERE user = ?');
+    for (const u of new Set(slackUserIds)) if (get.get(u)) out.add(u);
+    return out;
+  }
+
+  async putChangeSet(set: ChangeSet): Promise<void> {
+    this.db.prepare('INSERT OR IGNORE INTO change_sets (id, created_at, doc) VALUES (?, ?, ?)').run(set.id, set.createdAt, JSON.stringify(set));
+  }
+
+  async getChangeSet(id: string): Promise<ChangeSet | undefined> {
+    const row = this.db.prepare('SELECT doc FROM change_sets WHERE id = ?').get(id) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as ChangeSet) : undefined;
+  }
+
+  async bufferDigest(channel: string, changes: SchemaChange[]): Promise<void> {
+    const put = this.db.prepare('INSERT OR IGNORE INTO digest_buffer (channel, change_id, seq, doc, batch, added_at) VALUES (?, ?, ?, ?, NULL, ?)');
+    this.db
+      .transaction(() => {
+        let seq = (this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM digest_buffer').get() as { n: number }).n;
+        const now = this.now();
+        for (const c of changes) put.run(channel, c.id, ++seq, JSON.stringify(c), now);
+      })
+      .immediate();
+  }
+
+  async digestChannels(): Promise<string[]> {
+    return (this.db.prepare('SELECT DISTINCT channel FROM digest_buffer WHERE batch IS NULL ORDER BY channel').all() as Array<{ channel: string }>).map((r) => r.channel);
+  }
+
+  async sealDigest(channel: string, batchId: string, at: IsoTime): Promise<ChangeSet | undefined> {
+    return this.db
+      .transaction((): ChangeSet | undefined => {
+        const existing = this.db.prepare('SELECT doc FROM change_sets WHERE id = ?').get(batchId) as { doc: string } | undefined;
+        if (existing) return JSON.parse(existing.doc) as ChangeSet;
+        const rows = this.db.prepare('SELECT doc FROM digest_buffer WHERE channel = ? AND batch IS NULL ORDER BY seq').all(channel) as Array<{ doc: string }>;
+        if (!rows.length) return undefined;
+        const set: ChangeSet = { id: batchId, kind: 'digest', channel, createdAt: at, changes: rows.map((r) => JSON.parse(r.doc) as SchemaChange) };
+        this.db.prepare('INSERT INTO change_sets (id, created_at, doc) VALUES (?, ?, ?)').run(set.id, set.createdAt, JSON.stringify(set));
+        this.db.prepare('UPDATE digest_buffer SET batch = ? WHERE channel = ? AND batch IS NULL').run(batchId, channel);
+        return set;
+      })
+      .immediate();
+  }
+
+  async claimDelivery(key: string, token: string, leaseMs: number): Promise<DeliveryClaim> {
+    return this.db
+      .transaction((): DeliveryClaim => {
+        const now = this.now();
+        const row = this.db.prepare('SELECT state, token, started_at, lease_until, receipt FROM deliveries WHERE key = ?').get(key) as DeliveryRow | undefined;
+        const startedAt = new Date(now).toISOString();
+        const write = this.db.prepare(
+          "INSERT INTO deliveries (key, state, token, started_at, lease_until, receipt, updated_at) VALUES (?, 'sending', ?, ?, ?, NULL, ?) ON CONFLICT(key) DO UPDATE SET state = 'sending', token = excluded.token, started_at = excluded.started_at, lease_until = excluded.lease_until, receipt = NULL, updated_at = excluded.updated_at",
+        );
+        if (!row) {
+          write.run(key, token, startedAt, now + leaseMs, now);
+          return { status: 'claimed' };
+        }
+        if (row.state === 'sent') return { status: 'sent', receipt: JSON.parse(row.receipt!) as DeliveryReceipt };
+        if (row.state === 'sending' && row.token !== token && (row.lease_until ?? 0) > now) return { status: 'busy', retryInMs: (row.lease_until ?? now) - now };
+        write.run(key, token, startedAt, now + leaseMs, now);
+        return { status: 'claimed', uncertainSince: row.started_at ?? startedAt };
+      })
+      .immediate();
+  }
+
+  async completeDelivery(key: string, token: string, receipt: DeliveryReceipt): Promise<void> {
+    void token;
+    this.db
+      .prepare(
+        "INSERT INTO deliveries (key, state, token, started_at, lease_until, receipt, updated_at) VALUES (?, 'sent', NULL, NULL, NULL, ?, ?) ON CONFLICT(key) DO UPDATE SET state = 'sent', token = NULL, lease_until = NULL, receipt = excluded.receipt, updated_at = excluded.updated_at",
+      )
+      .run(key, JSON.stringify(receipt), this.now());
+  }
+
+  async releaseDelivery(key: string, token: string, outcome: 'not_sent' | 'maybe_sent'): Promise<void> {
+    if (outcome === 'not_sent') this.db.prepare("DELETE FROM deliveries WHERE key = ? AND token = ? AND state <> 'sent'").run(key, token);
+    else this.db.prepare("UPDATE deliveries SET state = 'uncertain', lease_until = NULL, updated_at = ? WHERE key = ? AND token = ? AND state <> 'sent'").run(this.now(), key, token);
+  }
+
+  async getDelivery(key: string): Promise<DeliveryRecord | undefined> {
+    const row = this.db.prepare('SELECT state, token, started_at, lease_until, receipt FROM deliveries WHERE key = ?').get(key) as DeliveryRow | undefined;
+    if (!row) return undefined;
+    if (row.state === 'sent') return { state: 'sent', receipt: JSON.parse(row.receipt!) as DeliveryReceipt };
+    if (row.state === 'uncertain') return { state: 'uncertain', token: row.token ?? '', startedAt: row.started_at ?? '' };
+    return { state: 'sending', token: row.token ?? '', startedAt: row.started_at ?? '', leaseUntil: row.lease_until ?? 0 };
+  }
+
+  async prune(before: IsoTime): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM change_sets WHERE created_at < ?').run(before);
+      this.db.prepare('DELETE FROM deliveries WHERE updated_at < ?').run(Date.parse(before));
+      this.db.prepare('DELETE FROM digest_buffer WHERE batch IS NOT NULL AND added_at < ?').run(Date.parse(before));
+    })();
+  }
+}
+
+interface MuteRow {
+  channel: string;
+  table_key: string;
+  muted_by: string | null;
+  at: string;
+}
+
+function toSub(r: SubRow): Subscription {
+  return { channel: r.channel, pattern: r.pattern, mode: r.mode as DeliveryMode, ...(r.created_by ? { createdBy: r.created_by } : {}), createdAt: r.created_at };
+}
+
+function toMute(r: MuteRow): Mute {
+  return { channel: r.channel, tableKey: r.table_key, ...(r.muted_by ? { mutedBy: r.muted_by } : {}), at: r.at };
+}

@@ -1,0 +1,126 @@
+import type { IsoTime, SchemaChange } from '../domain/model';
+
+/** How a channel hears about changes: a message per crawl, or one digest a day. */
+export type DeliveryMode = 'live' | 'daily';
+
+/** A channel's subscription to a pattern (`game_log.*`, `tag:latency`, a table key). */
+export interface Subscription {
+  /** Slack channel id. */
+  channel: string;
+  /** The pattern's normalised text (`parsePattern(...).text`). */
+  pattern: string;
+  mode: DeliveryMode;
+  /** Slack user id of who subscribed. */
+  createdBy?: string;
+  createdAt: IsoTime;
+}
+
+/** A table a channel does not want to hear about, whatever its subscriptions match. */
+export interface Mute {
+  channel: string;
+  tableKey: string;
+  mutedBy?: string;
+  at: IsoTime;
+}
+
+/**
+ * The changes one message announces: a crawl's (`crawl:<source>:<crawlId>`) or one channel's daily digest
+ * (`digest:<channel>:<date>`). Kept for a while so "show all changes" can list what a summary left out.
+ */
+export interface ChangeSet {
+  id: string;
+  kind: 'crawl' | 'digest';
+  source?: string;
+  crawlId?: string;
+  /** The channel a digest belongs to. */
+  channel?: string;
+  createdAt: IsoTime;
+  changes: SchemaChange[];
+}
+
+/** Where Slack put a message. */
+export interface DeliveryReceipt {
+  /** The channel id Slack answered with (a `D...` id for a direct message). */
+  channel: string;
+  ts: string;
+  at: IsoTime;
+}
+
+/** A delivery's record in the ledger. */
+export type DeliveryRecord =
+  | { state: 'sending'; token: string; startedAt: IsoTime; leaseUntil: number }
+  /** An attempt failed in a way that leaves it unknown whether Slack posted the message. */
+  | { state: 'uncertain'; token: string; startedAt: IsoTime }
+  | { state: 'sent'; receipt: DeliveryReceipt };
+
+/**
+ * The answer to "may I send this message now?":
+ * - `claimed`: this attempt owns the delivery until its lease runs out; `uncertainSince` is set when an earlier
+ *   attempt started sending at that time and never recorded the outcome (it crashed, or the request failed
+ *   ambiguously), so the message may already be in the channel;
+ * - `sent`: it was delivered already; do nothing;
+ * - `busy`: another attempt holds a live lease; try again after `retryInMs`.
+ */
+export type DeliveryClaim = { status: 'claimed'; uncertainSince?: IsoTime } | { status: 'sent'; receipt: DeliveryReceipt } | { status: 'busy'; retryInMs: number };
+
+/** What `subscribe` did. */
+export type SubscribeOutcome = { status: 'created' } | { status: 'unchanged' } | { status: 'updated'; previous: Subscription };
+
+/**
+ * Storage of schema-change alerts: subscriptions, mutes, owner-DM opt-outs, the daily digest buffer, change sets
+ * and the delivery ledger that makes each message go out once.
+ *
+ * Contract (`test/alerts/alert-store.contract.ts`, run against every adapter):
+ * - writes are durable once their promise resolves;
+ * - `subscribe` is keyed by (channel, pattern): subscribing again changes the mode, never adds a second row;
+ * - `putChangeSet` keeps the first version written under an id (a retried plan cannot change what was announced);
+ * - `bufferDigest` is idempotent by change id per channel; `sealDigest` moves the channel's whole buffer into a
+ *   digest change set atomically, and called again with the same batch id returns that same set (changes buffered
+ *   after sealing wait for the next batch);
+ * - the delivery ledger is linearizable per key: of concurrent `claimDelivery` calls at most one gets `claimed`
+ *   while a lease is live; an expired `sending` lease is taken over and reported with `uncertainSince`;
+ *   `completeDelivery` is final (`sent` is never taken back); `releaseDelivery(…, 'not_sent')` by the lease's
+ *   holder forgets the attempt, `'maybe_sent'` leaves it `uncertain`.
+ */
+export interface AlertStore {
+  /** Creates tables or checks the connection; idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  subscribe(sub: Subscription): Promise<SubscribeOutcome>;
+  /** Returns whether there was such a subscription. */
+  unsubscribe(channel: string, pattern: string): Promise<boolean>;
+  /** A channel's subscriptions, oldest first. */
+  listSubscriptions(channel: string): Promise<Subscription[]>;
+  /** Every subscription of every channel. */
+  allSubscriptions(): Promise<Subscription[]>;
+
+  /** Returns false when the table was muted already. */
+  mute(mute: Mute): Promise<boolean>;
+  unmute(channel: string, tableKey: string): Promise<boolean>;
+  listMutes(channel: string): Promise<Mute[]>;
+  allMutes(): Promise<Mute[]>;
+
+  /** Turns a person's direct messages about breaking changes to tables they own off (`true`) or back on. */
+  setOwnerDmOptOut(slackUserId: string, optedOut: boolean): Promise<void>;
+  /** Which of these Slack users turned owner DMs off. */
+  ownerDmOptOuts(slackUserIds: string[]): Promise<Set<string>>;
+
+  putChangeSet(set: ChangeSet): Promise<void>;
+  getChangeSet(id: string): Promise<ChangeSet | undefined>;
+
+  /** Adds changes to a channel's digest buffer. */
+  bufferDigest(channel: string, changes: SchemaChange[]): Promise<void>;
+  /** Channels with buffered changes. */
+  digestChannels(): Promise<string[]>;
+  /** Seals a channel's buffer into the digest change set `batchId`; undefined when there was nothing to seal. */
+  sealDigest(channel: string, batchId: string, at: IsoTime): Promise<ChangeSet | undefined>;
+
+  claimDelivery(key: string, token: string, leaseMs: number): Promise<DeliveryClaim>;
+  completeDelivery(key: string, token: string, receipt: DeliveryReceipt): Promise<void>;
+  releaseDelivery(key: string, token: string, outcome: 'not_sent' | 'maybe_sent'): Promise<void>;
+  getDelivery(key: string): Promise<DeliveryRecord | undefined>;
+
+  /** Forgets change sets and delivery records older than `before`. */
+  prune(before: IsoTime): Promise<void>;
+}
