@@ -1,19 +1,26 @@
 /**
  * Text analysis shared by documents and queries, done in our code so that every search engine sees the same
  * terms: identifiers are split (`avg_rtt_ms` → avg, rtt, ms; `purchaseAmtUsd` → purchase, amt, usd), text is
- * lower-cased and NFKC-normalised, and Korean words lose their particles (`국가별` → 국가).
+ * lower-cased and NFKC-normalised, English plurals are folded (`refunds` → refund, `countries` → country) and
+ * Korean words lose their particles (`국가별` → 국가, `테이블들로` → 테이블).
  */
 
 const HANGUL = /[\uac00-\ud7a3]/;
+
+/** Whether the text holds Hangul syllables. */
+export function hasHangul(text: string): boolean {
+  return HANGUL.test(text);
+}
 
 /**
  * Korean particles and suffixes that attach to a noun, longest first. Stripped only when a stem of at least
  * two syllables remains, so short nouns that end in the same syllable stay whole.
  */
 const KOREAN_SUFFIXES = [
-  '에서는', '으로는', '이라는', '에서의', '별로는', '에서', '으로', '에게', '까지', '부터', '보다', '처럼', '이랑',
-  '이나', '라는', '별로', '별의', '들의', '들이', '들은', '들을', '별', '은', '는', '이', '가', '을', '를', '의',
-  '에', '로', '와', '과', '도', '만', '랑', '들', '요',
+  '으로부터', '에서부터', '에서는', '으로는', '이라는', '에서의', '에서도', '으로도', '이라고', '이에요', '별로는',
+  '로부터', '에게서', '인가요', '에서', '으로', '에게', '한테', '까지', '부터', '보다', '처럼', '이랑', '이나', '라는',
+  '라고', '예요', '별로', '별의', '들의', '들이', '들은', '들을', '마다', '께서', '별', '은', '는', '이', '가', '을', '를',
+  '의', '에', '로', '와', '과', '도', '만', '랑', '들', '요',
 ];
 
 /** Removes one trailing particle from a Korean word when a stem of two or more syllables remains. */
@@ -22,6 +29,25 @@ export function stripKoreanParticle(word: string): string {
     if (word.endsWith(suffix) && word.length - suffix.length >= 2) return word.slice(0, -suffix.length);
   }
   return word;
+}
+
+/** Removes up to two stacked particles (`테이블들로` → 테이블). */
+export function koreanStem(word: string): string {
+  const once = stripKoreanParticle(word);
+  return once === word ? word : stripKoreanParticle(once);
+}
+
+/**
+ * Folds an English plural to its singular: `refunds` → refund, `countries` → country, `taxes` → tax. Words of
+ * fewer than four letters, words with digits, and endings that are rarely plurals (`-ss`, `-us`, `-is`, `-os`)
+ * stay as they are. Applied to documents and queries alike, so it only has to be consistent, not perfect.
+ */
+export function stemEnglish(term: string): string {
+  if (term.length < 4 || !/^[a-z]+$/.test(term)) return term;
+  if (term.endsWith('ies') && term.length > 4) return `${term.slice(0, -3)}y`;
+  if (/(x|ch|sh|ss|zz)es$/.test(term)) return term.slice(0, -2);
+  if (term.endsWith('s') && !/(ss|us|is|os)$/.test(term)) return term.slice(0, -1);
+  return term;
 }
 
 /** Splits an identifier into its lower-case parts: snake_case, kebab-case, camelCase, digits. */
@@ -36,9 +62,60 @@ export function splitIdentifier(identifier: string): string[] {
     .map((p) => p.toLowerCase());
 }
 
-/** Breaks text into raw words (runs of letters, digits and underscores), keeping identifiers whole. */
+/**
+ * Breaks text into raw words (runs of letters, digits and underscores), keeping identifiers whole; a run that
+ * mixes Hangul with Latin letters or digits is cut where the script changes (`revenue_daily에서` → revenue_daily, 에서).
+ */
 export function words(text: string): string[] {
-  return text.normalize('NFKC').match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const raw = text.normalize('NFKC').match(/[\p{L}\p{N}_]+/gu) ?? [];
+  return raw.flatMap((w) => (HANGUL.test(w) ? (w.match(/[\uac00-\ud7a3]+|[^\uac00-\ud7a3]+/g) ?? []) : [w]));
+}
+
+/** Normalises one identifier part into an index term. */
+export function normalizePart(part: string): string {
+  return HANGUL.test(part) ? koreanStem(part) : stemEnglish(part);
+}
+
+/** Words seen before: catalogs and questions repeat their words, and analysis is the costly part of answering. */
+const wordCache = new Map<string, { terms: string[]; parts: number }>();
+const WORD_CACHE_MAX = 50_000;
+
+function analyzeWordCached(word: string): { terms: string[]; parts: number } {
+  let hit = wordCache.get(word);
+  if (!hit) {
+    const parts = splitIdentifier(word);
+    const terms = parts.map(normalizePart);
+    if (parts.length > 1 && !HANGUL.test(word)) terms.push(parts.join(''));
+    hit = { terms, parts: parts.length };
+    if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+    wordCache.set(word, hit);
+  }
+  return hit;
+}
+
+/** The analysed terms of one raw word, in order: its parts, then (for a compound identifier) the parts joined. */
+export function analyzeWord(word: string): string[] {
+  return [...analyzeWordCached(word).terms];
+}
+
+/** One analysed term of a text, with the raw word it came from. */
+export interface Token {
+  term: string;
+  /** A compound identifier joined back together (`avgrttms`): matches exact names, not a separate word. */
+  joined: boolean;
+  /** Index of the raw word (see `words`) the term came from. */
+  word: number;
+}
+
+/** Analyses text into tokens: each raw word's normalised parts, then its joined form when it has several parts. */
+export function analyzeTokens(text: string | undefined): Token[] {
+  if (!text) return [];
+  const tokens: Token[] = [];
+  words(text).forEach((w, word) => {
+    const { terms, parts } = analyzeWordCached(w);
+    terms.forEach((term, i) => tokens.push({ term, joined: i >= parts, word }));
+  });
+  return tokens;
 }
 
 /**
@@ -48,15 +125,7 @@ export function words(text: string): string[] {
 export function analyze(text: string | undefined): string[] {
   if (!text) return [];
   const terms: string[] = [];
-  for (const word of words(text)) {
-    if (HANGUL.test(word)) {
-      for (const part of splitIdentifier(word)) terms.push(HANGUL.test(part) ? stripKoreanParticle(part) : part);
-      continue;
-    }
-    const parts = splitIdentifier(word);
-    terms.push(...parts);
-    if (parts.length > 1) terms.push(parts.join(''));
-  }
+  for (const word of words(text)) for (const t of analyzeWordCached(word).terms) terms.push(t);
   return terms;
 }
 

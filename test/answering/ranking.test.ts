@@ -1,0 +1,62 @@
+import type { Catalog } from '../../src/catalog/catalog-file';
+import type { Answer } from '../../src/answering/answer';
+import type { Harness } from './helpers';
+import { harness } from './helpers';
+
+const NOW = '2026-06-01T00:00:00Z';
+const daily = (days: number, endIso = NOW): string[] =>
+  Array.from({ length: days }, (_, i) => new Date(Date.parse(endIso) - (days - i) * 86_400_000 + 3_600_000).toISOString());
+
+function table(name: string, description: string, extra: Partial<Catalog['tables'][number]> = {}): Catalog['tables'][number] {
+  return {
+    key: `hive://gold.shop/${name}`,
+    database: 'hive',
+    cluster: 'gold',
+    schema: 'shop',
+    name,
+    description,
+    columns: [{ name: 'dt', type: 'string', position: 0 }],
+    updates: daily(10),
+    ...extra,
+  };
+}
+
+const catalog: Catalog = {
+  now: NOW,
+  users: [{ id: 'ann', name: 'Ann' }],
+  tables: [
+    table('churn_scores_v1', 'Daily churn scores per customer.', { deprecated: true, readers: [{ user: 'ann', count: 9000 }] }),
+    table('churn_scores_v2', 'Daily churn scores per customer.'),
+    table('basket_stats', 'Basket size statistics per store.', { badges: ['certified'] }),
+    table('basket_stats_copy', 'Basket size statistics per store.'),
+    table('basket_stats_stale', 'Basket size statistics per store.', { updates: daily(10, '2025-01-01T00:00:00Z') }),
+    table('tax_report', 'Monthly VAT report per country.'),
+  ],
+  dashboards: [],
+};
+
+const keys = (a: Answer): string[] => (a.kind === 'find' ? a.results.map((r) => r.key) : []);
+
+describe('ranking priors in answers', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(catalog);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('ranks a deprecated table below a current one that says the same, however popular', async () => {
+    expect(keys(await h.ask('churn scores per customer'))).toEqual(['hive://gold.shop/churn_scores_v2', 'hive://gold.shop/churn_scores_v1']);
+  });
+
+  it('lifts a certified table and sinks a long-stale one', async () => {
+    const ranked = keys(await h.ask('basket size statistics'));
+    expect(ranked[0]).toBe('hive://gold.shop/basket_stats');
+    expect(ranked[ranked.length - 1]).toBe('hive://gold.shop/basket_stats_stale');
+  });
+
+  it('finds through Korean translations (세금 → tax, 부가세 → vat)', async () => {
+    expect(keys(await h.ask('국가별 부가세 리포트'))[0]).toBe('hive://gold.shop/tax_report');
+  });
+});

@@ -1,0 +1,63 @@
+import { analyze, analyzeTokens, koreanStem, splitIdentifier, stemEnglish, stripKoreanParticle, words } from '../../src/text/analyze';
+
+describe('text analysis', () => {
+  it.each([
+    ['avg_rtt_ms', ['avg', 'rtt', 'ms']],
+    ['purchaseAmtUsd', ['purchase', 'amt', 'usd']],
+    ['HTTPServerError', ['http', 'server', 'error']],
+    ['rtt_p95_ms', ['rtt', 'p', '95', 'ms']],
+    ['kebab-case-name', ['kebab', 'case', 'name']],
+  ])('splits identifier %s', (id, parts) => {
+    expect(splitIdentifier(id)).toEqual(parts);
+  });
+
+  it('keeps a compound identifier joined too, so exact names still match best', () => {
+    expect(analyze('avg_rtt_ms')).toEqual(['avg', 'rtt', 'ms', 'avgrttms']);
+    expect(analyzeTokens('avg_rtt_ms').map((t) => t.joined)).toEqual([false, false, false, true]);
+  });
+
+  it.each([
+    ['refunds', 'refund'],
+    ['countries', 'country'],
+    ['taxes', 'tax'],
+    ['users', 'user'],
+    ['status', 'status'],
+    ['ios', 'ios'],
+    ['ads', 'ads'],
+    ['class', 'class'],
+    ['p95s', 'p95s'],
+  ])('folds the plural %s → %s', (word, stem) => {
+    expect(stemEnglish(word)).toBe(stem);
+  });
+
+  it.each([
+    ['국가별', '국가'],
+    ['매출은', '매출'],
+    ['레이턴시를', '레이턴시'],
+    ['테이블들로', '테이블'],
+    ['유저들의', '유저'],
+    ['일별', '일별'],
+    ['이탈', '이탈'],
+  ])('strips Korean particles: %s → %s', (word, stem) => {
+    expect(koreanStem(word)).toBe(stem);
+  });
+
+  it('never strips a particle off a one-syllable stem', () => {
+    expect(stripKoreanParticle('일별')).toBe('일별');
+    expect(stripKoreanParticle('나이')).toBe('나이');
+  });
+
+  it('cuts words where Hangul meets Latin letters', () => {
+    expect(words('revenue_daily_by_country에서 매출은')).toEqual(['revenue_daily_by_country', '에서', '매출은']);
+    expect(analyze('revenue_daily에서')).toEqual(['revenue', 'daily', 'revenuedaily', '에서']);
+  });
+
+  it('normalises width and case (NFKC)', () => {
+    expect(analyze('ＤＡＵ Ｒｅｖｅｎｕｅ')).toEqual(['dau', 'revenue']);
+  });
+
+  it('treats query syntax as words', () => {
+    expect(analyze('SELECT * FROM t WHERE a="1"; DROP TABLE t --')).toEqual(['select', 'from', 't', 'where', 'a', '1', 'drop', 'table', 't']);
+    expect(analyze('MATCH (n) DETACH DELETE n')).toEqual(['match', 'n', 'detach', 'delete', 'n']);
+  });
+});
