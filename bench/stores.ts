@@ -77,7 +77,11 @@ async function main(): Promise<void> {
   const result: { tables: number; backends: Record<string, BackendFigures> } = { tables, backends: {} };
   for (const backend of backends) {
     const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', '--backend', backend, '--tables', String(tables)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-    if (child.status !== 0) throw new Error(`the ${backend} run failed (exit ${child.status})`);
+    if (child.status !== 0) {
+      process.stderr.write(`bench:stores: the ${backend} run failed (exit ${child.status})\n`);
+      process.exitCode = 1;
+      continue;
+    }
     result.backends[backend] = JSON.parse(child.stdout.trim().split('\n').pop()!) as BackendFigures;
   }
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -85,6 +89,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench:stores failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`bench:stores failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });
