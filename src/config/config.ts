@@ -34,12 +34,20 @@ const ConfigSchema = z.object({
   SLACK_API_URL: optionalUrl,
   /** Port of the HTTP receiver (HTTP mode). */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address the HTTP receiver binds (HTTP mode); default all interfaces. */
+  HOST: z.string().optional(),
   /** Who may edit: everyone, or owners plus the admin users. */
   NANSEN_EDIT_POLICY: z.enum(['everyone', 'owners']).default('everyone'),
   /** Comma-separated Slack user ids allowed to edit anything under the `owners` policy. */
   NANSEN_ADMINS: z.string().default(''),
   /** The sources file of the crawler. */
   NANSEN_SOURCES: z.string().default('sources.yml'),
+  /** When channels subscribed with `--digest daily` get their digest: a cron in NANSEN_TIMEZONE, or `off`. */
+  NANSEN_DIGEST_CRON: z
+    .string()
+    .trim()
+    .regex(/^(off|\S+(\s+\S+){4,5})$/, 'a cron expression of 5 or 6 fields, or off')
+    .default('0 9 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,0 +1,270 @@
+/**
+ * Slack benchmark: `npm run bench:slack -- --json [--users N[,M]] [--seconds S] [--mode http|socket] [--tables T]`.
+ *
+ * The bot runs as its own process (`src/main/bot.ts`, the production composition root) on the embedded store,
+ * seeded with the demo catalog (plus T generated tables), talking to the fake Slack Web API on loopback. N
+ * simulated people each send, for S seconds, slash commands and mentions (some follow-ups in the mention's thread)
+ * with 1–2 s between actions; one mention in ten is delivered again as a retry (`X-Slack-Retry-Num`), as Slack
+ * does when an ack is late. Measured:
+ * - ackMs: request → Bolt's acknowledgement (the HTTP response; in Socket Mode the envelope's ack), every request;
+ * - answerMs: mention sent → the answer's chat.postMessage reaching the fake;
+ * - errors: failed or non-200 acks, Slack API calls the fake refused (other than 429, which the bot must obey),
+ *   apologies, and mentions left unanswered 10 s after the run;
+ * - duplicates: answers beyond the first for one event.
+ * Prints one JSON line per user count: `{"users":N,"ackMs":{"p50","p99"},"answerMs":{"p50","p95"},"errors","duplicates",...}`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { importCatalog } from '../src/catalog/import';
+import { loadConfig } from '../src/config/config';
+import { silentLogger } from '../src/log/logger';
+import { seedDemoCatalog } from '../src/main/shell';
+import { openStores } from '../src/main/stores';
+import * as P from '../test/support/fake-slack/payloads';
+import { FakeSlack, type RecordedCall } from '../test/support/fake-slack/server';
+import { generateCatalog } from './generate-catalog';
+import { percentile, round2, seededRandom } from './lib';
+
+const SECRET = 'bench-signing-secret';
+
+const COMMANDS = ['latency by country', 'game_log.sessions', 'revenue', 'network_latency_by_country', 'help', 'history game_log.sessions', 'daily active users', 'tag latency', 'crash', 'kpi_daily_summary', 'retention by install source', 'dim_user'];
+const QUESTIONS: Array<[string, string?]> = [
+  ["which table shows in-game users' latency by country?", 'who owns it?'],
+  ['when was game_log.sessions last updated?', 'is it hourly?'],
+  ['where can I find daily revenue by country?'],
+  ['who uses bi_mart.kpi_daily_summary the most?'],
+  ['what is game_log.daily_active_users built from?', 'and what is built from it?'],
+  ['which dashboards use game_log.network_latency_by_country?'],
+  ['what does duration_sec mean in game_log.sessions?'],
+  ['is there a table of client crashes by device model?'],
+];
+
+interface Run {
+  users: number;
+  mode: 'http' | 'socket';
+  seconds: number;
+  requests: number;
+  mentions: number;
+  ackMs: { p50: number; p99: number };
+  answerMs: { p50: number; p95: number };
+  errors: number;
+  duplicates: number;
+  rateLimited: number;
+  tables: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function seed(dataDir: string, extraTables: number): Promise<number> {
+  const stores = await openStores(loadConfig({ ...process.env, NANSEN_DATA_DIR: dataDir, NANSEN_BACKEND: 'embedded' }), silentLogger(), 'embedded');
+  try {
+    let tables = await seedDemoCatalog(stores, new Date());
+    if (extraTables > 0) tables += (await importCatalog(generateCatalog(extraTables), stores, { batchSize: 1000 })).tables;
+    return tables;
+  } finally {
+    await stores.close();
+  }
+}
+
+function startBot(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../src/main/bot.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.on('data', (d: Buffer) => {
+    const text = d.toString();
+    if (/"level":(50|60)/.test(text) || !text.startsWith('{')) process.stderr.write(`[bot] ${text}`);
+  });
+  return child;
+}
+
+async function waitForBot(fake: FakeSlack, mode: 'http' | 'socket', url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error('the bot exited during start-up');
+    if (mode === 'socket') {
+      if (fake.socketClients > 0) return;
+    } else {
+      const r = await P.postSigned(url, SECRET, JSON.stringify({ type: 'url_verification', challenge: 'ready', token: 'x' }), { contentType: 'application/json' }).catch(() => undefined);
+      if (r?.status === 200) return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the bot did not start within 60 s');
+}
+
+async function runOnce(users: number, seconds: number, mode: 'http' | 'socket', extraTables: number): Promise<Run> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nansen-bench-slack-'));
+  const fake = await FakeSlack.start({ postMessageRate: { perSecond: 1, burst: 1 } });
+  let child: ChildProcess | undefined;
+  try {
+    const tables = await seed(dataDir, extraTables);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    child = startBot({
+      NANSEN_DATA_DIR: dataDir,
+      NANSEN_BACKEND: 'embedded',
+      SLACK_BOT_TOKEN: fake.options.botToken,
+      SLACK_API_URL: fake.apiUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+      ...(mode === 'socket' ? { SLACK_APP_TOKEN: fake.options.appToken, SLACK_SIGNING_SECRET: '' } : { SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: '' }),
+    });
+    await waitForBot(fake, mode, url, child);
+
+    const ackMs: number[] = [];
+    const answerMs: number[] = [];
+    let errors = 0;
+    let requests = 0;
+    let mentions = 0;
+    const sentAt = new Map<string, number>();
+    const answers = new Map<string, number>();
+    const pendingAnswer = new Map<string, () => void>();
+    const onCall = (c: RecordedCall): void => {
+      if (c.status === 429) return;
+      if (c.status !== 200 || c.response.ok === false) errors++;
+      const text = JSON.stringify(c.args.blocks ?? c.args.text ?? '');
+      if (text.includes('something went wrong')) errors++;
+      if (c.method !== 'chat.postMessage' || typeof c.args.thread_ts !== 'string') return;
+      const key = `${String(c.args.channel)}:${c.args.thread_ts}`;
+      const sent = sentAt.get(key);
+      if (sent === undefined) return;
+      const n = (answers.get(key) ?? 0) + 1;
+      answers.set(key, n);
+      if (n === 1) {
+        answerMs.push(performance.now() - sent);
+        pendingAnswer.get(key)?.();
+      }
+    };
+    fake.on('call', onCall);
+
+    const ack = async (send: () => Promise<{ status?: number; ms: number }>): Promise<void> => {
+      requests++;
+      try {
+        const r = await send();
+        if (r.status !== undefined && r.status !== 200) errors++;
+        ackMs.push(r.ms);
+      } catch {
+        errors++;
+      }
+    };
+    const command = (user: string, channel: string, text: string) => {
+      const fields = P.slashCommand({ text, userId: user, channelId: channel, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() });
+      return mode === 'http' ? ack(() => P.postCommand(url, SECRET, fields)) : ack(() => fake.pushEnvelope('slash_commands', fields).then((a) => ({ ms: a.latencyMs })));
+    };
+    const event = (envelope: Record<string, unknown>, retry?: number) =>
+      mode === 'http'
+        ? ack(() => P.postEvent(url, SECRET, envelope, retry ? { num: retry } : undefined))
+        : ack(() => fake.pushEnvelope('events_api', envelope, retry ? { retryAttempt: retry, retryReason: 'timeout' } : {}).then((a) => ({ ms: a.latencyMs })));
+    const mention = async (user: string, channel: string, text: string, threadTs: string | undefined, rand: () => number): Promise<string> => {
+      const m = P.appMention({ text, user, channel, ...(threadTs ? { threadTs } : {}) });
+      const key = `${channel}:${threadTs ?? String(m.ts)}`;
+      const answered = new Promise<void>((resolve) => pendingAnswer.set(key, resolve));
+      sentAt.set(key, performance.now());
+      answers.delete(key);
+      mentions++;
+      const envelope = P.eventCallback(m);
+      await event(envelope);
+      if (rand() < 0.1) await event(envelope, 1);
+      await Promise.race([answered, new Promise((r) => setTimeout(r, 10_000))]);
+      pendingAnswer.delete(key);
+      return String(m.ts);
+    };
+
+    const end = Date.now() + seconds * 1000;
+    const person = async (i: number): Promise<void> => {
+      const rand = seededRandom(1000 + i);
+      const user = `U${String(i).padStart(9, '0')}`;
+      const channel = `C${String(i).padStart(9, '0')}`;
+      await new Promise((r) => setTimeout(r, rand() * 1000));
+      while (Date.now() < end) {
+        if (rand() < 0.5) {
+          await command(user, channel, COMMANDS[Math.floor(rand() * COMMANDS.length)]!);
+        } else {
+          const [q, follow] = QUESTIONS[Math.floor(rand() * QUESTIONS.length)]!;
+          const ts = await mention(user, channel, q, undefined, rand);
+          if (follow && Date.now() < end) {
+            await new Promise((r) => setTimeout(r, 1000 + rand() * 1000));
+            await mention(user, channel, follow, ts, rand);
+          }
+        }
+        await new Promise((r) => setTimeout(r, 1000 + rand() * 1000));
+      }
+    };
+    await Promise.all(Array.from({ length: users }, (_, i) => person(i)));
+    const settle = Date.now() + 10_000;
+    while ([...sentAt.keys()].some((k) => !answers.has(k)) && Date.now() < settle) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    fake.off('call', onCall);
+    const unanswered = [...sentAt.keys()].filter((k) => !answers.has(k)).length;
+    const duplicates = [...answers.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    return {
+      users,
+      ackMs: { p50: round2(percentile(ackMs, 50)), p99: round2(percentile(ackMs, 99)) },
+      answerMs: { p50: round2(percentile(answerMs, 50)), p95: round2(percentile(answerMs, 95)) },
+      errors: errors + unanswered,
+      duplicates,
+      mode,
+      seconds,
+      requests,
+      mentions,
+      rateLimited: fake.calls.filter((c) => c.status === 429).length,
+      tables,
+    };
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      users: { type: 'string', default: '100' },
+      seconds: { type: 'string', default: '30' },
+      mode: { type: 'string', default: 'http' },
+      tables: { type: 'string', default: '0' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const counts = values.users.split(',').map(Number);
+  const seconds = Number(values.seconds);
+  const tables = Number(values.tables);
+  if (counts.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('--users takes positive whole numbers (10 or 10,100)');
+  if (!(seconds > 0)) throw new Error('--seconds takes a positive number');
+  if (!Number.isInteger(tables) || tables < 0) throw new Error('--tables takes a whole number');
+  if (values.mode !== 'http' && values.mode !== 'socket') throw new Error('--mode takes http or socket');
+  for (const users of counts) {
+    const r = await runOnce(users, seconds, values.mode, tables);
+    if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    else
+      process.stdout.write(
+        `${users} users, ${r.seconds} s, ${r.mode}: ack p50 ${r.ackMs.p50} ms, p99 ${r.ackMs.p99} ms · answer p50 ${r.answerMs.p50} ms, p95 ${r.answerMs.p95} ms · ${r.requests} requests, ${r.mentions} mentions · errors ${r.errors}, duplicates ${r.duplicates}, 429s ${r.rateLimited}\n`,
+      );
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:slack failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

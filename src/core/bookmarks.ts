@@ -1,0 +1,31 @@
+import { UserError } from '../domain/errors';
+import type { CoreDeps } from './deps';
+import type { ResultItem } from './results';
+import { tableTitle, toResultItems } from './results';
+
+async function requireTitle(tableKey: string, deps: Pick<CoreDeps, 'graph'>): Promise<string> {
+  const t = await deps.graph.getTable(tableKey);
+  if (!t) throw new UserError('unknown_table', `I couldn't find a table ${tableKey}.`, { tableKey });
+  return tableTitle(t);
+}
+
+/** Bookmarks or un-bookmarks a table for a person; says which. */
+export async function toggleBookmark(slackUser: string, tableKey: string, deps: Pick<CoreDeps, 'graph' | 'userState'>): Promise<{ bookmarked: boolean; title: string }> {
+  const title = await requireTitle(tableKey, deps);
+  return { bookmarked: await deps.userState.toggleBookmark(slackUser, tableKey), title };
+}
+
+/**
+ * Subscribes a person to a table's schema changes and edits (alerts go to `channel`, their DM by default), or
+ * unsubscribes them; says which.
+ */
+export async function toggleSubscription(slackUser: string, tableKey: string, channel: string, deps: Pick<CoreDeps, 'graph' | 'userState' | 'now'>): Promise<{ subscribed: boolean; title: string }> {
+  const title = await requireTitle(tableKey, deps);
+  return { subscribed: await deps.userState.toggleSubscription({ user: slackUser, tableKey, channel }, deps.now().toISOString()), title };
+}
+
+/** A person's bookmarks as result items, newest first. */
+export async function bookmarkItems(slackUser: string, deps: Pick<CoreDeps, 'graph' | 'userState'>, limit = 10): Promise<ResultItem[]> {
+  const keys = (await deps.userState.bookmarks(slackUser)).slice(0, limit);
+  return toResultItems(keys.map((key) => ({ key, kind: 'table' as const })), deps.graph);
+}

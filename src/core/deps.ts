@@ -1,0 +1,37 @@
+import type { Answer, AnsweringDeps, Question } from '../answering/answer';
+import type { Config } from '../config/config';
+import type { Logger } from '../log/logger';
+import type { GraphStore } from '../ports/graph-store';
+import type { SearchIndex } from '../ports/search-index';
+import type { EventDeduper, ThreadContextStore, UserStateStore } from './state/ports';
+
+/**
+ * Who may edit a table: everyone, or its owners plus admins (Slack user ids). Enforced by `src/core/edits.ts`
+ * on every edit, whatever buttons a client showed.
+ */
+export type EditPolicy = { mode: 'everyone' } | { mode: 'owners'; admins: ReadonlySet<string> };
+
+/** The question-answering core, passed in so the chat front ends do not choose it. */
+export type AnswerFn = (question: Question, deps: AnsweringDeps) => Promise<Answer>;
+
+/** What the use cases of the chat front ends (Slack, the terminal) need. Built in a composition root. */
+export interface CoreDeps {
+  graph: GraphStore;
+  search: SearchIndex;
+  answer: AnswerFn;
+  threads: ThreadContextStore;
+  dedupe: EventDeduper;
+  userState: UserStateStore;
+  policy: EditPolicy;
+  /** The present moment ("last updated 2 hours ago"). */
+  now: () => Date;
+  /** IANA time zone that times are shown in. */
+  timeZone: string;
+  log: Logger;
+}
+
+export function editPolicyFromConfig(config: Pick<Config, 'NANSEN_EDIT_POLICY' | 'NANSEN_ADMINS'>): EditPolicy {
+  if (config.NANSEN_EDIT_POLICY === 'everyone') return { mode: 'everyone' };
+  const admins = new Set(config.NANSEN_ADMINS.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean));
+  return { mode: 'owners', admins };
+}

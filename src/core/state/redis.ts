@@ -1,0 +1,94 @@
+import type Redis from 'ioredis';
+import type { EventDeduper, Subscription, ThreadContext, ThreadContextStore, UserStateStore } from './ports';
+
+/** Thread memory in Redis: survives restarts and is shared by every bot process. */
+export class RedisThreadContextStore implements ThreadContextStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds = 7 * 24 * 3600,
+  ) {}
+
+  async get(key: string): Promise<ThreadContext | undefined> {
+    const raw = await this.redis.get(`${this.prefix}thread:${key}`);
+    return raw ? (JSON.parse(raw) as ThreadContext) : undefined;
+  }
+
+  async set(key: string, context: ThreadContext): Promise<void> {
+    await this.redis.set(`${this.prefix}thread:${key}`, JSON.stringify(context), 'EX', this.ttlSeconds);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** `SET key 1 NX EX ttl`: of any number of deliveries of one event, across processes and restarts, one wins. */
+export class RedisEventDeduper implements EventDeduper {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds = 24 * 3600,
+  ) {}
+
+  async claim(id: string): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}event:${id}`, '1', 'EX', this.ttlSeconds, 'NX')) === 'OK';
+  }
+
+  async close(): Promise<void> {}
+}
+
+const TOGGLE_BOOKMARK = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 0
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+return 1`;
+
+const TOGGLE_SUBSCRIPTION = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[2])
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1`;
+
+/**
+ * Bookmarks (a sorted set per person, newest first) and subscriptions (a hash per person and one per table, kept
+ * together by a script so both sides change atomically), readable by the alert workers.
+ */
+export class RedisUserStateStore implements UserStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async bookmarks(user: string): Promise<string[]> {
+    return this.redis.zrevrange(`${this.prefix}bookmarks:${user}`, 0, -1);
+  }
+
+  async toggleBookmark(user: string, tableKey: string): Promise<boolean> {
+    return (await this.redis.eval(TOGGLE_BOOKMARK, 1, `${this.prefix}bookmarks:${user}`, tableKey, Date.now())) === 1;
+  }
+
+  async subscriptionsOf(user: string): Promise<Subscription[]> {
+    return parseSubs(await this.redis.hvals(`${this.prefix}subs:user:${user}`)).sort((a, b) => b.at.localeCompare(a.at));
+  }
+
+  async subscribersOf(tableKey: string): Promise<Subscription[]> {
+    return parseSubs(await this.redis.hvals(`${this.prefix}subs:table:${tableKey}`)).sort((a, b) => a.user.localeCompare(b.user));
+  }
+
+  async toggleSubscription(sub: Omit<Subscription, 'at'>, at: string): Promise<boolean> {
+    const doc = JSON.stringify({ tableKey: sub.tableKey, user: sub.user, channel: sub.channel, at });
+    const added = await this.redis.eval(TOGGLE_SUBSCRIPTION, 2, `${this.prefix}subs:user:${sub.user}`, `${this.prefix}subs:table:${sub.tableKey}`, sub.tableKey, sub.user, doc);
+    return added === 1;
+  }
+
+  async close(): Promise<void> {}
+}
+
+function parseSubs(values: string[]): Subscription[] {
+  return values.map((v) => JSON.parse(v) as Subscription);
+}

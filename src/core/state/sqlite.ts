@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Subscription, UserStateStore } from './ports';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS bookmarks (user TEXT NOT NULL, table_key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user, table_key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS subscriptions (user TEXT NOT NULL, table_key TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (user, table_key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS subscriptions_by_table ON subscriptions(table_key, user);
+`;
+
+/** Bookmarks and subscriptions in a SQLite file next to the embedded stores (WAL, synchronous=FULL). */
+export class SqliteUserStateStore implements UserStateStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+  }
+
+  async bookmarks(user: string): Promise<string[]> {
+    return (this.db.prepare('SELECT table_key AS k FROM bookmarks WHERE user = ? ORDER BY seq DESC').all(user) as Array<{ k: string }>).map((r) => r.k);
+  }
+
+  async toggleBookmark(user: string, tableKey: string): Promise<boolean> {
+    return this.db.transaction((): boolean => {
+      const gone = this.db.prepare('DELETE FROM bookmarks WHERE user = ? AND table_key = ?').run(user, tableKey).changes;
+      if (gone) return false;
+      const seq = (this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM bookmarks').get() as { n: number }).n;
+      this.db.prepare('INSERT INTO bookmarks (user, table_key, seq) VALUES (?, ?, ?)').run(user, tableKey, seq);
+      return true;
+    })();
+  }
+
+  async subscriptionsOf(user: string): Promise<Subscription[]> {
+    return this.rows(this.db.prepare('SELECT user, table_key, channel, at FROM subscriptions WHERE user = ? ORDER BY at DESC').all(user));
+  }
+
+  async subscribersOf(tableKey: string): Promise<Subscription[]> {
+    return this.rows(this.db.prepare('SELECT user, table_key, channel, at FROM subscriptions WHERE table_key = ? ORDER BY user').all(tableKey));
+  }
+
+  async toggleSubscription(sub: Omit<Subscription, 'at'>, at: string): Promise<boolean> {
+    return this.db.transaction((): boolean => {
+      const gone = this.db.prepare('DELETE FROM subscriptions WHERE user = ? AND table_key = ?').run(sub.user, sub.tableKey).changes;
+      if (gone) return false;
+      this.db.prepare('INSERT INTO subscriptions (user, table_key, channel, at) VALUES (?, ?, ?, ?)').run(sub.user, sub.tableKey, sub.channel, at);
+      return true;
+    })();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private rows(rows: unknown[]): Subscription[] {
+    return (rows as Array<{ user: string; table_key: string; channel: string; at: string }>).map((r) => ({ user: r.user, tableKey: r.table_key, channel: r.channel, at: r.at }));
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The Slack bot's composition root (`npm run bot`): configuration, logger, stores, conversation state, the Bolt app.
+ * Socket Mode with `SLACK_APP_TOKEN`, HTTP mode with `SLACK_SIGNING_SECRET`.
+ */
+import { answer } from '../answering/answer';
+import { loadConfig, type Config } from '../config/config';
+import { editPolicyFromConfig } from '../core/deps';
+import { catalogOverview } from '../core/overview';
+import { openChatState } from '../core/state/open';
+import { UserError } from '../domain/errors';
+import { createLogger, type Logger } from '../log/logger';
+import { renderSlack } from '../render/slack';
+import { createSlackApp } from '../slack/app';
+import type { SlackDeps } from '../slack/deps';
+import { openStores } from './stores';
+
+export interface RunningBot {
+  stop(): Promise<void>;
+}
+
+/** Whether the configuration has what the Slack app needs. */
+export function slackConfigured(config: Config): boolean {
+  return Boolean(config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET));
+}
+
+/** Starts the bot; resolves once it is connected (Socket Mode) or listening (HTTP mode). */
+export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
+  if (!config.SLACK_BOT_TOKEN) throw new UserError('bad_config', 'SLACK_BOT_TOKEN is not set. For a terminal chat without Slack, run `npm start`.');
+  if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) throw new UserError('bad_config', 'Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).');
+  const stores = await openStores(config, log);
+  let state: Awaited<ReturnType<typeof openChatState>>;
+  try {
+    state = await openChatState(config, log);
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
+  const { tables } = await stores.graph.stats();
+  if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
+  const deps: SlackDeps = {
+    graph: stores.graph,
+    search: stores.search,
+    answer,
+    threads: state.threads,
+    dedupe: state.dedupe,
+    userState: state.userState,
+    policy: editPolicyFromConfig(config),
+    now: () => new Date(),
+    timeZone: config.NANSEN_TIMEZONE,
+    log,
+    renderAnswer: (a) => renderSlack(a),
+  };
+  const slack = createSlackApp(
+    {
+      botToken: config.SLACK_BOT_TOKEN,
+      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+      ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+      ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+      port: config.PORT,
+      ...(config.HOST ? { host: config.HOST } : {}),
+    },
+    deps,
+  );
+  try {
+    await slack.start();
+  } catch (e) {
+    await Promise.allSettled([state.close(), stores.close()]);
+    throw e;
+  }
+  log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables }, 'nansen bot started');
+  catalogOverview(stores.graph).catch((err: unknown) => log.warn({ err }, 'could not compute the catalog overview'));
+  return {
+    async stop() {
+      await slack.stop().catch((err: unknown) => log.warn({ err }, 'slack app did not stop cleanly'));
+      await Promise.allSettled([state.close(), stores.close()]);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'nansen-bot' });
+  const bot = await runBot(config, log);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    void bot.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`nansen bot: ${e instanceof UserError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}

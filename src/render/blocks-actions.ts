@@ -1,0 +1,122 @@
+/**
+ * The action ids, view callback ids and button values of Nansen's Block Kit: one place, so renderers and Slack
+ * listeners agree. Values are compact JSON checked with zod when they come back: a malformed or forged value is a
+ * polite `UserError`, never a crash.
+ */
+import { z } from 'zod';
+import { UserError } from '../domain/errors';
+
+export const ACTION = {
+  searchPage: 'nansen.search.page',
+  tagPage: 'nansen.tag.page',
+  share: 'nansen.share',
+  openCard: 'nansen.card.open',
+  columnsPage: 'nansen.card.columns',
+  editDescription: 'nansen.edit.description',
+  editColumns: 'nansen.edit.columns',
+  editTags: 'nansen.edit.tags',
+  editOwners: 'nansen.edit.owners',
+  bookmark: 'nansen.bookmark',
+  subscribe: 'nansen.subscribe',
+  history: 'nansen.history',
+  revert: 'nansen.revert',
+  browseTag: 'nansen.tag.browse',
+} as const;
+
+export type ActionName = keyof typeof ACTION;
+
+export const VIEW = {
+  editDescription: 'nansen.view.edit.description',
+  editColumns: 'nansen.view.edit.columns',
+  editTags: 'nansen.view.edit.tags',
+  editOwners: 'nansen.view.edit.owners',
+} as const;
+
+/** Input block and action ids of the edit dialogs. */
+export const INPUT = {
+  description: 'description',
+  tags: 'tags',
+  owners: 'owners',
+  /** Column inputs: `col.<index into the metadata's column list>`. */
+  columnPrefix: 'col.',
+  value: 'value',
+} as const;
+
+/**
+ * An action id for the n-th button of one kind in a message (Slack wants action ids unique within a message);
+ * listeners match every n with `actionPattern`.
+ */
+export function actionId(base: string, n?: number): string {
+  return n === undefined ? base : `${base}:${n}`;
+}
+
+export function actionPattern(base: string): RegExp {
+  return new RegExp(`^${base.replace(/\./g, '\\.')}(:\\d+)?$`);
+}
+
+/** Every action id base Nansen renders: anything else is an unknown action. */
+export function isKnownAction(id: string): boolean {
+  return Object.values(ACTION).some((base) => actionPattern(base).test(id));
+}
+
+const key = z.string().min(1).max(600);
+
+export const VALUES = {
+  searchPage: z.strictObject({ q: z.string().max(600), p: z.number().int().min(0).max(100) }),
+  tagPage: z.strictObject({ t: z.string().min(1).max(100), p: z.number().int().min(0).max(1000) }),
+  share: z.discriminatedUnion('k', [
+    z.strictObject({ k: z.literal('search'), q: z.string().max(600), p: z.number().int().min(0).max(100) }),
+    z.strictObject({ k: z.literal('tag'), t: z.string().min(1).max(100), p: z.number().int().min(0).max(1000) }),
+    z.strictObject({ k: z.literal('card'), key, cp: z.number().int().min(0).max(1000).optional() }),
+  ]),
+  table: z.strictObject({ key }),
+  columnsPage: z.strictObject({ key, cp: z.number().int().min(0).max(1000) }),
+  edit: z.strictObject({ key, v: z.number().int().min(0), cp: z.number().int().min(0).max(1000).optional() }),
+  revert: z.strictObject({ id: z.string().min(1).max(100), key, v: z.number().int().min(0) }),
+  tag: z.strictObject({ t: z.string().min(1).max(100) }),
+} as const;
+
+export type ValueOf<K extends keyof typeof VALUES> = z.infer<(typeof VALUES)[K]>;
+
+export function encodeValue<K extends keyof typeof VALUES>(_kind: K, value: ValueOf<K>): string {
+  return JSON.stringify(value);
+}
+
+/** Decodes a button value; throws a `UserError('bad_payload')` for anything malformed. */
+export function decodeValue<K extends keyof typeof VALUES>(kind: K, raw: unknown): ValueOf<K> {
+  let parsed: unknown;
+  try {
+    parsed = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const r = VALUES[kind].safeParse(parsed);
+  if (!r.success) throw new UserError('bad_payload', "That button's data didn't make sense to me. Please run `/data` again and use the fresh buttons.");
+  return r.data as ValueOf<K>;
+}
+
+/** What an edit dialog carries in `private_metadata`: the table, the version it showed, and where to report back. */
+export const MODAL_METADATA = z.strictObject({
+  key,
+  v: z.number().int().min(0),
+  /** Columns of a column-descriptions dialog, in input order. */
+  cols: z.array(z.string().max(300)).max(100).optional(),
+  /** The card's column page, to re-render the card after saving. */
+  cp: z.number().int().min(0).optional(),
+  /** The response_url of the card the dialog was opened from. */
+  ru: z.string().url().max(1000).optional(),
+});
+
+export type ModalMetadata = z.infer<typeof MODAL_METADATA>;
+
+export function decodeMetadata(raw: unknown): ModalMetadata {
+  let parsed: unknown;
+  try {
+    parsed = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const r = MODAL_METADATA.safeParse(parsed);
+  if (!r.success) throw new UserError('bad_payload', "This dialog's data didn't make sense to me. Please close it and open the table card again.");
+  return r.data;
+}

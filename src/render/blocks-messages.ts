@@ -1,0 +1,34 @@
+import type { FailureNotice } from '../core/errors';
+import type { ResultItem } from '../core/results';
+import type { Block, Rendered } from './blocks-common';
+import { context, esc, plain, section } from './blocks-common';
+import { resultBlock } from './blocks-search';
+
+/** A short notice ("Bookmarked game_log.sessions."). */
+export function noticeBlocks(mrkdwn: string): Rendered {
+  return { text: plain(mrkdwn), blocks: [section(mrkdwn)] };
+}
+
+/** What a person sees when something failed: their error as-is, or an apology quoting a reference id. */
+export function failureBlocks(notice: FailureNotice): Rendered {
+  const text = notice.ref ? `:warning: ${esc(notice.text)}` : `:information_source: ${esc(notice.text)}`;
+  return { text: notice.text, blocks: [section(text)] };
+}
+
+export function helpBlocks(): Rendered {
+  const text = [
+    '*Nansen* finds and explains data in the catalog.',
+    '• `/data <words>`: search tables and dashboards (`/data latency by country`)',
+    '• `/data <table>`: open a table card (`/data game_log.sessions`)',
+    '• `/data history <table>`: edits of a table, with revert',
+    '• `/data tag <tag>`: tables with a tag',
+    '• Mention me (`@Nansen when was game_log.sessions last updated?`) or DM me; ask follow-ups in the thread (`is it hourly?`).',
+  ].join('\n');
+  return { text: plain(text), blocks: [section(text), context(['Replies to `/data` are visible only to you until you press *Share in channel*.'])] };
+}
+
+export function notFoundBlocks(ref: string, suggestions: ResultItem[], now: Date): Rendered {
+  const blocks: Block[] = [section(`I couldn't find a table called *${esc(ref)}*.${suggestions.length ? ' Did you mean one of these?' : ' Try `/data <words>` to search.'}`)];
+  suggestions.slice(0, 5).forEach((s, i) => blocks.push(resultBlock(s, i, now)));
+  return { text: `No table called ${ref}.`, blocks };
+}

@@ -1,0 +1,99 @@
+/**
+ * The table card in Block Kit: description (a person's over the source's), columns (paged), last update and
+ * cadence, owners and frequent users (Slack mentions when their ids are known), tags, badges, lineage, dashboards,
+ * and the buttons to edit, bookmark, subscribe and see the history. Always within a message's 50 blocks.
+ */
+import type { CadenceSummary } from '../core/cadence';
+import type { TableCard } from '../core/table-card';
+import { ACTION, encodeValue } from './blocks-actions';
+import type { Block, Button, Rendered } from './blocks-common';
+import { actions, badgeText, button, clip, context, divider, esc, fields, header, packLines, people, person, section, slackTime, timeAgo } from './blocks-common';
+
+export interface CardOptions {
+  now: Date;
+  timeZone: string;
+  /** 0-based page of the column list. */
+  columnPage?: number;
+  shareable: boolean;
+}
+
+/** Columns listed per card page. */
+export const COLUMNS_PER_PAGE = 15;
+const COLUMN_DESCRIPTION_CHARS = 180;
+const LINEAGE_SHOWN = 8;
+
+export function columnPageCount(card: Pick<TableCard, 'columns'>): number {
+  return Math.max(1, Math.ceil(card.columns.length / COLUMNS_PER_PAGE));
+}
+
+export function cadenceText(c: CadenceSummary | undefined): string {
+  if (!c) return '_not enough loads to tell_';
+  const when =
+    c.label === 'hourly' && c.typicalMinute !== undefined
+      ? `hourly, around :${String(c.typicalMinute).padStart(2, '0')}`
+      : c.typicalTime && c.label !== 'irregular'
+        ? `${c.label}, around ${c.typicalTime}`
+        : c.label;
+  return c.late ? `${when} · :warning: *late*` : when;
+}
+
+function lineageText(items: Array<{ title: string }>): string {
+  if (!items.length) return '_none_';
+  const shown = items.slice(0, LINEAGE_SHOWN).map((i) => `\`${esc(i.title)}\``).join(', ');
+  return items.length > LINEAGE_SHOWN ? `${shown} and ${items.length - LINEAGE_SHOWN} more` : shown;
+}
+
+export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered {
+  const pages = columnPageCount(card);
+  const cp = Math.min(Math.max(0, options.columnPage ?? 0), pages - 1);
+  const blocks: Block[] = [header(card.title)];
+  const badges = badgeText(card.badges, card.deprecated);
+  blocks.push(context([`\`${esc(card.key)}\``, card.kind, ...(badges ? [badges] : []), ...(card.removedAt ? [`:no_entry: removed from its source ${timeAgo(card.removedAt, options.now)}`] : [])]));
+  const descNote = card.descriptionFrom === 'human' ? ' _(written by people)_' : card.descriptionFrom === 'source' ? ' _(from the source)_' : '';
+  blocks.push(section(card.description ? `${esc(clip(card.description, 2900))}${descNote}` : '_No description yet._ Add one with *Edit description*.'));
+  const freshness = card.lastUpdated ? `${slackTime(card.lastUpdated, options.timeZone)} (${timeAgo(card.lastUpdated, options.now)})` : '_no loads observed_';
+  blocks.push(
+    fields([
+      `*Last updated*\n${freshness}`,
+      `*Cadence*\n${cadenceText(card.cadence)}`,
+      `*Owners*\n${people(card.owners)}`,
+      `*Frequent users*\n${card.frequentUsers.length ? card.frequentUsers.map((u) => `${person(u)} (${u.count})`).join(', ') : '_none_'}`,
+      `*Tags*\n${card.tags.length ? card.tags.map((t) => `\`${esc(t)}\``).join(' ') : '_none_'}`,
+      `*Badges*\n${badges || '_none_'}`,
+    ]),
+  );
+  blocks.push(fields([`*Upstream*\n${lineageText(card.upstream)}`, `*Downstream*\n${lineageText(card.downstream)}`]));
+  if (card.dashboards.length) {
+    const shown = card.dashboards.slice(0, 10).map((d) => (d.url ? `<${d.url}|${esc(d.name)}>` : esc(d.name)));
+    blocks.push(section(`*Dashboards* ${shown.join(' · ')}${card.dashboards.length > 10 ? ` and ${card.dashboards.length - 10} more` : ''}`));
+  }
+  blocks.push(divider());
+  const cols = card.columns.slice(cp * COLUMNS_PER_PAGE, (cp + 1) * COLUMNS_PER_PAGE);
+  const from = cp * COLUMNS_PER_PAGE + 1;
+  blocks.push(section(card.columns.length ? `*Columns* ${from}–${from + cols.length - 1} of ${card.columns.length}` : '*Columns* _none known_'));
+  blocks.push(...packLines(cols.map((c) => `• \`${esc(c.name)}\` _${esc(c.type)}_${c.description ? ` — ${esc(clip(c.description, COLUMN_DESCRIPTION_CHARS))}` : ''}`)));
+  if (pages > 1) {
+    const nav: Button[] = [];
+    if (cp > 0) nav.push(button('◀ Previous columns', `${ACTION.columnsPage}:0`, encodeValue('columnsPage', { key: card.key, cp: cp - 1 })));
+    if (cp < pages - 1) nav.push(button('More columns ▶', `${ACTION.columnsPage}:1`, encodeValue('columnsPage', { key: card.key, cp: cp + 1 })));
+    blocks.push(...actions(nav, 'nansen.card.columns'));
+  }
+  const edit = (k: string, v: number): string => encodeValue('edit', { key: k, v, cp });
+  const table = encodeValue('table', { key: card.key });
+  blocks.push(
+    ...actions(
+      [
+        button('Edit description', ACTION.editDescription, edit(card.key, card.version)),
+        button('Edit column descriptions', ACTION.editColumns, edit(card.key, card.version)),
+        button('Edit tags', ACTION.editTags, edit(card.key, card.version)),
+        button('Edit owners', ACTION.editOwners, edit(card.key, card.version)),
+      ],
+      'nansen.card.edit',
+    ),
+  );
+  const more: Button[] = [button(':bookmark: Bookmark', ACTION.bookmark, table), button(':bell: Subscribe to changes', ACTION.subscribe, table), button('History', ACTION.history, table)];
+  if (options.shareable) more.push(button('Share in channel', ACTION.share, encodeValue('share', { k: 'card', key: card.key, cp })));
+  blocks.push(...actions(more, 'nansen.card.more'));
+  const text = `${card.title}: ${card.description ? clip(card.description, 200) : 'no description yet'}`;
+  return { text, blocks };
+}

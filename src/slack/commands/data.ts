@@ -1,0 +1,18 @@
+import type { App } from '@slack/bolt';
+import { parseDataCommand, runDataCommand } from '../../core/data-command';
+import type { Rendered } from '../../render/blocks-common';
+import { dataResultBlocks } from '../../render/blocks-data';
+import type { SlackDeps } from '../deps';
+import { guard } from '../support';
+
+/** `/data <words | table | history table | tag t | help>`: acknowledged at once, answered ephemerally after. */
+export function register(app: App, deps: SlackDeps): void {
+  app.command('/data', async ({ ack, command, respond }) => {
+    await ack();
+    const tell = (r: Rendered) => respond({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
+    await guard(deps, { listener: 'command:/data', user: command.user_id }, tell, async () => {
+      const result = await runDataCommand(parseDataCommand(command.text ?? ''), deps);
+      await tell(dataResultBlocks(result, { now: deps.now(), timeZone: deps.timeZone, shareable: true }));
+    });
+  });
+}

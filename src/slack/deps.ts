@@ -1,0 +1,12 @@
+import type { Answer } from '../answering/answer';
+import type { CoreDeps } from '../core/deps';
+import type { Rendered } from '../render/blocks-common';
+
+/** What the Slack listeners need: the core's dependencies and the Slack renderer of answers. */
+export interface SlackDeps extends CoreDeps {
+  renderAnswer: (answer: Answer) => Rendered;
+  /** How long a view submission waits for its edit before acknowledging anyway (Slack allows 3 s). */
+  submitDeadlineMs?: number;
+  /** The Web API base URL when it is not Slack's (tests); response_urls are only followed to Slack or to it. */
+  apiUrl?: string;
+}

@@ -1,0 +1,11 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../deps';
+import * as appHomeOpened from './app-home-opened';
+import * as appMention from './app-mention';
+import * as messageIm from './message-im';
+
+export function register(app: App, deps: SlackDeps): void {
+  appMention.register(app, deps);
+  messageIm.register(app, deps);
+  appHomeOpened.register(app, deps);
+}

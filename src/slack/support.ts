@@ -1,0 +1,76 @@
+/**
+ * What every listener shares: replying where the person is (a response_url for messages, a DM for the Home tab),
+ * and the error rule: a `UserError` is shown as-is, anything else is logged once with a reference id and the
+ * person gets a short apology that quotes it.
+ */
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { UserError } from '../domain/errors';
+import { explainFailure } from '../core/errors';
+import type { Rendered } from '../render/blocks-common';
+import { failureBlocks } from '../render/blocks-messages';
+import type { SlackDeps } from './deps';
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** Slack API errors a person can do something about, as `UserError`s. */
+export function asPersonError(err: unknown): unknown {
+  const code = (err as { data?: { error?: string } } | undefined)?.data?.error;
+  switch (code) {
+    case 'expired_trigger_id':
+    case 'trigger_exchanged':
+      return new UserError('slow', 'That took me too long to open the dialog. Please click the button again.');
+    case 'not_in_channel':
+    case 'channel_not_found':
+      return new UserError('not_in_channel', "I'm not in that channel, so I can't post there. Invite me with `/invite @Nansen`, or DM me.");
+    default:
+      return err;
+  }
+}
+
+/** Runs a listener's work; on failure tells the person (and logs once when it was not their error). */
+export async function guard(deps: SlackDeps, where: Record<string, unknown>, tell: (r: Rendered) => Promise<unknown>, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    const notice = explainFailure(asPersonError(err), deps.log, where);
+    try {
+      await tell(failureBlocks(notice));
+    } catch (e) {
+      deps.log.warn({ err: e, ...where, ...(notice.ref ? { ref: notice.ref } : {}) }, 'could not tell the person about a failure');
+    }
+  }
+}
+
+/** Where a reply to a button click goes. */
+export interface Replier {
+  /** A new message only the person sees (or a DM when the click came from a view). */
+  ephemeral(r: Rendered): Promise<void>;
+  /** Replaces the message the button was in (a new DM when there is none). */
+  replace(r: Rendered): Promise<void>;
+  /** Whether the button sat in a message only the person sees. */
+  isEphemeral: boolean;
+}
+
+/** A DM to the person (the Messages tab of the app's Home). */
+export async function dm(client: WebClient, user: string, r: Rendered): Promise<void> {
+  await client.chat.postMessage({ channel: user, text: r.text, blocks: r.blocks, unfurl_links: false, unfurl_media: false });
+}
+
+export function replierFor(args: { body: BlockAction; respond: RespondFn; client: WebClient }): Replier {
+  const { body, respond, client } = args;
+  const hasUrl = typeof body.response_url === 'string' && body.response_url.length > 0;
+  const container = body.container as { type?: string; is_ephemeral?: boolean } | undefined;
+  const isEphemeral = container?.type === 'message' && container.is_ephemeral === true;
+  return {
+    isEphemeral,
+    async ephemeral(r) {
+      if (hasUrl) await respond({ response_type: 'ephemeral', replace_original: false, text: r.text, blocks: r.blocks });
+      else await dm(client, body.user.id, r);
+    },
+    async replace(r) {
+      if (hasUrl) await respond({ replace_original: true, text: r.text, blocks: r.blocks });
+      else await dm(client, body.user.id, r);
+    },
+  };
+}

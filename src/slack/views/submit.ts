@@ -1,0 +1,122 @@
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { EditChange, EditOutcome, FieldErrors } from '../../core/edits';
+import { submitEdit } from '../../core/edits';
+import { explainFailure } from '../../core/errors';
+import { tableCardOf } from '../../core/table-card';
+import type { ModalMetadata } from '../../render/blocks-actions';
+import { decodeMetadata } from '../../render/blocks-actions';
+import type { Rendered } from '../../render/blocks-common';
+import { context, esc } from '../../render/blocks-common';
+import { failureBlocks, noticeBlocks } from '../../render/blocks-messages';
+import { tableCardBlocks } from '../../render/table-card';
+import type { SlackDeps } from '../deps';
+import { asPersonError, dm } from '../support';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** What a dialog's submission says: the change, and which input block shows an error about a field. */
+export interface ReadSubmission {
+  change: EditChange;
+  /** The input block for general problems (permission, conflict). */
+  mainBlock: string;
+  /** Block id of the input for a `FieldErrors` key. */
+  blockOf(field: string): string | undefined;
+}
+
+const WHAT: Record<EditChange['kind'], string> = { description: 'description', column_descriptions: 'column descriptions', tags: 'tags', owners: 'owners' };
+
+/** The text value of an input block in a submitted view. */
+export function inputValue(view: ViewSubmitAction['view'], blockId: string, actionId: string): string {
+  const v = view.state.values[blockId]?.[actionId]?.value;
+  return typeof v === 'string' ? v : '';
+}
+
+/** Whether a response_url is Slack's (or, in tests, the configured fake API's): never post to anything else. */
+export function responseUrlAllowed(url: string, apiUrl: string | undefined): boolean {
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'https:' && /^hooks\.slack(-gov)?\.com$/.test(u.hostname)) return true;
+    return apiUrl !== undefined && u.origin === new URL(apiUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+  if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+}
+
+/** After a save: the card the dialog came from shows the new values (else a DM says it is saved). */
+async function reportSaved(meta: ModalMetadata, outcome: Extract<EditOutcome, { kind: 'saved' }>, kind: EditChange['kind'], user: string, args: ViewArgs, deps: SlackDeps): Promise<void> {
+  const note = `:white_check_mark: Saved your edit of the ${WHAT[kind]}. \`/data history ${esc(outcome.table.schema)}.${esc(outcome.table.name)}\` lists edits and can revert them.`;
+  if (meta.ru && responseUrlAllowed(meta.ru, deps.apiUrl)) {
+    const card = tableCardBlocks(await tableCardOf(outcome.table, deps), { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, shareable: true });
+    await postToResponseUrl(meta.ru, { replace_original: true, text: card.text, blocks: [context([note]), ...card.blocks] });
+    return;
+  }
+  await dm(args.client, user, noticeBlocks(note));
+}
+
+function toSlackErrors(errors: FieldErrors, read: ReadSubmission): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) out[read.blockOf(field) ?? read.mainBlock] = message;
+  return out;
+}
+
+/**
+ * Registers the submission of an edit dialog. The edit runs before the acknowledgement when it finishes within the
+ * deadline (well inside Slack's 3 s), so problems show in the dialog as field errors: invalid input, no permission,
+ * a conflict with someone else's edit. When the store is slower, the dialog closes and a DM reports the outcome.
+ */
+export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, read: (view: ViewSubmitAction['view'], meta: ModalMetadata) => ReadSubmission): void {
+  app.view<ViewSubmitAction>(callbackId, async (args) => {
+    const { ack, body, view, client } = args;
+    const user = body.user.id;
+    const where = { listener: `view:${callbackId}`, user };
+    let meta: ModalMetadata;
+    let submission: ReadSubmission;
+    try {
+      meta = decodeMetadata(view.private_metadata);
+      submission = read(view, meta);
+    } catch (err) {
+      await ack();
+      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
+      return;
+    }
+    const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, deps);
+    let outcome: EditOutcome | undefined;
+    try {
+      const raced = await Promise.race([work.then((o) => ({ o })), new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.submitDeadlineMs ?? 2000).unref())]);
+      outcome = raced?.o;
+    } catch (err) {
+      const notice = explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key });
+      await ack({ response_action: 'errors', errors: { [submission.mainBlock]: notice.text } });
+      return;
+    }
+    if (!outcome) {
+      await ack();
+      const tell = (r: Rendered) => dm(client, user, r);
+      try {
+        const late = await work;
+        if (late.kind === 'saved') await reportSaved(meta, late, submission.change.kind, user, args, deps);
+        else if (late.kind === 'invalid') await tell(noticeBlocks(`I couldn't save that: ${Object.values(late.errors).map(esc).join(' ')}`));
+      } catch (err) {
+        await tell(failureBlocks(explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key }))).catch(() => undefined);
+      }
+      return;
+    }
+    switch (outcome.kind) {
+      case 'invalid':
+        await ack({ response_action: 'errors', errors: toSlackErrors(outcome.errors, submission) });
+        return;
+      case 'unchanged':
+        await ack();
+        return;
+      case 'saved':
+        await ack();
+        await reportSaved(meta, outcome, submission.change.kind, user, args, deps).catch((err: unknown) => explainFailure(err, deps.log, { ...where, step: 'report saved edit' }));
+        return;
+    }
+  });
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/core/state/memory';
+import { SqliteUserStateStore } from '../../src/core/state/sqlite';
+import type { UserStateStore } from '../../src/core/state/ports';
+
+describe('in-process de-duplication and thread memory', () => {
+  it('claims an id once', async () => {
+    const d = new MemoryEventDeduper();
+    expect(await Promise.all([d.claim('a'), d.claim('a'), d.claim('b')])).toEqual([true, false, true]);
+  });
+
+  it('forgets after the retention window and caps its size', async () => {
+    const d = new MemoryEventDeduper({ ttlMs: 20, maxEntries: 3 });
+    expect(await d.claim('x')).toBe(true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await d.claim('x')).toBe(true);
+    const t = new MemoryThreadContextStore({ maxEntries: 2 });
+    for (const k of ['1', '2', '3']) await t.set(k, { messages: [k], updatedAt: '2026-11-24T00:00:00Z' });
+    expect(await t.get('1')).toBeUndefined();
+    expect((await t.get('3'))?.messages).toEqual(['3']);
+  });
+});
+
+describe.each<[string, () => { store: UserStateStore; done(): void }]>([
+  ['memory', () => ({ store: new MemoryUserStateStore(), done: () => undefined })],
+  [
+    'sqlite',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'nansen-state-'));
+      return { store: new SqliteUserStateStore(join(dir, 'state.sqlite')), done: () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+])('user state (%s)', (_, make) => {
+  it('toggles bookmarks (newest first) and subscriptions', async () => {
+    const { store, done } = make();
+    expect(await store.toggleBookmark('U1', 'a')).toBe(true);
+    expect(await store.toggleBookmark('U1', 'b')).toBe(true);
+    expect(await store.toggleBookmark('U2', 'a')).toBe(true);
+    expect(await store.bookmarks('U1')).toEqual(['b', 'a']);
+    expect(await store.toggleBookmark('U1', 'b')).toBe(false);
+    expect(await store.bookmarks('U1')).toEqual(['a']);
+    expect(await store.toggleSubscription({ user: 'U1', tableKey: 'a', channel: 'U1' }, '2026-11-24T00:00:00Z')).toBe(true);
+    expect(await store.toggleSubscription({ user: 'U2', tableKey: 'a', channel: 'C9' }, '2026-11-24T00:00:01Z')).toBe(true);
+    expect((await store.subscribersOf('a')).map((s) => [s.user, s.channel])).toEqual([
+      ['U1', 'U1'],
+      ['U2', 'C9'],
+    ]);
+    expect(await store.toggleSubscription({ user: 'U1', tableKey: 'a', channel: 'U1' }, '2026-11-24T00:00:02Z')).toBe(false);
+    expect(await store.subscriptionsOf('U1')).toEqual([]);
+    await store.close();
+    done();
+  });
+});

@@ -1,0 +1,107 @@
+import { LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
+import { FakeSlack } from '../support/fake-slack/server';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const modal = (blocks: unknown[]) => ({ type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks });
+
+async function slackError(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as WebAPIPlatformError).data?.error ?? String(e);
+  }
+  return 'no error';
+}
+
+describe('the fake Slack Web API', () => {
+  let fake: FakeSlack;
+  let client: WebClient;
+  beforeAll(async () => {
+    fake = await FakeSlack.start({ postMessageRate: false });
+    client = new WebClient(fake.options.botToken, { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 } });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('records every call with its method, arguments and time, and answers like Slack', async () => {
+    const before = Date.now();
+    const r = await client.chat.postMessage({ channel: 'C1', text: 'hello', blocks: [section('hi')] as never });
+    expect(r.ok).toBe(true);
+    expect(r.ts).toMatch(/^\d+\.\d{6}$/);
+    const call = fake.callsTo('chat.postMessage').pop()!;
+    expect(call.args).toMatchObject({ channel: 'C1', text: 'hello', blocks: [section('hi')] });
+    expect(call.at).toBeGreaterThanOrEqual(before);
+    expect(call.token).toBe(fake.options.botToken);
+  });
+
+  it('refuses more than 50 blocks in a message and section text over 3000 characters (invalid_blocks)', async () => {
+    expect(await slackError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: Array.from({ length: 51 }, () => section('x')) as never }))).toBe('invalid_blocks');
+    expect(await slackError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: Array.from({ length: 50 }, () => section('x')) as never }))).toBe('no error');
+    expect(await slackError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [section('x'.repeat(3001))] as never }))).toBe('invalid_blocks');
+    expect(await slackError(client.chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'x', blocks: [section('x'.repeat(3001))] as never }))).toBe('invalid_blocks');
+  });
+
+  it('refuses more than 100 blocks in a modal or Home tab, and views over 250 kB (view_too_large)', async () => {
+    expect(await slackError(client.views.open({ trigger_id: fake.issueTriggerId(), view: modal(Array.from({ length: 101 }, () => section('x'))) as never }))).toBe('invalid_arguments');
+    expect(await slackError(client.views.open({ trigger_id: fake.issueTriggerId(), view: modal(Array.from({ length: 100 }, () => section('x'))) as never }))).toBe('no error');
+    expect(await slackError(client.views.publish({ user_id: 'U1', view: { type: 'home', blocks: Array.from({ length: 101 }, () => section('x')) } as never }))).toBe('invalid_arguments');
+    const huge = Array.from({ length: 95 }, () => section('y'.repeat(2900)));
+    expect(await slackError(client.views.publish({ user_id: 'U1', view: { type: 'home', blocks: huge } as never }))).toBe('view_too_large');
+  });
+
+  it('expires trigger ids after 3 s and accepts each once', async () => {
+    const stale = `9.${Date.now() - 3500}.abc`;
+    expect(await slackError(client.views.open({ trigger_id: stale, view: modal([section('x')]) as never }))).toBe('expired_trigger_id');
+    const t = fake.issueTriggerId();
+    expect(await slackError(client.views.open({ trigger_id: t, view: modal([section('x')]) as never }))).toBe('no error');
+    expect(await slackError(client.views.open({ trigger_id: t, view: modal([section('x')]) as never }))).toBe('trigger_exchanged');
+    expect(await slackError(client.views.open({ trigger_id: 'nonsense', view: modal([section('x')]) as never }))).toBe('invalid_trigger_id');
+  });
+
+  it('checks tokens: none, wrong type, unknown', async () => {
+    expect(await slackError(new WebClient(undefined, { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 } }).auth.test())).toBe('not_authed');
+    expect(await slackError(new WebClient('xoxb-wrong', { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 } }).auth.test())).toBe('invalid_auth');
+    expect(await slackError(new WebClient(fake.options.appToken, { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 } }).chat.postMessage({ channel: 'C1', text: 'x' }))).toBe('not_allowed_token_type');
+    expect(await slackError(client.apiCall('no.such.method'))).toBe('unknown_method');
+  });
+
+  it('lets a response_url be used 5 times', async () => {
+    const url = fake.responseUrl();
+    const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x' }) });
+    for (let i = 0; i < 5; i++) expect((await post()).status).toBe(200);
+    const sixth = await post();
+    expect(sixth.status).toBe(404);
+    expect(await sixth.json()).toMatchObject({ ok: false, error: 'used_url' });
+  });
+});
+
+describe('the fake’s chat.postMessage rate limit', () => {
+  let fake: FakeSlack;
+  beforeAll(async () => {
+    fake = await FakeSlack.start({ postMessageRate: { perSecond: 1, burst: 1 } });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('answers 429 with Retry-After beyond ~1 message per second per channel', async () => {
+    const client = new WebClient(fake.options.botToken, { slackApiUrl: fake.apiUrl, logger: quiet, rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } });
+    await client.chat.postMessage({ channel: 'CRATE1', text: 'one' });
+    const err = await client.chat.postMessage({ channel: 'CRATE1', text: 'two' }).catch((e: { code?: string; retryAfter?: number }) => e);
+    expect(err).toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+    const limited = fake.callsTo('chat.postMessage').filter((c) => c.status === 429);
+    expect(limited).toHaveLength(1);
+    await client.chat.postMessage({ channel: 'COTHER', text: 'other channels are not limited' });
+  });
+
+  it('a WebClient that obeys Retry-After gets every message through, spaced by the limit', async () => {
+    const client = new WebClient(fake.options.botToken, { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 5, minTimeout: 10, maxTimeout: 50 } });
+    const started = Date.now();
+    await Promise.all([1, 2, 3].map((n) => client.chat.postMessage({ channel: 'CRATE2', text: `m${n}` })));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    const ok = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CRATE2' && c.status === 200);
+    expect(ok.map((c) => c.args.text).sort()).toEqual(['m1', 'm2', 'm3']);
+  });
+});

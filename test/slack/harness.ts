@@ -1,0 +1,162 @@
+/**
+ * The real Bolt app, wired to embedded stores in a temp dir (seeded from the demo catalog) and to the fake Slack
+ * API on loopback, in HTTP mode (signed requests) or Socket Mode (through the fake's WebSocket server).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
+import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index';
+import { answer as realAnswer } from '../../src/answering/answer';
+import { importCatalog, readCatalogFile } from '../../src/catalog/import';
+import type { AnswerFn, EditPolicy } from '../../src/core/deps';
+import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/core/state/memory';
+import type { EventDeduper, ThreadContextStore } from '../../src/core/state/ports';
+import { silentLogger, type Logger } from '../../src/log/logger';
+import { createSlackApp, type SlackApp } from '../../src/slack/app';
+import type { SlackDeps } from '../../src/slack/deps';
+import { renderAnswerForSlack } from './render-answer';
+import { FakeSlack, type FakeSlackOptions, type RecordedCall } from '../support/fake-slack/server';
+import * as P from '../support/fake-slack/payloads';
+
+export const SECRET = 'test-signing-secret-0123456789abcdef';
+export const DEMO_NOW = new Date('2026-11-24T09:00:00Z');
+export const DEMO_CATALOG = join(__dirname, '../../data/demo-catalog.json');
+export const SESSIONS = 'hive://gold.game_log/sessions';
+export const LATENCY = 'hive://gold.game_log/network_latency_by_country';
+/** Slack ids of demo users (data/demo-catalog.json): jiwoo.kim owns sessions; minsu.lee does not. */
+export const JIWOO = 'U0DEMO0001';
+export const MINSU = 'U0DEMO0002';
+export const STRANGER = 'U0STRANGER';
+
+export interface HarnessOptions {
+  socket?: boolean;
+  policy?: EditPolicy;
+  fake?: FakeSlackOptions;
+  dedupe?: EventDeduper;
+  threads?: ThreadContextStore;
+  answer?: AnswerFn;
+  log?: Logger;
+  submitDeadlineMs?: number;
+  renderAnswer?: SlackDeps['renderAnswer'];
+}
+
+export interface Harness {
+  fake: FakeSlack;
+  slack: SlackApp;
+  deps: SlackDeps;
+  /** Bolt's HTTP endpoint (HTTP mode). */
+  url: string;
+  dir: string;
+  /** Sends `/data <text>`; resolves with the HTTP ack and the response_url used. */
+  command(text: string, opts?: { user?: string; channel?: string }): Promise<P.SignedResponse & { responseUrl: string }>;
+  /** Sends an Events API callback (optionally as a retry). */
+  event(envelope: Record<string, unknown>, retry?: { num: number; reason?: string }): Promise<P.SignedResponse>;
+  /** Clicks a button. */
+  click(actionId: string, value: string, opts?: { user?: string; responseUrl?: string; view?: Record<string, unknown> }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
+  /** Submits a modal with the given values. */
+  submit(view: Record<string, unknown>, values: Record<string, Record<string, string>>, user?: string): Promise<P.SignedResponse>;
+  /** Waits for the n-th (1-based) response_url post to a URL. */
+  responses(responseUrl: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
+  close(): Promise<void>;
+}
+
+/** Finds the first button in blocks whose action id starts with `prefix`. */
+export function findButton(blocks: unknown, prefix: string): { action_id: string; value: string } {
+  for (const b of (blocks as Array<Record<string, unknown>>) ?? []) {
+    const els = [...((b.elements as Array<Record<string, unknown>>) ?? []), ...(b.accessory ? [b.accessory as Record<string, unknown>] : [])];
+    for (const e of els) if (typeof e.action_id === 'string' && e.action_id.startsWith(prefix)) return { action_id: e.action_id, value: String(e.value) };
+  }
+  throw new Error(`no button ${prefix} in blocks`);
+}
+
+/** All mrkdwn/plain text of blocks, joined: what a person reads. */
+export function blocksText(blocks: unknown): string {
+  const out: string[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (typeof o.text === 'string') out.push(o.text);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(blocks);
+  return out.join('\n');
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'nansen-slack-'));
+  const graph = new SqliteGraphStore({ path: join(dir, 'graph.sqlite'), clock: () => new Date() });
+  const search = new SqliteSearchIndex({ path: join(dir, 'search.sqlite') });
+  await graph.init();
+  await search.init();
+  await importCatalog(await readCatalogFile(DEMO_CATALOG), { graph, search });
+  const fake = await FakeSlack.start({ postMessageRate: false, ...options.fake });
+  const deps: SlackDeps = {
+    graph,
+    search,
+    answer: options.answer ?? realAnswer,
+    threads: options.threads ?? new MemoryThreadContextStore(),
+    dedupe: options.dedupe ?? new MemoryEventDeduper(),
+    userState: new MemoryUserStateStore(),
+    policy: options.policy ?? { mode: 'everyone' },
+    now: () => DEMO_NOW,
+    timeZone: 'Asia/Seoul',
+    log: options.log ?? silentLogger(),
+    renderAnswer: options.renderAnswer ?? renderAnswerForSlack,
+    ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
+  };
+  const slack = createSlackApp(
+    {
+      botToken: fake.options.botToken,
+      apiUrl: fake.apiUrl,
+      ...(options.socket ? { appToken: fake.options.appToken } : { signingSecret: SECRET, port: 0, host: '127.0.0.1' }),
+    },
+    deps,
+  );
+  const { port } = await slack.start();
+  const url = `http://127.0.0.1:${port ?? 0}/slack/events`;
+  const h: Harness = {
+    fake,
+    slack,
+    deps,
+    url,
+    dir,
+    async command(text, opts = {}) {
+      const responseUrl = fake.responseUrl();
+      const r = await P.postCommand(url, SECRET, P.slashCommand({ text, userId: opts.user, channelId: opts.channel, triggerId: fake.issueTriggerId(), responseUrl }));
+      return { ...r, responseUrl };
+    },
+    event(envelope, retry) {
+      return P.postEvent(url, SECRET, envelope, retry);
+    },
+    async click(actionId, value, opts = {}) {
+      const triggerId = fake.issueTriggerId();
+      const responseUrl = opts.view ? '' : (opts.responseUrl ?? fake.responseUrl());
+      const r = await P.postInteraction(url, SECRET, P.blockAction({ actionId, value, userId: opts.user, triggerId, ...(responseUrl ? { responseUrl } : {}), ...(opts.view ? { view: opts.view } : {}) }));
+      return { ...r, triggerId, responseUrl };
+    },
+    submit(view, values, user) {
+      return P.postInteraction(url, SECRET, P.viewSubmission({ view, values, userId: user, triggerId: fake.issueTriggerId() }));
+    },
+    async responses(responseUrl, count = 1, timeoutMs = 5000) {
+      const id = responseUrl.split('/').pop();
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const got = fake.callsTo('response_url').filter((c) => c.args.url_id === id);
+        if (got.length >= count) return got;
+        if (Date.now() > deadline) throw new Error(`expected ${count} posts to ${responseUrl}, got ${got.length}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async close() {
+      await slack.stop().catch(() => undefined);
+      await fake.close();
+      await graph.close();
+      await search.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}

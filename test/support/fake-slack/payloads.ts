@@ -1,0 +1,233 @@
+/**
+ * Payloads shaped like the ones Slack delivers (slash commands, Events API callbacks, block actions, view
+ * submissions), and a client that sends them to a Bolt app over HTTP, signed as Slack signs them.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+
+export const TEAM_ID = 'T0FAKETEAM';
+export const API_APP_ID = 'A0NANSEN01';
+
+/** `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`: Slack's request signature. */
+export function slackSignature(secret: string, timestamp: number | string, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SlashCommandInput {
+  text: string;
+  userId?: string;
+  channelId?: string;
+  command?: string;
+  triggerId: string;
+  responseUrl: string;
+}
+
+/** A slash command's fields, as Slack form-encodes them. */
+export function slashCommand(input: SlashCommandInput): Record<string, string> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: TEAM_ID,
+    team_domain: 'fake',
+    channel_id: input.channelId ?? 'C0GENERAL1',
+    channel_name: 'general',
+    user_id: input.userId ?? 'U0ALICE001',
+    user_name: 'alice',
+    command: input.command ?? '/data',
+    text: input.text,
+    api_app_id: API_APP_ID,
+    is_enterprise_install: 'false',
+    response_url: input.responseUrl,
+    trigger_id: input.triggerId,
+  };
+}
+
+export function formEncode(fields: Record<string, string>): string {
+  return new URLSearchParams(fields).toString();
+}
+
+let eventSeq = 0;
+
+/** A fresh Events API event id. */
+export function eventId(): string {
+  return `Ev${Date.now().toString(36).toUpperCase()}${(++eventSeq).toString(36).toUpperCase()}${randomBytes(2).toString('hex').toUpperCase()}`;
+}
+
+/** An Events API `event_callback` envelope around one event. */
+export function eventCallback(event: Record<string, unknown>, options: { eventId?: string; botUserId?: string } = {}): Record<string, unknown> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: TEAM_ID,
+    api_app_id: API_APP_ID,
+    event,
+    type: 'event_callback',
+    event_id: options.eventId ?? eventId(),
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: TEAM_ID, user_id: options.botUserId ?? 'U0NANSEN01', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+    event_context: randomBytes(8).toString('hex'),
+  };
+}
+
+let tsSeq = 0;
+
+/** A message timestamp, unique within the process. */
+export function messageTs(): string {
+  return `${Math.floor(Date.now() / 1000)}.${String(++tsSeq).padStart(6, '0')}`;
+}
+
+export function appMention(input: { text: string; user?: string; channel?: string; ts?: string; threadTs?: string; botUserId?: string }): Record<string, unknown> {
+  const ts = input.ts ?? messageTs();
+  return {
+    type: 'app_mention',
+    user: input.user ?? 'U0ALICE001',
+    text: `<@${input.botUserId ?? 'U0NANSEN01'}> ${input.text}`,
+    ts,
+    channel: input.channel ?? 'C0GENERAL1',
+    event_ts: ts,
+    ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+  };
+}
+
+export function directMessage(input: { text: string; user?: string; channel?: string; ts?: string; threadTs?: string }): Record<string, unknown> {
+  const ts = input.ts ?? messageTs();
+  return {
+    type: 'message',
+    channel_type: 'im',
+    user: input.user ?? 'U0ALICE001',
+    text: input.text,
+    ts,
+    channel: input.channel ?? 'D0ALICE001',
+    event_ts: ts,
+    ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+  };
+}
+
+export function appHomeOpened(user = 'U0ALICE001'): Record<string, unknown> {
+  return { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home', event_ts: messageTs() };
+}
+
+export interface ActionInput {
+  actionId: string;
+  value?: string;
+  blockId?: string;
+  userId?: string;
+  channelId?: string;
+  triggerId: string;
+  responseUrl?: string;
+  messageTs?: string;
+  /** An action from a view (modal or home) instead of a message. */
+  view?: Record<string, unknown>;
+}
+
+/** A `block_actions` payload for one button click. */
+export function blockAction(input: ActionInput): Record<string, unknown> {
+  const user = input.userId ?? 'U0ALICE001';
+  return {
+    type: 'block_actions',
+    user: { id: user, username: 'alice', name: 'alice', team_id: TEAM_ID },
+    api_app_id: API_APP_ID,
+    token: 'legacy-verification-token',
+    container: input.view
+      ? { type: 'view', view_id: input.view.id ?? 'V0HOME0001' }
+      : { type: 'message', message_ts: input.messageTs ?? messageTs(), channel_id: input.channelId ?? 'C0GENERAL1', is_ephemeral: true },
+    trigger_id: input.triggerId,
+    team: { id: TEAM_ID, domain: 'fake' },
+    is_enterprise_install: false,
+    ...(input.view ? { view: input.view } : { channel: { id: input.channelId ?? 'C0GENERAL1', name: 'general' }, message: { type: 'message', ts: input.messageTs ?? messageTs(), text: '' } }),
+    ...(input.responseUrl ? { response_url: input.responseUrl } : {}),
+    actions: [
+      {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: input.blockId ?? 'b0',
+        text: { type: 'plain_text', text: 'button' },
+        ...(input.value !== undefined ? { value: input.value } : {}),
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
+/**
+ * A `view_submission` payload for a modal, with the submitted values: `{ blockId: { actionId: text } }`.
+ * The view carries the callback id and private metadata the app set when it opened the modal.
+ */
+export function viewSubmission(input: { view: Record<string, unknown>; values: Record<string, Record<string, string>>; userId?: string; triggerId: string }): Record<string, unknown> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const [blockId, actions] of Object.entries(input.values)) {
+    values[blockId] = Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }]));
+  }
+  const user = input.userId ?? 'U0ALICE001';
+  return {
+    type: 'view_submission',
+    team: { id: TEAM_ID, domain: 'fake' },
+    user: { id: user, username: 'alice', name: 'alice', team_id: TEAM_ID },
+    api_app_id: API_APP_ID,
+    token: 'legacy-verification-token',
+    trigger_id: input.triggerId,
+    view: { ...input.view, state: { values } },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}
+
+export interface SignedResponse {
+  status: number;
+  body: string;
+  json?: unknown;
+  ms: number;
+}
+
+/** Posts a body to a Bolt HTTP endpoint with Slack's signature headers (or the ones given). */
+export function postSigned(
+  url: string,
+  secret: string,
+  body: string,
+  options: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
+): Promise<SignedResponse> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string | number> = {
+    'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
+    'content-length': Buffer.byteLength(body),
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': options.signature ?? slackSignature(secret, timestamp, body),
+    ...options.headers,
+  };
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, body: text, json, ms: performance.now() - started });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Sends a slash command. */
+export function postCommand(url: string, secret: string, fields: Record<string, string>, headers?: Record<string, string>): Promise<SignedResponse> {
+  return postSigned(url, secret, formEncode(fields), { headers });
+}
+
+/** Sends an interactive payload (block action, view submission), form-encoded as `payload=<json>`. */
+export function postInteraction(url: string, secret: string, payload: Record<string, unknown>): Promise<SignedResponse> {
+  return postSigned(url, secret, formEncode({ payload: JSON.stringify(payload) }));
+}
+
+/** Sends an Events API callback as JSON, with Slack's retry headers when it is a redelivery. */
+export function postEvent(url: string, secret: string, envelope: Record<string, unknown>, retry?: { num: number; reason?: string }): Promise<SignedResponse> {
+  return postSigned(url, secret, JSON.stringify(envelope), {
+    contentType: 'application/json',
+    headers: retry ? { 'x-slack-retry-num': String(retry.num), 'x-slack-retry-reason': retry.reason ?? 'http_timeout' } : {},
+  });
+}
