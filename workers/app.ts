@@ -1,6 +1,15 @@
 import { Redis } from 'ioredis';
 import type { CrawlOptions, CrawlReport, SourceConfig } from '../ingest/source';
+import type { PlanDeps } from '../src/alerts/plan';
+import type { ChannelRateLimiter } from '../src/alerts/rate-limit';
+import type { SlackPoster } from '../src/alerts/slack';
+import type { AlertStore } from '../src/alerts/store';
 import type { Logger } from '../src/log/logger';
+import type { GraphStore } from '../src/ports/graph-store';
+import { createCrawlAlerter, type CrawlAlerter } from './alerts/crawl-alerts';
+import { InProcessAlertRunner } from './alerts/in-process';
+import { DIGEST_SCHEDULER_ID } from './alerts/queues';
+import { startAlertWorkers, type AlertWorkers } from './alerts/worker';
 import { closeCrawlWorker, createCrawlWorker, type CrawlWorker } from './bullmq-runner';
 import { safeErrorMessage } from './errors';
 import { InProcessCrawlRunner } from './in-process-runner';
@@ -8,6 +17,30 @@ import { createCrawlProcessor, type CrawlFailure } from './processors/crawl';
 import { createAlertQueue, createCrawlQueue, enqueueCrawl, QUEUE_PREFIX, type AlertQueue, type CrawlJobData, type CrawlQueue, type CrawlRetryOptions } from './queues';
 import { syncCrawlSchedulers, type SyncResult } from './schedules';
 import { MemorySourceLocks, RedisSourceLocks } from './source-lock';
+
+/** Schema-change alerts of the worker process (issue 6). */
+export interface WorkerAlertOptions {
+  /** The alert store the bot uses too (subscriptions, mutes, the delivery ledger). */
+  store: AlertStore;
+  /** The graph the crawls write: changes, owners, lineage. */
+  graph: GraphStore;
+  /** Posts to Slack; without it (no SLACK_BOT_TOKEN) alerts are planned and logged, never posted. */
+  slack?: SlackPoster;
+  /** Time zone of the digest schedule and dates (`NANSEN_TIMEZONE`). */
+  timeZone: string;
+  /** Cron of the daily digest (`NANSEN_DIGEST_CRON`, default `0 9 * * *`); `false` for none. */
+  digestCron?: string | false;
+  /** Direct messages to owners about breaking changes (default true). */
+  ownerDms?: boolean;
+  /** People's own table subscriptions, kept by the Slack app. */
+  extraSubscribers?: PlanDeps['extraSubscribers'];
+  /** How long a stop waits for alert messages in flight (in-process mode; default 10 s). */
+  drainMs?: number;
+  /** Tests: the least time between two messages to one channel, a rate limiter of their own, shorter retries. */
+  channelIntervalMs?: number;
+  limiter?: ChannelRateLimiter;
+  retry?: { attempts?: number; backoffMs?: number };
+}
 
 export interface WorkerAppOptions {
   logger: Logger;
@@ -26,8 +59,10 @@ export interface WorkerAppOptions {
   retry?: CrawlRetryOptions;
   /** How long a stop waits for crawls in progress before returning them to the queue (default 50 s). */
   shutdownGraceMs?: number;
+  /** Schema-change alerts: queued after each crawl that changed a schema, planned and delivered here. Without it, none. */
+  alerts?: WorkerAlertOptions;
   /** Tests: a key prefix and queue names of their own. */
-  queue?: { prefix?: string; crawlQueueName?: string; alertQueueName?: string };
+  queue?: { prefix?: string; crawlQueueName?: string; alertQueueName?: string; deliveryQueueName?: string };
   /** Tests: shorter BullMQ lock and stalled-check periods, a shorter busy wait. */
   timing?: { lockDurationMs?: number; stalledIntervalMs?: number; busyRetryMs?: number; sourceLockTtlMs?: number };
 }
@@ -40,9 +75,15 @@ export interface WorkerApp {
   /** Queues (or, in-process, starts) a manual crawl. */
   requestCrawl(data: Omit<CrawlJobData, 'trigger'>): Promise<void>;
   crawlQueue?: CrawlQueue;
-  /** The alert queue, created for the alert processor (issue 6) and for producers; nothing consumes it yet. */
+  /** The alert queue: one job per crawl with schema changes. */
   alertQueue?: AlertQueue;
   worker?: CrawlWorker;
+  /** How alerts go out: BullMQ alert workers, in this process, only logged (no Slack token), or not at all. */
+  alertMode: 'bullmq' | 'in-process' | 'log-only' | 'off';
+  /** The alert workers (BullMQ mode with a Slack poster). */
+  alertWorkers?: AlertWorkers;
+  /** The in-process alert runner (in-process mode with a Slack poster). */
+  alertRunner?: InProcessAlertRunner;
   /** Takes no new work, lets crawls in progress finish (returning them to the queue after the grace period), closes connections. */
   stop(): Promise<void>;
 }
@@ -57,18 +98,42 @@ export async function startWorkerApp(options: WorkerAppOptions): Promise<WorkerA
   const getSource = (id: string): SourceConfig | undefined => sources.find((s) => s.id === id);
   const graceMs = options.shutdownGraceMs ?? 50_000;
 
+  const { alerts } = options;
+  const alertMode: WorkerApp['alertMode'] = !alerts ? 'off' : !alerts.slack ? 'log-only' : options.redisUrl ? 'bullmq' : 'in-process';
+  if (alertMode === 'log-only') logger.warn('SLACK_BOT_TOKEN is not set: schema-change alerts will be planned and logged, not posted');
+  const logOnly = (a: WorkerAlertOptions): CrawlAlerter =>
+    createCrawlAlerter({ kind: 'log-only', plan: { store: a.store, graph: a.graph, ownerDms: a.ownerDms, extraSubscribers: a.extraSubscribers } }, { graph: a.graph, logger });
+
   if (!options.redisUrl) {
+    const alertRunner = alerts?.slack
+      ? new InProcessAlertRunner({
+          store: alerts.store,
+          graph: alerts.graph,
+          slack: alerts.slack,
+          logger,
+          timeZone: alerts.timeZone,
+          digestCron: alerts.digestCron,
+          ownerDms: alerts.ownerDms,
+          extraSubscribers: alerts.extraSubscribers,
+          limiter: alerts.limiter,
+          attempts: alerts.retry?.attempts,
+          backoffMs: alerts.retry?.backoffMs,
+        })
+      : undefined;
+    const afterCrawl = alertRunner && alerts ? createCrawlAlerter({ kind: 'in-process', runner: alertRunner }, { graph: alerts.graph, logger }) : alerts && logOnly(alerts);
     const runner = new InProcessCrawlRunner({
-      processor: createCrawlProcessor({ crawl: options.crawl, getSource, locks: new MemorySourceLocks(), recordFailure: options.recordFailure, logger }),
+      processor: createCrawlProcessor({ crawl: options.crawl, getSource, locks: new MemorySourceLocks(), recordFailure: options.recordFailure, logger, afterCrawl }),
       logger,
       retry: options.retry,
       tz: options.tz,
       busyRetryMs: options.timing?.busyRetryMs,
     });
     const first = runner.setSources(sources);
-    logger.info({ mode: 'in-process', scheduled: runner.schedules().length, invalid: first.invalid.length }, 'crawl worker started');
+    logger.info({ mode: 'in-process', alerts: alertMode, scheduled: runner.schedules().length, invalid: first.invalid.length }, 'crawl worker started');
     return {
       mode: 'in-process',
+      alertMode,
+      ...(alertRunner ? { alertRunner } : {}),
       async reloadSources() {
         sources = await options.loadSources();
         return runner.setSources(sources);
@@ -78,6 +143,14 @@ export async function startWorkerApp(options: WorkerAppOptions): Promise<WorkerA
       },
       async stop() {
         await runner.close({ abortAfterMs: graceMs });
+        if (alertRunner) {
+          // Messages waiting for their channel's slot are seconds away; what is still pending after this is dropped.
+          let timer: NodeJS.Timeout | undefined;
+          const drained = await Promise.race([alertRunner.idle().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), alerts?.drainMs ?? 10_000)))]);
+          clearTimeout(timer);
+          if (!drained) logger.warn('alert messages still pending at shutdown: dropped');
+          await alertRunner.close();
+        }
       },
     };
   }
@@ -91,10 +164,39 @@ export async function startWorkerApp(options: WorkerAppOptions): Promise<WorkerA
     ttlMs: options.timing?.sourceLockTtlMs,
     onError: (err, sourceId) => logger.warn({ source: sourceId, err: safeErrorMessage(err) }, 'crawl lock not renewed'),
   });
+  let alertWorkers: AlertWorkers | undefined;
+  if (alerts?.slack) {
+    try {
+      alertWorkers = await startAlertWorkers({
+        connection,
+        redisUrl: options.redisUrl,
+        store: alerts.store,
+        graph: alerts.graph,
+        slack: alerts.slack,
+        logger,
+        timeZone: alerts.timeZone,
+        digestCron: alerts.digestCron,
+        ownerDms: alerts.ownerDms,
+        extraSubscribers: alerts.extraSubscribers,
+        channelIntervalMs: alerts.channelIntervalMs,
+        limiter: alerts.limiter,
+        queue: { prefix, alertQueueName: options.queue?.alertQueueName, deliveryQueueName: options.queue?.deliveryQueueName },
+        timing: options.timing,
+      });
+      // `off` now: a schedule left by an earlier start would go on firing.
+      if (alerts.digestCron === false) await alertWorkers.deliveryQueue.removeJobScheduler(DIGEST_SCHEDULER_ID);
+    } catch (err) {
+      await alertWorkers?.close();
+      redis.disconnect();
+      throw err;
+    }
+  }
   const crawlQueue = createCrawlQueue({ connection, prefix, name: options.queue?.crawlQueueName }, options.retry);
-  const alertQueue = createAlertQueue({ connection, prefix, name: options.queue?.alertQueueName });
-  for (const q of [crawlQueue, alertQueue]) q.on('error', (err) => logger.warn({ queue: q.name, err: safeErrorMessage(err) }, 'queue error'));
-  const processor = createCrawlProcessor({ crawl: options.crawl, getSource, locks, recordFailure: options.recordFailure, logger });
+  // With alert workers, their queue; else one for producers only (log-only mode does not queue).
+  const alertQueue = alertWorkers?.alertQueue ?? createAlertQueue({ connection, prefix, name: options.queue?.alertQueueName });
+  for (const q of alertWorkers ? [crawlQueue] : [crawlQueue, alertQueue]) q.on('error', (err) => logger.warn({ queue: q.name, err: safeErrorMessage(err) }, 'queue error'));
+  const afterCrawl = alertWorkers ? createCrawlAlerter({ kind: 'queue', queue: alertQueue }, { graph: alerts!.graph, logger }) : alerts && logOnly(alerts);
+  const processor = createCrawlProcessor({ crawl: options.crawl, getSource, locks, recordFailure: options.recordFailure, logger, afterCrawl });
   const worker = createCrawlWorker({
     location: { connection, prefix, name: options.queue?.crawlQueueName },
     processor,
@@ -106,6 +208,8 @@ export async function startWorkerApp(options: WorkerAppOptions): Promise<WorkerA
   });
   const stopAll = async (): Promise<void> => {
     await closeCrawlWorker(worker, { graceMs, logger });
+    // After the crawls, which queue their alerts as they finish; lets messages in flight finish.
+    if (alertWorkers) await alertWorkers.close();
     await Promise.allSettled([crawlQueue.close(), alertQueue.close()]);
     redis.disconnect();
   };
@@ -113,7 +217,7 @@ export async function startWorkerApp(options: WorkerAppOptions): Promise<WorkerA
     const first = await syncCrawlSchedulers(crawlQueue, sources, { tz: options.tz, logger });
     void worker.run().catch((err: unknown) => logger.error({ err: safeErrorMessage(err) }, 'crawl worker stopped'));
     await worker.waitUntilReady();
-    logger.info({ mode: 'bullmq', queue: crawlQueue.name, scheduled: first.upserted.length + first.unchanged.length, removed: first.removed.length, invalid: first.invalid.length }, 'crawl worker started');
+    logger.info({ mode: 'bullmq', alerts: alertMode, queue: crawlQueue.name, scheduled: first.upserted.length + first.unchanged.length, removed: first.removed.length, invalid: first.invalid.length }, 'crawl worker started');
   } catch (err) {
     await stopAll();
     throw err;
@@ -122,9 +226,11 @@ export async function startWorkerApp(options: WorkerAppOptions): Promise<WorkerA
   let reloading: Promise<SyncResult> = Promise.resolve({ upserted: [], unchanged: [], removed: [], invalid: [] });
   return {
     mode: 'bullmq',
+    alertMode,
     crawlQueue,
     alertQueue,
     worker,
+    ...(alertWorkers ? { alertWorkers } : {}),
     reloadSources() {
       reloading = reloading
         .catch(() => undefined)

@@ -96,3 +96,19 @@ export function redactSecrets(text: string): string {
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]*@/gi, '$1***@')
     .replace(/\b(password|passwd|pwd|secret|token)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s;,&]+)/gi, '$1$2***');
 }
+
+/**
+ * The crawl wrote its schema changes but their alert could not be handed over (queue or alert store unreachable).
+ * The job is retried; the retry finds the changes its crawl already recorded in the graph and queues them then.
+ */
+export class AlertsNotQueuedError extends Error {
+  readonly retryable = true;
+  constructor(
+    readonly sourceId: string,
+    readonly crawlId: string,
+    cause: unknown,
+  ) {
+    super(`the schema-change alert of crawl ${crawlId} of ${sourceId} was not queued: ${safeErrorMessage(cause)}`, { cause });
+    this.name = 'AlertsNotQueuedError';
+  }
+}

@@ -109,7 +109,8 @@ export class InProcessCrawlRunner {
   crawlNow(data: Omit<CrawlJobData, 'trigger'>): Promise<CrawlJobResult | undefined> {
     const pending = this.manual.get(data.sourceId);
     if (pending) return pending.promise;
-    const run = this.start({ ...data, trigger: 'manual' }, `manual-${data.sourceId}-${++this.seq}`, true);
+    // The job id is the crawl id, which the crawl status and the alert ledger key on: unique across restarts.
+    const run = this.start({ ...data, trigger: 'manual' }, `manual-${data.sourceId}-${Date.now().toString(36)}-${++this.seq}`, true);
     this.manual.set(data.sourceId, run);
     void run.promise.finally(() => this.manual.get(data.sourceId) === run && this.manual.delete(data.sourceId)).catch(() => undefined);
     return run.promise;

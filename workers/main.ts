@@ -1,29 +1,94 @@
 /**
- * The worker process (`npm run worker`): crawls the sources of NANSEN_SOURCES on their schedules. With REDIS_URL,
- * through BullMQ (job schedulers, retries, any number of worker processes); without, in this process on the same
- * schedules. SIGTERM or SIGINT stops it gracefully; SIGHUP, or an edit of the sources file, re-reads the sources.
+ * The worker process (`npm run worker`): crawls the sources of NANSEN_SOURCES on their schedules and announces the
+ * schema changes they find to the subscribed Slack channels. With REDIS_URL, through BullMQ (job schedulers, retries,
+ * alert and delivery queues, any number of worker processes); without, in this process on the same schedules.
+ * SIGTERM or SIGINT stops it gracefully; SIGHUP, or an edit of the sources file, re-reads the sources.
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { crawlSource } from '../ingest/crawl';
 import { loadSources } from '../ingest/sources-file';
 import { SqliteCrawlStore } from '../ingest/sqlite-crawl-store';
-import { loadConfig } from '../src/config/config';
-import { createLogger } from '../src/log/logger';
+import { RedisAlertStore } from '../src/alerts/redis-alert-store';
+import { WebClientPoster } from '../src/alerts/slack';
+import { SqliteAlertStore } from '../src/alerts/sqlite-alert-store';
+import type { AlertStore } from '../src/alerts/store';
+import { loadConfig, type Config } from '../src/config/config';
+import { openChatState } from '../src/core/state/open';
+import { UserError } from '../src/domain/errors';
+import { createLogger, type Logger } from '../src/log/logger';
 import { openStores } from '../src/main/stores';
+import { personalSubscribers } from './alerts/crawl-alerts';
 import { startWorkerApp } from './app';
 import { safeErrorMessage } from './errors';
+import { nextRun } from './schedules';
 import { handleSignals } from './signals';
+
+/**
+ * The alert store the bot shares: Redis when configured (the bot's default key prefix, on a client of our own so its
+ * connection errors are logged), else the SQLite file `alerts.sqlite` under NANSEN_DATA_DIR.
+ */
+async function openAlertStore(config: Config, logger: Logger): Promise<{ store: AlertStore; close(): Promise<void> }> {
+  if (config.REDIS_URL) {
+    const client = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    client.on('error', (err: Error) => logger.warn({ err: safeErrorMessage(err) }, 'alert store redis error'));
+    const store = new RedisAlertStore({ client });
+    const close = async (): Promise<void> => void (await client.quit().catch(() => client.disconnect()));
+    try {
+      await client.connect();
+      await store.init();
+    } catch (err) {
+      client.disconnect();
+      throw err;
+    }
+    return { store, close };
+  }
+  const store = new SqliteAlertStore({ path: join(config.NANSEN_DATA_DIR, 'alerts.sqlite') });
+  await store.init();
+  return { store, close: () => store.close() };
+}
+
+/** `false` for `off`; else the cron, checked now so a bad one stops the start with its name. */
+function digestCron(config: Config): string | false {
+  const cron = config.NANSEN_DIGEST_CRON;
+  if (cron === 'off') return false;
+  try {
+    nextRun({ pattern: cron, tz: config.NANSEN_TIMEZONE }, Date.now());
+  } catch (err) {
+    throw new UserError('bad_config', `Invalid configuration: NANSEN_DIGEST_CRON: ${safeErrorMessage(err)}`);
+  }
+  return cron;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'nansen-worker' });
-  const crawlStore = new SqliteCrawlStore({ path: join(config.NANSEN_DATA_DIR, 'crawls.sqlite') });
-  await crawlStore.init();
-  const stores = await openStores(config, logger).catch(async (err: unknown) => {
-    await crawlStore.close();
-    throw err;
+  const cron = digestCron(config);
+  /** What is open, closed in reverse order on a failed start and on stop. */
+  const opened: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of opened.splice(0).reverse()) await close().catch((err: unknown) => logger.warn({ err: safeErrorMessage(err) }, 'not closed cleanly'));
+  };
+  const open = async <T extends { close(): Promise<void> }>(make: () => Promise<T>): Promise<T> => {
+    const it = await make().catch(async (err: unknown) => {
+      await closeAll();
+      throw err;
+    });
+    opened.push(() => it.close());
+    return it;
+  };
+
+  const crawlStore = await open(async () => {
+    const s = new SqliteCrawlStore({ path: join(config.NANSEN_DATA_DIR, 'crawls.sqlite') });
+    await s.init();
+    return s;
   });
+  const stores = await open(() => openStores(config, logger));
+  const alerts = await open(() => openAlertStore(config, logger));
+  // People's own table subscriptions (the table card's button) live in the Slack app's user state.
+  const chatState = await open(() => openChatState(config, logger));
+  const slack = config.SLACK_BOT_TOKEN ? new WebClientPoster({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }) : undefined;
 
   const app = await startWorkerApp({
     logger,
@@ -37,9 +102,16 @@ async function main(): Promise<void> {
       if (f.dryRun) return;
       await crawlStore.recordFailure(f.source, f.crawlId, f.at, { code: f.code, message: f.error, retryable: f.willRetry }, f.durationMs);
     },
+    alerts: {
+      store: alerts.store,
+      graph: stores.graph,
+      slack,
+      timeZone: config.NANSEN_TIMEZONE,
+      digestCron: cron,
+      extraSubscribers: personalSubscribers(chatState.userState),
+    },
   }).catch(async (err: unknown) => {
-    await stores.close();
-    await crawlStore.close();
+    await closeAll();
     throw err;
   });
 
@@ -56,8 +128,7 @@ async function main(): Promise<void> {
       stop: async () => {
         unwatchFile(config.NANSEN_SOURCES);
         await app.stop();
-        await stores.close();
-        await crawlStore.close();
+        await closeAll();
       },
       reload,
     },

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { PermanentSourceError, TransientSourceError } from '../../ingest/errors';
 import { silentLogger } from '../../src/log/logger';
-import { SourceBusyError } from '../../workers/errors';
+import { AlertsNotQueuedError, classifyCrawlError, SourceBusyError } from '../../workers/errors';
 import { createCrawlProcessor, type CrawlFailure, type CrawlJob } from '../../workers/processors/crawl';
 import type { CrawlJobData, CrawlJobProgress } from '../../workers/queues';
 import { MemorySourceLocks } from '../../workers/source-lock';
@@ -123,5 +123,52 @@ describe('crawl processor', () => {
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
     expect(failures[0]).toMatchObject({ kind: 'aborted', willRetry: true });
+  });
+
+  describe('afterCrawl (schema-change alerts)', () => {
+    function withHook(afterCrawl: NonNullable<Parameters<typeof createCrawlProcessor>[0]['afterCrawl']>, crawl = new FakeCrawl().crawl) {
+      const failures: CrawlFailure[] = [];
+      const processor = createCrawlProcessor({
+        crawl,
+        getSource: () => source('warehouse'),
+        locks: new MemorySourceLocks(),
+        recordFailure: async (f) => void failures.push(f),
+        logger: silentLogger(),
+        afterCrawl,
+      });
+      return { processor, failures };
+    }
+
+    it('hands every finished crawl to the hook, saying whether the job ran before', async () => {
+      const seen: Array<[string, boolean]> = [];
+      const { processor } = withHook(async (r, { rerun }) => void seen.push([r.crawlId, rerun]));
+      await processor(job({}, 0, 'first'), undefined, undefined);
+      await processor(job({}, 1, 'retried'), undefined, undefined);
+      await processor({ ...job({}, 0, 'stalled'), attemptsStarted: 2 }, undefined, undefined);
+      await processor({ ...job({}, 0, 'once'), attemptsStarted: 1 }, undefined, undefined);
+      expect(seen).toEqual([
+        ['first', false],
+        ['retried', true],
+        ['stalled', true],
+        ['once', false],
+      ]);
+    });
+
+    it('does not call the hook for a refused crawl', async () => {
+      const hook = jest.fn(async () => undefined);
+      const { processor } = withHook(hook, async (s) => report(s, { refused: { reason: 'too_many_removals', removals: 10, total: 100, threshold: 0.05 }, wrote: false }));
+      await expect(processor(job(), undefined, undefined)).resolves.toMatchObject({ status: 'refused' });
+      expect(hook).not.toHaveBeenCalled();
+    });
+
+    it('retries the job when the alert cannot be handed over, without calling the crawl failed', async () => {
+      const { processor, failures } = withHook(async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      });
+      const err = await processor(job(), undefined, undefined).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AlertsNotQueuedError);
+      expect(classifyCrawlError(err)).toBe('transient');
+      expect(failures).toEqual([]);
+    });
   });
 });

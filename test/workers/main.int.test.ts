@@ -97,9 +97,11 @@ describe('the worker process (workers/main.ts)', () => {
       }, 30_000, 'the failed crawl of pg-bad');
       expect(bad.lastError).toMatchObject({ code: 'bad_credentials', retryable: false });
       expect(bad.lastError!.message).not.toContain('wrong-password-31337');
-      const failed = await queue.getFailed();
-      const badJobs = failed.filter((j) => j.data.sourceId === 'pg-bad');
-      expect(badJobs.length).toBeGreaterThanOrEqual(1);
+      // the failure is recorded before the job is moved to failed: wait for the move
+      const badJobs = await eventually(async () => {
+        const jobs = (await queue.getFailed()).filter((j) => j.data.sourceId === 'pg-bad');
+        return jobs.length ? jobs : undefined;
+      }, 10_000, 'the failed job of pg-bad');
       expect(badJobs.every((j) => j.attemptsMade === 1)).toBe(true);
 
       // the source leaves the file: its scheduler goes (SIGHUP re-reads at once)
@@ -112,6 +114,8 @@ describe('the worker process (workers/main.ts)', () => {
       main.child.kill('SIGTERM');
       expect(await main.exited).toBe(0);
       expect(main.stderr()).toContain('crawl worker started');
+      // no SLACK_BOT_TOKEN: the worker runs, and says its alerts are only logged
+      expect(main.stderr()).toContain('SLACK_BOT_TOKEN is not set: schema-change alerts will be planned and logged, not posted');
       expect(main.stderr()).not.toContain('wrong-password-31337');
     } finally {
       main.child.kill('SIGKILL');
@@ -129,6 +133,7 @@ describe('the worker process (workers/main.ts)', () => {
       }, 30_000, 'the failed crawl of pg-bad');
       expect(bad.lastError).toMatchObject({ code: 'bad_credentials', retryable: false });
       expect(main.stderr()).toContain('"mode":"in-process"');
+      expect(main.stderr()).toContain('"alerts":"log-only"');
       main.child.kill('SIGTERM');
       expect(await main.exited).toBe(0);
       expect(main.stderr()).not.toContain('wrong-password-31337');

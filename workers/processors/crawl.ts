@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { SourceError } from '../../ingest/errors';
 import type { CrawlOptions, CrawlProgress, CrawlReport, SourceConfig } from '../../ingest/source';
 import type { Logger } from '../../src/log/logger';
-import { classifyCrawlError, isShutdownAbort, safeErrorMessage, SourceBusyError, SourceLockLostError, type CrawlErrorKind } from '../errors';
+import { AlertsNotQueuedError, classifyCrawlError, isShutdownAbort, safeErrorMessage, SourceBusyError, SourceLockLostError, type CrawlErrorKind } from '../errors';
 import type { CrawlJobData, CrawlJobProgress, CrawlJobResult } from '../queues';
 import type { SourceLocks } from '../source-lock';
 
@@ -14,6 +14,8 @@ export interface CrawlJob {
   data: CrawlJobData;
   /** Tries already made before this one. */
   attemptsMade: number;
+  /** Times the job was started, this one included (BullMQ counts stalled and postponed runs too). */
+  attemptsStarted?: number;
   opts: { attempts?: number };
   updateProgress(progress: CrawlJobProgress): Promise<void>;
 }
@@ -51,6 +53,12 @@ export interface CrawlProcessorDeps {
   logger: Logger;
   /** Least time between two progress writes to the job (default 1 s). */
   progressIntervalMs?: number;
+  /**
+   * Hands a finished crawl to the schema-change alerts (it decides whether there is anything to announce), while
+   * the source's lock is still held. `rerun` is true when an earlier run of the same job (same crawl id) may have
+   * written the changes already. A failure retries the job.
+   */
+  afterCrawl?(report: CrawlReport, context: { rerun: boolean; log: Logger }): Promise<void>;
 }
 
 export type CrawlProcessor = (job: CrawlJob, token?: string, signal?: AbortSignal) => Promise<CrawlJobResult>;
@@ -116,6 +124,14 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): CrawlProcessor {
         const { removals, total, threshold } = report.refused;
         return { status: 'refused', source: sourceId, crawlId: report.crawlId, removals, total, threshold };
       }
+      if (deps.afterCrawl) {
+        const rerun = job.attemptsMade > 0 || (job.attemptsStarted ?? 1) > 1;
+        try {
+          await deps.afterCrawl(report, { rerun, log });
+        } catch (err) {
+          throw new AlertsNotQueuedError(sourceId, report.crawlId, err);
+        }
+      }
       const result: CrawlJobResult = {
         status: 'crawled',
         source: sourceId,
@@ -132,6 +148,12 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): CrawlProcessor {
       log.debug({ crawlId: result.crawlId, durationMs }, 'crawl job done');
       return result;
     } catch (err) {
+      if (err instanceof AlertsNotQueuedError) {
+        // The crawl itself succeeded and is recorded as such; only its alert is missing.
+        const willRetry = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+        log.error({ crawlId: err.crawlId, err: safeErrorMessage(err.cause), willRetry }, 'schema-change alert not queued');
+        throw err;
+      }
       if (isShutdownAbort(signal)) {
         log.info('crawl interrupted: worker shutting down');
         throw err;
