@@ -18,6 +18,7 @@ import type {
 } from '../../domain/model';
 import type { GraphStats, GraphStore, LineageDirection, TableFilter } from '../../ports/graph-store';
 import { applyFieldEdit, effectiveFieldValue } from '../../domain/edits';
+import { walkLineage } from '../../domain/lineage';
 
 /** What the `tables` row stores as JSON: the table without the edges and history kept in their own tables. */
 type StoredTable = Omit<Table, 'upstream' | 'downstream' | 'dashboards' | 'updates'>;
@@ -208,22 +209,7 @@ export class SqliteGraphStore implements GraphStore {
     const step = direction === 'upstream'
       ? this.db.prepare('SELECT l.upstream AS k FROM lineage l JOIN tables t ON t.key = l.upstream WHERE l.downstream = ? ORDER BY l.upstream')
       : this.db.prepare('SELECT l.downstream AS k FROM lineage l JOIN tables t ON t.key = l.downstream WHERE l.upstream = ? ORDER BY l.downstream');
-    const seen = new Set<string>([key]);
-    const out: string[] = [];
-    let frontier = [key];
-    for (let hop = 0; hop < depth && frontier.length; hop++) {
-      const next: string[] = [];
-      for (const k of frontier) {
-        for (const { k: n } of step.all(k) as Array<{ k: string }>) {
-          if (seen.has(n)) continue;
-          seen.add(n);
-          out.push(n);
-          next.push(n);
-        }
-      }
-      frontier = next;
-    }
-    return out;
+    return walkLineage(key, depth, async (frontier) => frontier.flatMap((k) => (step.all(k) as Array<{ k: string }>).map((r) => r.k)));
   }
 
   async applyEdit(request: EditRequest): Promise<{ entry: EditLogEntry; table: Table }> {

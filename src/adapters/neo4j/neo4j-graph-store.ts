@@ -4,6 +4,7 @@ import type pino from 'pino';
 import { applyFieldEdit, effectiveFieldValue } from '../../domain/edits';
 import { BackendUnavailableError, EditConflictError, UserError } from '../../domain/errors';
 import { columnKey } from '../../domain/keys';
+import { walkLineage } from '../../domain/lineage';
 import type {
   Column,
   Dashboard,
@@ -504,24 +505,9 @@ export class Neo4jGraphStore implements GraphStore {
          MATCH (:Table {ks: $ks, key: $frontier[i]})-[:FEEDS]->(n:Table)
          WHERE n.placeholder IS NULL
          RETURN i, n.key AS key ORDER BY i, key`;
-    return this.read(async (tx) => {
-      const seen = new Set<string>([key]);
-      const out: string[] = [];
-      let frontier = [key];
-      for (let hop = 0; hop < depth && frontier.length; hop++) {
-        const res = await tx.run(step, { ks: this.ks, frontier });
-        const next: string[] = [];
-        for (const r of res.records) {
-          const k = r.get('key') as string;
-          if (seen.has(k)) continue;
-          seen.add(k);
-          out.push(k);
-          next.push(k);
-        }
-        frontier = next;
-      }
-      return out;
-    });
+    return this.read((tx) =>
+      walkLineage(key, depth, async (frontier) => (await tx.run(step, { ks: this.ks, frontier })).records.map((r) => r.get('key') as string)),
+    );
   }
 
   async applyEdit(request: EditRequest): Promise<{ entry: EditLogEntry; table: Table }> {
