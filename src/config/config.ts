@@ -40,6 +40,8 @@ const ConfigSchema = z.object({
   NANSEN_EDIT_POLICY: z.enum(['everyone', 'owners']).default('everyone'),
   /** Comma-separated Slack user ids allowed to edit anything under the `owners` policy. */
   NANSEN_ADMINS: z.string().default(''),
+  /** Extra vocabulary files or folders (`:`-separated) added to data/vocabulary: synonyms, translations, glossary. */
+  NANSEN_VOCABULARY: z.string().default(''),
   /** The sources file of the crawler. */
   NANSEN_SOURCES: z.string().default('sources.yml'),
   /** When channels subscribed with `--digest daily` get their digest: a cron in NANSEN_TIMEZONE, or `off`. */

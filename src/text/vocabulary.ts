@@ -1,3 +1,4 @@
+import { loadConfig } from '../config/config';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -184,10 +185,10 @@ export function bundledVocabularyDir(): string {
 }
 
 /**
- * Loads the bundled vocabulary plus the extra files or folders named in `extra` (default: `NANSEN_VOCABULARY`,
- * `:`-separated paths). Throws a `UserError` naming a bad file.
+ * Loads the bundled vocabulary plus the extra files or folders named in `extra` (default: the configured
+ * `NANSEN_VOCABULARY`, `:`-separated paths). Throws a `UserError` naming a bad file.
  */
-export function loadVocabulary(extra: string[] = (process.env.NANSEN_VOCABULARY ?? '').split(':').filter(Boolean)): Vocabulary {
+export function loadVocabulary(extra: string[] = loadConfig().NANSEN_VOCABULARY.split(':').filter(Boolean)): Vocabulary {
   const files = [bundledVocabularyDir(), ...extra].flatMap(readVocabularyFiles);
   return Vocabulary.fromFiles(files);
 }
