@@ -6,48 +6,20 @@
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { crawlSource } from '../ingest/crawl';
 import { loadSources } from '../ingest/sources-file';
 import { SqliteCrawlStore } from '../ingest/sqlite-crawl-store';
-import { RedisAlertStore } from '../src/alerts/redis-alert-store';
 import { WebClientPoster } from '../src/alerts/slack';
-import { SqliteAlertStore } from '../src/alerts/sqlite-alert-store';
-import type { AlertStore } from '../src/alerts/store';
 import { loadConfig, type Config } from '../src/config/config';
 import { openChatState } from '../src/core/state/open';
 import { UserError } from '../src/domain/errors';
 import { createLogger, type Logger } from '../src/log/logger';
-import { openStores } from '../src/main/stores';
+import { openAlertStore, openStores } from '../src/main/stores';
 import { personalSubscribers } from './alerts/crawl-alerts';
 import { startWorkerApp } from './app';
 import { safeErrorMessage } from './errors';
 import { nextRun } from './schedules';
 import { handleSignals } from './signals';
-
-/**
- * The alert store the bot shares: Redis when configured (the bot's default key prefix, on a client of our own so its
- * connection errors are logged), else the SQLite file `alerts.sqlite` under NANSEN_DATA_DIR.
- */
-async function openAlertStore(config: Config, logger: Logger): Promise<{ store: AlertStore; close(): Promise<void> }> {
-  if (config.REDIS_URL) {
-    const client = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
-    client.on('error', (err: Error) => logger.warn({ err: safeErrorMessage(err) }, 'alert store redis error'));
-    const store = new RedisAlertStore({ client });
-    const close = async (): Promise<void> => void (await client.quit().catch(() => client.disconnect()));
-    try {
-      await client.connect();
-      await store.init();
-    } catch (err) {
-      client.disconnect();
-      throw err;
-    }
-    return { store, close };
-  }
-  const store = new SqliteAlertStore({ path: join(config.NANSEN_DATA_DIR, 'alerts.sqlite') });
-  await store.init();
-  return { store, close: () => store.close() };
-}
 
 /** `false` for `off`; else the cron, checked now so a bad one stops the start with its name. */
 function digestCron(config: Config): string | false {
@@ -85,7 +57,7 @@ async function main(): Promise<void> {
     return s;
   });
   const stores = await open(() => openStores(config, logger));
-  const alerts = await open(() => openAlertStore(config, logger));
+  const alerts = await open(() => openAlertStore(config, logger, safeErrorMessage));
   // People's own table subscriptions (the table card's button) live in the Slack app's user state.
   const chatState = await open(() => openChatState(config, logger));
   const slack = config.SLACK_BOT_TOKEN ? new WebClientPoster({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }) : undefined;

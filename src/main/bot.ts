@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../log/logger';
 import { renderSlack } from '../render/slack';
 import { createSlackApp } from '../slack/app';
 import type { SlackDeps } from '../slack/deps';
-import { openStores } from './stores';
+import { openAlertStore, openStores } from './stores';
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -35,6 +35,14 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     await stores.close();
     throw e;
   }
+  // The same alert store as the worker's (workers/main.ts): subscriptions made here are the ones it delivers to.
+  let alerts: Awaited<ReturnType<typeof openAlertStore>>;
+  try {
+    alerts = await openAlertStore(config, log);
+  } catch (e) {
+    await Promise.allSettled([state.close(), stores.close()]);
+    throw e;
+  }
   const { tables } = await stores.graph.stats();
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
   const deps: SlackDeps = {
@@ -49,6 +57,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     timeZone: config.NANSEN_TIMEZONE,
     log,
     renderAnswer: (a) => renderSlack(a),
+    alerts: alerts.store,
   };
   const slack = createSlackApp(
     {
@@ -64,7 +73,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   try {
     await slack.start();
   } catch (e) {
-    await Promise.allSettled([state.close(), stores.close()]);
+    await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
     throw e;
   }
   log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables }, 'nansen bot started');
@@ -72,7 +81,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   return {
     async stop() {
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'slack app did not stop cleanly'));
-      await Promise.allSettled([state.close(), stores.close()]);
+      await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
     },
   };
 }

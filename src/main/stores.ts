@@ -1,4 +1,8 @@
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { RedisAlertStore } from '../alerts/redis-alert-store';
+import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
+import type { AlertStore } from '../alerts/store';
 import { SqliteGraphStore } from '../adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../adapters/embedded/sqlite-search-index';
 import { Neo4jGraphStore } from '../adapters/neo4j/neo4j-graph-store';
@@ -43,4 +47,35 @@ export async function openStores(config: Config, logger: Logger, backend: Backen
       await Promise.allSettled([graph.close(), search.close()]);
     },
   };
+}
+
+/** An open schema-change alert store, with the call that closes it (and its Redis client). */
+export interface OpenAlertStore {
+  store: AlertStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The alert store the bot and the worker share: Redis when configured (the default `nansen:alerts` key prefix, on a
+ * client of our own so its connection errors are logged), else the SQLite file `alerts.sqlite` under NANSEN_DATA_DIR.
+ * `describe` turns a connection error into what may be logged (the worker redacts secrets with it).
+ */
+export async function openAlertStore(config: Config, logger: Logger, describe: (err: unknown) => string = (err) => (err instanceof Error ? err.message : String(err))): Promise<OpenAlertStore> {
+  if (config.REDIS_URL) {
+    const client = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    client.on('error', (err: Error) => logger.warn({ err: describe(err) }, 'alert store redis error'));
+    const store = new RedisAlertStore({ client });
+    const close = async (): Promise<void> => void (await client.quit().catch(() => client.disconnect()));
+    try {
+      await client.connect();
+      await store.init();
+    } catch (err) {
+      client.disconnect();
+      throw err;
+    }
+    return { store, close };
+  }
+  const store = new SqliteAlertStore({ path: join(config.NANSEN_DATA_DIR, 'alerts.sqlite') });
+  await store.init();
+  return { store, close: () => store.close() };
 }

@@ -22,6 +22,7 @@ export function helpBlocks(): Rendered {
     '• `/data <table>`: open a table card (`/data game_log.sessions`)',
     '• `/data history <table>`: edits of a table, with revert',
     '• `/data tag <tag>`: tables with a tag',
+    '• `/data subscribe <pattern> [--digest daily]`: tell this channel about schema changes (`/data subscribe game_log.*`); `/data subscriptions`, `/data unsubscribe`, `/data mute <table>`',
     '• Mention me (`@Nansen when was game_log.sessions last updated?`) or DM me; ask follow-ups in the thread (`is it hourly?`).',
   ].join('\n');
   return { text: plain(text), blocks: [section(text), context(['Replies to `/data` are visible only to you until you press *Share in channel*.'])] };

@@ -1,3 +1,4 @@
+import type { AlertStore } from '../alerts/store';
 import type { Answer } from '../answering/answer';
 import type { CoreDeps } from '../core/deps';
 import type { Rendered } from '../render/blocks-common';
@@ -5,6 +6,8 @@ import type { Rendered } from '../render/blocks-common';
 /** What the Slack listeners need: the core's dependencies and the Slack renderer of answers. */
 export interface SlackDeps extends CoreDeps {
   renderAnswer: (answer: Answer) => Rendered;
+  /** Schema-change alert subscriptions and mutes: the same store the worker delivers from. */
+  alerts: AlertStore;
   /** How long a view submission waits for its edit before acknowledging anyway (Slack allows 3 s). */
   submitDeadlineMs?: number;
   /** The Web API base URL when it is not Slack's (tests); response_urls are only followed to Slack or to it. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index';
+import { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store';
 import { answer as realAnswer } from '../../src/answering/answer';
 import { importCatalog, readCatalogFile } from '../../src/catalog/import';
 import type { AnswerFn, EditPolicy } from '../../src/core/deps';
@@ -89,8 +90,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), 'nansen-slack-'));
   const graph = new SqliteGraphStore({ path: join(dir, 'graph.sqlite'), clock: () => new Date() });
   const search = new SqliteSearchIndex({ path: join(dir, 'search.sqlite') });
+  const alerts = new SqliteAlertStore({ path: join(dir, 'alerts.sqlite') });
   await graph.init();
   await search.init();
+  await alerts.init();
   await importCatalog(await readCatalogFile(DEMO_CATALOG), { graph, search });
   const fake = await FakeSlack.start({ postMessageRate: false, ...options.fake });
   const deps: SlackDeps = {
@@ -105,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     timeZone: 'Asia/Seoul',
     log: options.log ?? silentLogger(),
     renderAnswer: options.renderAnswer ?? renderAnswerForSlack,
+    alerts,
     ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
   };
   const slack = createSlackApp(
@@ -155,6 +159,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await fake.close();
       await graph.close();
       await search.close();
+      await alerts.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

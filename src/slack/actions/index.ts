@@ -1,5 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps';
+import * as alertChangeList from './alert-change-list';
+import * as alertMute from './alert-mute';
+import * as alertOpenCard from './alert-open-card';
+import * as alertOwnerDmOptOut from './alert-owner-dm-opt-out';
+import * as alertUnmute from './alert-unmute';
 import * as bookmark from './bookmark';
 import * as browseTag from './browse-tag';
 import * as columnsPage from './columns-page';
@@ -17,5 +22,5 @@ import * as tagPage from './tag-page';
 import * as unknown from './unknown';
 
 export function register(app: App, deps: SlackDeps): void {
-  for (const m of [searchPage, tagPage, browseTag, share, openCard, columnsPage, editDescription, editColumns, editTags, editOwners, bookmark, subscribe, history, revert, unknown]) m.register(app, deps);
+  for (const m of [searchPage, tagPage, browseTag, share, openCard, columnsPage, editDescription, editColumns, editTags, editOwners, bookmark, subscribe, history, revert, alertOpenCard, alertMute, alertUnmute, alertChangeList, alertOwnerDmOptOut, unknown]) m.register(app, deps);
 }

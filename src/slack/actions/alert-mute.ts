@@ -1,0 +1,14 @@
+import type { App } from '@slack/bolt';
+import { ALERT_ACTIONS, handleMuteAction } from '../../alerts';
+import type { Rendered } from '../../render/blocks-common';
+import type { SlackDeps } from '../deps';
+import { onButton } from './button';
+
+/** An alert's "Mute this table" button (value: the table key): silences the table in the channel it was clicked in. */
+export function register(app: App, deps: SlackDeps): void {
+  onButton(app, deps, ALERT_ACTIONS.muteTable, async ({ action, body }, reply) => {
+    const channel = body.channel?.id ?? body.user.id;
+    const r = await handleMuteAction({ channel, user: body.user.id, tableKey: action.value ?? '' }, { store: deps.alerts, graph: deps.graph, now: deps.now });
+    await reply.ephemeral({ text: r.text, blocks: r.blocks as Rendered['blocks'] });
+  });
+}

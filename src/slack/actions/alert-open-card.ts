@@ -1,0 +1,13 @@
+import type { App } from '@slack/bolt';
+import { ALERT_ACTIONS } from '../../alerts';
+import { tableCard } from '../../core/table-card';
+import { tableCardBlocks } from '../../render/table-card';
+import type { SlackDeps } from '../deps';
+import { onButton } from './button';
+
+/** An alert's "Open table card" button (value: the table key): the existing table card, for the person who clicked. */
+export function register(app: App, deps: SlackDeps): void {
+  onButton(app, deps, ALERT_ACTIONS.openTableCard, async ({ action }, reply) => {
+    await reply.ephemeral(tableCardBlocks(await tableCard(action.value ?? '', deps), { now: deps.now(), timeZone: deps.timeZone, shareable: reply.isEphemeral }));
+  });
+}

@@ -1,0 +1,13 @@
+import type { App } from '@slack/bolt';
+import { ALERT_ACTIONS, handleOwnerDmOptOutAction } from '../../alerts';
+import type { Rendered } from '../../render/blocks-common';
+import type { SlackDeps } from '../deps';
+import { onButton } from './button';
+
+/** An owner DM's "Stop these messages": no more direct messages about breaking changes to tables the person owns. */
+export function register(app: App, deps: SlackDeps): void {
+  onButton(app, deps, ALERT_ACTIONS.ownerDmOptOut, async ({ body }, reply) => {
+    const r = await handleOwnerDmOptOutAction({ user: body.user.id }, { store: deps.alerts, graph: deps.graph, now: deps.now });
+    await reply.ephemeral({ text: r.text, blocks: r.blocks as Rendered['blocks'] });
+  });
+}

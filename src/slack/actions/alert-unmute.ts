@@ -1,0 +1,14 @@
+import type { App } from '@slack/bolt';
+import { ALERT_ACTIONS, handleUnmuteAction } from '../../alerts';
+import type { Rendered } from '../../render/blocks-common';
+import type { SlackDeps } from '../deps';
+import { onButton } from './button';
+
+/** "Unmute" / "Undo" (value: the table key): announces the table's schema changes in this channel again. */
+export function register(app: App, deps: SlackDeps): void {
+  onButton(app, deps, ALERT_ACTIONS.unmuteTable, async ({ action, body }, reply) => {
+    const channel = body.channel?.id ?? body.user.id;
+    const r = await handleUnmuteAction({ channel, user: body.user.id, tableKey: action.value ?? '' }, { store: deps.alerts, graph: deps.graph, now: deps.now });
+    await reply.ephemeral({ text: r.text, blocks: r.blocks as Rendered['blocks'] });
+  });
+}
