@@ -21,6 +21,8 @@ import { loadConfig, type Config } from '../config/config';
 import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
 import { openStores, type Backend } from './stores';
+import { createCrawlAlerter } from '../../workers/alerts/crawl-alerts';
+import { createAlertQueue } from '../../workers/queues';
 
 const USAGE = `Usage: npm run nansen -- <command> [options]
 
@@ -210,11 +212,31 @@ async function runCrawl(p: Parsed, io: CliIo, config: Config, logger: Logger): P
     );
     progress.stop();
     io.out.write(p.values.json ? `${JSON.stringify(report)}\n` : summary(report));
+    await announceChanges(report, config, stores.graph, logger, io);
     return report.refused ? 1 : 0;
   } finally {
     progress.stop();
     await stores.close();
     await crawlStore.close();
+  }
+}
+
+/**
+ * Hands a CLI crawl's schema changes to the alert workers, as a worker's crawl would: the changes are in the graph
+ * now, so no later crawl would see them as new. Without Redis there is no worker to hand them to; say so.
+ */
+async function announceChanges(report: CrawlReport, config: Config, graph: Parameters<typeof createCrawlAlerter>[1]['graph'], logger: Logger, io: CliIo): Promise<void> {
+  if (report.dryRun || report.refused || !report.changes.length) return;
+  if (!config.REDIS_URL) {
+    io.err.write(`${report.changes.length} schema change(s) recorded but not announced: alerts are delivered by the worker, which needs REDIS_URL for a CLI crawl to reach it\n`);
+    return;
+  }
+  const queue = createAlertQueue({ connection: { url: config.REDIS_URL } });
+  try {
+    await createCrawlAlerter({ kind: 'queue', queue }, { graph, logger })(report, { rerun: false });
+    io.err.write(`${report.changes.length} schema change(s) queued for alerts\n`);
+  } finally {
+    await queue.close();
   }
 }
 
