@@ -13,7 +13,7 @@ import { WebClientPoster } from '../src/alerts/slack';
 import { loadConfig, type Config } from '../src/config/config';
 import { openChatState } from '../src/core/state/open';
 import { UserError } from '../src/domain/errors';
-import { createLogger, type Logger } from '../src/log/logger';
+import { createLogger } from '../src/log/logger';
 import { openAlertStore, openStores } from '../src/main/stores';
 import { personalSubscribers } from './alerts/crawl-alerts';
 import { startWorkerApp } from './app';
