@@ -7,6 +7,7 @@ import type { CoreDeps } from './deps';
 import type { PersonRef } from './people';
 import { resolvePeople } from './people';
 import { tableTitle } from './results';
+import { recentSchemaChanges } from '../alerts/recent';
 
 export type TextSource = 'human' | 'source' | 'none';
 
@@ -41,6 +42,8 @@ export interface TableCard {
   upstream: Array<{ key: string; title: string }>;
   downstream: Array<{ key: string; title: string }>;
   dashboards: Array<{ key: string; name: string; url?: string }>;
+  /** The table's latest schema changes, newest first, classified (breaking, additive, informational). */
+  recentChanges: Array<{ at: IsoTime; severity: 'breaking' | 'additive' | 'informational'; text: string }>;
   /** The version the card shows: edits started from it carry it, so a concurrent edit is a conflict. */
   version: number;
 }
@@ -56,11 +59,12 @@ export async function tableCard(key: string, deps: Pick<CoreDeps, 'graph' | 'now
 export async function tableCardOf(t: Table, deps: Pick<CoreDeps, 'graph' | 'now' | 'timeZone'>): Promise<TableCard> {
   const { graph } = deps;
   const readers = t.readers.slice(0, 5);
-  const [owners, readerRefs, lineageTables, dashboards] = await Promise.all([
+  const [owners, readerRefs, lineageTables, dashboards, changes] = await Promise.all([
     resolvePeople(effectiveOwners(t), graph),
     resolvePeople(readers.map((r) => r.user), graph),
     graph.getTables([...t.upstream, ...t.downstream]),
     graph.getDashboards(t.dashboards),
+    recentSchemaChanges({ graph }, { tableKey: t.key, limit: 5 }),
   ]);
   const titles = new Map(lineageTables.map((x) => [x.key, tableTitle(x)]));
   const desc = effectiveDescription(t);
@@ -98,6 +102,7 @@ export async function tableCardOf(t: Table, deps: Pick<CoreDeps, 'graph' | 'now'
     ...(t.removedAt ? { removedAt: t.removedAt } : {}),
     upstream: t.upstream.map((k) => ({ key: k, title: titles.get(k) ?? k })),
     downstream: t.downstream.map((k) => ({ key: k, title: titles.get(k) ?? k })),
+    recentChanges: changes.map((c) => ({ at: c.at, severity: c.severity, text: c.text })),
     dashboards: dashboards.map((d) => ({ key: d.key, name: d.name, ...(d.url ? { url: d.url } : {}) })),
     version: t.version,
   };

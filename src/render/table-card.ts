@@ -67,6 +67,11 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
     const shown = card.dashboards.slice(0, 10).map((d) => (d.url ? `<${d.url}|${esc(d.name)}>` : esc(d.name)));
     blocks.push(section(`*Dashboards* ${shown.join(' · ')}${card.dashboards.length > 10 ? ` and ${card.dashboards.length - 10} more` : ''}`));
   }
+  if (card.recentChanges.length) {
+    const mark = { breaking: ':rotating_light:', additive: ':heavy_plus_sign:', informational: ':memo:' } as const;
+    const lines = card.recentChanges.map((c) => `${mark[c.severity]} ${timeAgo(c.at, options.now)}: ${clip(c.text, 500)}`);
+    blocks.push(section(`*Recent schema changes*\n${lines.join('\n')}`));
+  }
   blocks.push(divider());
   const cols = card.columns.slice(cp * COLUMNS_PER_PAGE, (cp + 1) * COLUMNS_PER_PAGE);
   const from = cp * COLUMNS_PER_PAGE + 1;
