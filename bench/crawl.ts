@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { crawlSource } from '../ingest/crawl';
 import type { SourceConfig } from '../ingest/source';
-import { SqliteCrawlStore } from '../ingest/sqlite-crawl-store';
+import { SqliteCrawlStore } from '../src/adapters/embedded/sqlite-crawl-store';
 import { SqliteGraphStore } from '../src/adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../src/adapters/embedded/sqlite-search-index';
 import { ElasticsearchSearchIndex } from '../src/adapters/elasticsearch/elasticsearch-search-index';

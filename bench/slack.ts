@@ -24,8 +24,8 @@ import { loadConfig } from '../src/config/config';
 import { silentLogger } from '../src/log/logger';
 import { seedDemoCatalog } from '../src/main/shell';
 import { openStores } from '../src/main/stores';
-import * as P from '../test/support/fake-slack/payloads';
-import { FakeSlack, type RecordedCall } from '../test/support/fake-slack/server';
+import * as P from '../tools/fake-slack/payloads';
+import { FakeSlack, type RecordedCall } from '../tools/fake-slack/server';
 import { generateCatalog } from './generate-catalog';
 import { percentile, round2, seededRandom } from './lib';
 

@@ -5,7 +5,7 @@ import type { Stores } from '../src/catalog/publish';
 import type { Dashboard, DashboardRecord, IsoTime, Table, TableRecord, User } from '../src/domain/model';
 import type { Logger } from '../src/log/logger';
 import { createConnector } from './connectors';
-import type { CrawlStateStore, CrawlStatusStore, SourceCrawlState } from './crawl-store';
+import type { CrawlStateStore, CrawlStatusStore, SourceCrawlState } from '../src/ports/crawl-state-store';
 import { changedUsers, diffDashboards, diffSnapshot, fingerprint, removedChanges } from './diff';
 import { scrubSecrets, SourceError } from './errors';
 import { tableFilter } from './patterns';

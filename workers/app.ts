@@ -1,22 +1,22 @@
 import { Redis } from 'ioredis';
 import type { CrawlOptions, CrawlReport, SourceConfig } from '../ingest/source';
 import type { PlanDeps } from '../src/alerts/plan';
-import type { ChannelRateLimiter } from '../src/alerts/rate-limit';
-import type { SlackPoster } from '../src/alerts/slack';
-import type { AlertStore } from '../src/alerts/store';
+import type { ChannelRateLimiter } from '../src/ports/channel-rate-limiter';
+import type { SlackPoster } from '../src/adapters/slack/web-client-poster';
+import type { AlertStore } from '../src/ports/alert-store';
 import type { Logger } from '../src/log/logger';
 import type { GraphStore } from '../src/ports/graph-store';
-import { createCrawlAlerter, type CrawlAlerter } from './alerts/crawl-alerts';
-import { InProcessAlertRunner } from './alerts/in-process';
-import { DIGEST_SCHEDULER_ID } from './alerts/queues';
-import { startAlertWorkers, type AlertWorkers } from './alerts/worker';
+import { createCrawlAlerter, type CrawlAlerter } from '../src/alerts/jobs/crawl-alerts';
+import { InProcessAlertRunner } from '../src/alerts/jobs/in-process';
+import { DIGEST_SCHEDULER_ID } from '../src/alerts/jobs/queues';
+import { startAlertWorkers, type AlertWorkers } from '../src/alerts/jobs/worker';
 import { closeCrawlWorker, createCrawlWorker, type CrawlWorker } from './bullmq-runner';
 import { safeErrorMessage } from './errors';
 import { InProcessCrawlRunner } from './in-process-runner';
 import { createCrawlProcessor, type CrawlFailure } from './processors/crawl';
 import { createAlertQueue, createCrawlQueue, enqueueCrawl, QUEUE_PREFIX, type AlertQueue, type CrawlJobData, type CrawlQueue, type CrawlRetryOptions } from './queues';
 import { syncCrawlSchedulers, type SyncResult } from './schedules';
-import { MemorySourceLocks, RedisSourceLocks } from './source-lock';
+import { MemorySourceLocks, RedisSourceLocks } from '../src/ports/source-locks';
 
 /** Schema-change alerts of the worker process (issue 6). */
 export interface WorkerAlertOptions {

@@ -5,9 +5,9 @@ import { classifyChanges, type ClassifiedChange } from './classify';
 import { loadTableContexts, type ContextOptions } from './context';
 import { buildAlertMessage, type SlackMessage } from './message';
 import type { AlertDelivery } from './plan';
-import type { ChannelRateLimiter } from './rate-limit';
-import { SlackRateLimitedError, toSlackError, type SlackPoster } from './slack';
-import type { AlertStore, ChangeSet, DeliveryReceipt } from './store';
+import type { ChannelRateLimiter } from '../ports/channel-rate-limiter';
+import { SlackRateLimitedError, toSlackError, type SlackPoster } from '../adapters/slack/web-client-poster';
+import type { AlertStore, ChangeSet, DeliveryReceipt } from '../ports/alert-store';
 
 /** What one delivery attempt did. */
 export type DeliveryOutcome =

@@ -1,6 +1,6 @@
 import type { AlertDelivery, DeliverySink } from './plan';
 import { deliveryKey } from './plan';
-import type { AlertStore } from './store';
+import type { AlertStore } from '../ports/alert-store';
 
 /** The calendar date (`2026-11-24`) of an instant in a time zone. */
 export function localDate(at: Date, timeZone: string): string {

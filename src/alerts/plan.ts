@@ -3,7 +3,7 @@ import { effectiveOwners, effectiveTags, type SchemaChange } from '../domain/mod
 import type { GraphStore } from '../ports/graph-store';
 import { classifyChanges } from './classify';
 import { matchesPattern, parsePattern, type SubscriptionPattern } from './patterns';
-import type { AlertStore, ChangeSet, Subscription } from './store';
+import type { AlertStore, ChangeSet, Subscription } from '../ports/alert-store';
 
 /** Who receives a message: a channel, or a table owner in a direct message (by Slack user id). */
 export type AlertTarget = { kind: 'channel'; channel: string } | { kind: 'owner_dm'; user: string };

@@ -5,7 +5,7 @@ import { classifyChanges } from './classify';
 import { loadTableContexts } from './context';
 import { ALERT_ACTIONS, buildChangeListView, code, esc, fitLines, type Block, type Button, type ChangeListPage, type ChangeListView } from './message';
 import { isSingleTable, matchesPattern, parsePattern } from './patterns';
-import type { AlertStore, DeliveryMode, Mute, Subscription } from './store';
+import type { AlertStore, DeliveryMode, Mute, Subscription } from '../ports/alert-store';
 
 /** What the `/data` subscription commands ask for. */
 export type SubscriptionCommand =

@@ -6,7 +6,7 @@ import { answer } from '../answering/answer';
 import { loadConfig, type Config } from '../config/config';
 import { editPolicyFromConfig } from '../core/deps';
 import { catalogOverview } from '../core/overview';
-import { openChatState } from '../core/state/open';
+import { openChatState } from './chat-state';
 import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
 import { renderSlack } from '../render/slack';
@@ -35,7 +35,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     await stores.close();
     throw e;
   }
-  // The same alert store as the worker's (workers/main.ts): subscriptions made here are the ones it delivers to.
+  // The same alert store as the worker's (src/main/worker.ts): subscriptions made here are the ones it delivers to.
   let alerts: Awaited<ReturnType<typeof openAlertStore>>;
   try {
     alerts = await openAlertStore(config, log);

@@ -14,14 +14,14 @@ import { crawlSource } from '../../ingest/crawl';
 import { scrubSecrets, SourceError } from '../../ingest/errors';
 import { findSource, loadSources } from '../../ingest/sources-file';
 import type { CrawlProgress, CrawlReport, SourceConfig } from '../../ingest/source';
-import { SqliteCrawlStore } from '../../ingest/sqlite-crawl-store';
-import type { CrawlStatus } from '../../ingest/crawl-store';
+import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
+import type { CrawlStatus } from '../ports/crawl-state-store';
 import { importCatalog, readCatalogFile } from '../catalog/import';
 import { loadConfig, type Config } from '../config/config';
 import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
 import { openStores, type Backend } from './stores';
-import { createCrawlAlerter } from '../../workers/alerts/crawl-alerts';
+import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
 import { createAlertQueue } from '../../workers/queues';
 
 const USAGE = `Usage: npm run nansen -- <command> [options]

@@ -17,7 +17,7 @@ import { parseDataCommand, runDataCommand } from '../core/data-command';
 import type { CoreDeps } from '../core/deps';
 import { editPolicyFromConfig } from '../core/deps';
 import { explainFailure } from '../core/errors';
-import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../core/state/memory';
+import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../adapters/memory/memory-chat-state';
 import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
 import type { Block } from '../render/blocks-common';

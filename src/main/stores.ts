@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { RedisAlertStore } from '../alerts/redis-alert-store';
-import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
-import type { AlertStore } from '../alerts/store';
+import { RedisAlertStore } from '../adapters/redis/redis-alert-store';
+import { SqliteAlertStore } from '../adapters/embedded/sqlite-alert-store';
+import type { AlertStore } from '../ports/alert-store';
 import { SqliteGraphStore } from '../adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../adapters/embedded/sqlite-search-index';
 import { Neo4jGraphStore } from '../adapters/neo4j/neo4j-graph-store';

@@ -1,4 +1,4 @@
-import type { AlertStore } from '../alerts/store';
+import type { AlertStore } from '../ports/alert-store';
 import type { Answer } from '../answering/answer';
 import type { CoreDeps } from '../core/deps';
 import type { Rendered } from '../render/blocks-common';

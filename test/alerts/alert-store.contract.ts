@@ -1,4 +1,4 @@
-import type { AlertStore } from '../../src/alerts/store';
+import type { AlertStore } from '../../src/ports/alert-store';
 import type { SchemaChange } from '../../src/domain/model';
 
 export interface StoreFixture {

@@ -1,8 +1,8 @@
 import { deliverAlert, PermanentDeliveryError, TransientDeliveryError, type DeliverDeps } from '../../src/alerts/deliver';
 import { planAlerts, commitPlan, type AlertDelivery } from '../../src/alerts/plan';
-import { MemoryChannelRateLimiter } from '../../src/alerts/rate-limit';
-import { SlackDeliveryError, SlackRateLimitedError } from '../../src/alerts/slack';
-import type { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store';
+import { MemoryChannelRateLimiter } from '../../src/ports/channel-rate-limiter';
+import { SlackDeliveryError, SlackRateLimitedError } from '../../src/adapters/slack/web-client-poster';
+import type { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import type { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { silentLogger } from '../../src/log/logger';
 import { FakePoster, LATENCY, memoryAlertStore, REVENUE, sampleGraph, schemaChange } from './fixtures';

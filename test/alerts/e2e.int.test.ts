@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { crawlSource, type CrawlDeps } from '../../ingest/crawl';
 import type { CrawlReport, SourceConfig } from '../../ingest/source';
-import { SqliteCrawlStore } from '../../ingest/sqlite-crawl-store';
+import { SqliteCrawlStore } from '../../src/adapters/embedded/sqlite-crawl-store';
 import { ALERT_ACTIONS } from '../../src/alerts/message';
 import { handleSubscriptionCommand } from '../../src/alerts/subscriptions';
 import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index';
 import { silentLogger } from '../../src/log/logger';
-import { DELIVERY_JOB } from '../../workers/alerts/queues';
-import { blockProblems } from '../support/fake-slack/limits';
+import { DELIVERY_JOB } from '../../src/alerts/jobs/queues';
+import { blockProblems } from '../../tools/fake-slack/limits';
 import { accepted, alertHarness, deliveryKeyOf, type AlertHarness } from './harness';
 import { pgUrl, uniqueName, waitFor } from './support';
 

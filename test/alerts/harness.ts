@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
-import { RedisAlertStore } from '../../src/alerts/redis-alert-store';
-import { ALERT_METADATA_TYPE, WebClientPoster } from '../../src/alerts/slack';
+import { RedisAlertStore } from '../../src/adapters/redis/redis-alert-store';
+import { ALERT_METADATA_TYPE, WebClientPoster } from '../../src/adapters/slack/web-client-poster';
 import type { IsoTime } from '../../src/domain/model';
 import { silentLogger, type Logger } from '../../src/log/logger';
 import type { GraphStore } from '../../src/ports/graph-store';
-import { startAlertWorkers, type AlertWorkers, type AlertWorkersOptions } from '../../workers/alerts/worker';
+import { startAlertWorkers, type AlertWorkers, type AlertWorkersOptions } from '../../src/alerts/jobs/worker';
 import { enqueueAlert } from '../../workers/queues';
-import { FakeSlack, type FakeSlackOptions, type RecordedCall } from '../support/fake-slack/server';
+import { FakeSlack, type FakeSlackOptions, type RecordedCall } from '../../tools/fake-slack/server';
 import { redisUrl, uniqueName } from './support';
 
 /**

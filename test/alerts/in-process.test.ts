@@ -1,10 +1,10 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { SlackDeliveryError, SlackRateLimitedError, WebClientPoster } from '../../src/alerts/slack';
-import type { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store';
+import { SlackDeliveryError, SlackRateLimitedError, WebClientPoster } from '../../src/adapters/slack/web-client-poster';
+import type { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import type { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { silentLogger } from '../../src/log/logger';
-import { InProcessAlertRunner } from '../../workers/alerts/in-process';
-import { FakeSlack } from '../support/fake-slack/server';
+import { InProcessAlertRunner } from '../../src/alerts/jobs/in-process';
+import { FakeSlack } from '../../tools/fake-slack/server';
 import { LATENCY, memoryAlertStore, REVENUE, sampleGraph, schemaChange } from './fixtures';
 
 describe('WebClientPoster against the fake Slack API', () => {

@@ -2,7 +2,7 @@ import { classifyChanges } from '../../src/alerts/classify';
 import type { TableContext } from '../../src/alerts/context';
 import { ALERT_ACTION_PATTERNS, ALERT_ACTIONS, buildAlertMessage, buildChangeListView, describeChange, fitLines, type Block } from '../../src/alerts/message';
 import type { SchemaChange, SchemaChangeKind } from '../../src/domain/model';
-import { blockProblems, viewProblems } from '../support/fake-slack/limits';
+import { blockProblems, viewProblems } from '../../tools/fake-slack/limits';
 
 let n = 0;
 function change(tableKey: string, kind: SchemaChangeKind, fields: Partial<SchemaChange> = {}): SchemaChange {

@@ -1,5 +1,5 @@
 import { commitPlan, deliveryKey, loadChangesByIds, planAlerts, type AlertDelivery } from '../../src/alerts/plan';
-import type { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store';
+import type { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import type { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { LATENCY, memoryAlertStore, PINGS, REVENUE, sampleGraph, schemaChange } from './fixtures';
 

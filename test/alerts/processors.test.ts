@@ -1,10 +1,10 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
-import { MemoryChannelRateLimiter } from '../../src/alerts/rate-limit';
-import { SlackDeliveryError, SlackRateLimitedError } from '../../src/alerts/slack';
+import { MemoryChannelRateLimiter } from '../../src/ports/channel-rate-limiter';
+import { SlackDeliveryError, SlackRateLimitedError } from '../../src/adapters/slack/web-client-poster';
 import type { AlertDelivery } from '../../src/alerts/plan';
 import { silentLogger } from '../../src/log/logger';
-import { createAlertPlanProcessor, createDeliveryProcessor, type DeliveryJob } from '../../workers/alerts/processors';
-import { deliveryJobId } from '../../workers/alerts/queues';
+import { createAlertPlanProcessor, createDeliveryProcessor, type DeliveryJob } from '../../src/alerts/jobs/processors';
+import { deliveryJobId } from '../../src/alerts/jobs/queues';
 import { FakePoster, LATENCY, memoryAlertStore, sampleGraph, schemaChange } from './fixtures';
 
 describe('alert queue processors', () => {

@@ -1,4 +1,4 @@
-import { RedisAlertStore } from '../../src/alerts/redis-alert-store';
+import { RedisAlertStore } from '../../src/adapters/redis/redis-alert-store';
 import { alertStoreContract } from './alert-store.contract';
 import { redisUrl, uniqueName } from './support';
 

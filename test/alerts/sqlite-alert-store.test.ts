@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store';
+import { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import { alertStoreContract } from './alert-store.contract';
 
 alertStoreContract('embedded SQLite', async () => {

@@ -1,5 +1,5 @@
 import { ALERT_ACTION_PATTERNS } from '../../src/alerts/message';
-import type { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store';
+import type { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import {
   handleMuteAction,
   handleOwnerDmOptOutAction,
@@ -13,7 +13,7 @@ import {
 } from '../../src/alerts/subscriptions';
 import type { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { UserError } from '../../src/domain/errors';
-import { blockProblems } from '../support/fake-slack/limits';
+import { blockProblems } from '../../tools/fake-slack/limits';
 import { LATENCY, memoryAlertStore, sampleGraph, schemaChange } from './fixtures';
 
 describe('parseSubscriptionCommand', () => {

@@ -9,7 +9,7 @@ import { homeView } from '../../src/render/blocks-home';
 import { editColumnsModal, editDescriptionModal, editOwnersModal, editTagsModal } from '../../src/render/blocks-modals';
 import { searchBlocks } from '../../src/render/blocks-search';
 import { tableCardBlocks } from '../../src/render/table-card';
-import { blockProblems, LIMITS, viewProblems } from '../support/fake-slack/limits';
+import { blockProblems, LIMITS, viewProblems } from '../../tools/fake-slack/limits';
 
 const NOW = new Date('2026-11-24T09:00:00Z');
 const long = (n: number) => 'lorem ipsum <dolor> & sit '.repeat(Math.ceil(n / 26)).slice(0, n);

@@ -6,7 +6,7 @@ import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store
 import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index';
 import { answer } from '../../src/answering/answer';
 import { readCatalogFile } from '../../src/catalog/import';
-import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/core/state/memory';
+import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/adapters/memory/memory-chat-state';
 import { lastUpdate } from '../../src/domain/model';
 import { silentLogger } from '../../src/log/logger';
 import { DEMO_CATALOG, seedDemoCatalog, shellSession, shiftToPresent } from '../../src/main/shell';

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/core/state/memory';
-import { SqliteUserStateStore } from '../../src/core/state/sqlite';
-import type { UserStateStore } from '../../src/core/state/ports';
+import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/adapters/memory/memory-chat-state';
+import { SqliteUserStateStore } from '../../src/adapters/embedded/sqlite-user-state-store';
+import type { UserStateStore } from '../../src/ports/user-state-store';
 
 describe('in-process de-duplication and thread memory', () => {
   it('claims an id once', async () => {

@@ -2,7 +2,7 @@ import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store
 import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index';
 import { publishRecords } from '../../src/catalog/publish';
 import type { CoreDeps, EditPolicy } from '../../src/core/deps';
-import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/core/state/memory';
+import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/adapters/memory/memory-chat-state';
 import { silentLogger } from '../../src/log/logger';
 import { sampleDashboards, sampleTables, sampleUsers } from '../support/fixtures';
 

@@ -6,8 +6,8 @@ import { silentLogger } from '../../src/log/logger';
 import { runBot, slackConfigured } from '../../src/main/bot';
 import { seedDemoCatalog } from '../../src/main/shell';
 import { openStores } from '../../src/main/stores';
-import * as P from '../support/fake-slack/payloads';
-import { FakeSlack } from '../support/fake-slack/server';
+import * as P from '../../tools/fake-slack/payloads';
+import { FakeSlack } from '../../tools/fake-slack/server';
 import { blocksText } from './harness';
 
 describe('the bot’s composition root (npm run bot)', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { RedisEventDeduper, RedisThreadContextStore, RedisUserStateStore } from '../../src/core/state/redis';
-import * as P from '../support/fake-slack/payloads';
+import { RedisEventDeduper, RedisThreadContextStore, RedisUserStateStore } from '../../src/adapters/redis/redis-chat-state';
+import * as P from '../../tools/fake-slack/payloads';
 import { blocksText, type Harness, SESSIONS, startHarness } from './harness';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';

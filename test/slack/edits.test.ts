@@ -1,8 +1,8 @@
 import { effectiveDescription, effectiveTags } from '../../src/domain/model';
 import { analyze } from '../../src/text/analyze';
 import { ACTION, INPUT } from '../../src/render/blocks-actions';
-import * as P from '../support/fake-slack/payloads';
-import type { RecordedCall } from '../support/fake-slack/server';
+import * as P from '../../tools/fake-slack/payloads';
+import type { RecordedCall } from '../../tools/fake-slack/server';
 import { blocksText, findButton, type Harness, JIWOO, MINSU, SECRET, SESSIONS, STRANGER, startHarness } from './harness';
 
 /** Opens the card of a table as `user` and clicks one of its edit buttons; resolves with the opened view. */

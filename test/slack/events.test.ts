@@ -1,4 +1,4 @@
-import * as P from '../support/fake-slack/payloads';
+import * as P from '../../tools/fake-slack/payloads';
 import { ACTION } from '../../src/render/blocks-actions';
 import { blocksText, findButton, type Harness, LATENCY, SESSIONS, startHarness } from './harness';
 

@@ -1,5 +1,5 @@
 import { LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { FakeSlack } from '../support/fake-slack/server';
+import { FakeSlack } from '../../tools/fake-slack/server';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });

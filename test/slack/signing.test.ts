@@ -1,5 +1,5 @@
 import { isValidSlackRequest, verifySlackRequest } from '@slack/bolt';
-import { formEncode, postSigned, slackSignature } from '../support/fake-slack/payloads';
+import { formEncode, postSigned, slackSignature } from '../../tools/fake-slack/payloads';
 import { type Harness, SECRET, startHarness } from './harness';
 
 /** Slack's published example ("Verifying requests from Slack"). */

@@ -1,5 +1,5 @@
 import { ACTION, INPUT } from '../../src/render/blocks-actions';
-import * as P from '../support/fake-slack/payloads';
+import * as P from '../../tools/fake-slack/payloads';
 import { blocksText, findButton, type Harness, MINSU, SESSIONS, startHarness } from './harness';
 
 describe('Socket Mode through the fake apps.connections.open and WebSocket server', () => {

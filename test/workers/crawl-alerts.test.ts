@@ -1,11 +1,11 @@
 import type { CrawlReport } from '../../ingest/source';
 import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import type { AlertPlan, CrawlOutcome } from '../../src/alerts/plan';
-import { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store';
-import { SqliteUserStateStore } from '../../src/core/state/sqlite';
+import { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
+import { SqliteUserStateStore } from '../../src/adapters/embedded/sqlite-user-state-store';
 import type { SchemaChange } from '../../src/domain/model';
 import { silentLogger, type Logger } from '../../src/log/logger';
-import { createCrawlAlerter, personalSubscribers } from '../../workers/alerts/crawl-alerts';
+import { createCrawlAlerter, personalSubscribers } from '../../src/alerts/jobs/crawl-alerts';
 import type { AlertJobData, AlertQueue } from '../../workers/queues';
 import { report, source } from './support/fakes';
 

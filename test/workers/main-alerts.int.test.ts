@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteCrawlStore } from '../../ingest/sqlite-crawl-store';
-import { RedisAlertStore } from '../../src/alerts/redis-alert-store';
-import { SqliteAlertStore } from '../../src/alerts/sqlite-alert-store';
-import type { AlertStore } from '../../src/alerts/store';
+import { SqliteCrawlStore } from '../../src/adapters/embedded/sqlite-crawl-store';
+import { RedisAlertStore } from '../../src/adapters/redis/redis-alert-store';
+import { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
+import type { AlertStore } from '../../src/ports/alert-store';
 import { loadConfig } from '../../src/config/config';
-import { openChatState } from '../../src/core/state/open';
+import { openChatState } from '../../src/main/chat-state';
 import { silentLogger } from '../../src/log/logger';
-import { FakeSlack, type RecordedCall } from '../support/fake-slack/server';
+import { FakeSlack, type RecordedCall } from '../../tools/fake-slack/server';
 import { eventually, sleep } from './support/fakes';
 import { PrivateRedis } from './support/redis';
 
@@ -37,11 +37,11 @@ function catalog(changed: boolean) {
 const SOURCES = ['sources:', '  - id: cat', '    type: catalog', '    path: catalog.json', '    schedule: 1000', ''].join('\n');
 
 /**
- * `npm run worker` itself (workers/main.ts) with the fake Slack API: the composition root builds the alert store the
+ * `npm run worker` itself (src/main/worker.ts) with the fake Slack API: the composition root builds the alert store the
  * bot shares (Redis, or alerts.sqlite), the Slack poster and people's own table subscriptions (the bot's user state),
  * so a subscription written where the bot writes it makes a schema change reach Slack.
  */
-describe('the worker process announces schema changes (workers/main.ts)', () => {
+describe('the worker process announces schema changes (src/main/worker.ts)', () => {
   let dir = '';
   let fake: FakeSlack;
   let redis: PrivateRedis | undefined;
@@ -70,7 +70,7 @@ describe('the worker process announces schema changes (workers/main.ts)', () => 
   });
 
   function startMain(vars: Record<string, string>) {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'workers', 'main.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'src', 'main', 'worker.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { SqliteCrawlStore } from '../../ingest/sqlite-crawl-store';
+import { SqliteCrawlStore } from '../../src/adapters/embedded/sqlite-crawl-store';
 import { CRAWL_QUEUE, crawlSchedulerId, QUEUE_PREFIX } from '../../workers/queues';
 import { eventually } from './support/fakes';
 import { PrivateRedis, serviceUrl } from './support/redis';
@@ -30,8 +30,8 @@ function sourcesYml(withBad: boolean): string {
   ].join('\n');
 }
 
-/** `npm run worker` itself (workers/main.ts) against a private Redis, the embedded stores and a real PostgreSQL. */
-describe('the worker process (workers/main.ts)', () => {
+/** `npm run worker` itself (src/main/worker.ts) against a private Redis, the embedded stores and a real PostgreSQL. */
+describe('the worker process (src/main/worker.ts)', () => {
   let dir = '';
   let redis: PrivateRedis | undefined;
   beforeEach(() => {
@@ -50,7 +50,7 @@ describe('the worker process (workers/main.ts)', () => {
     const badUrl = new URL(serviceUrl('PG_URL'));
     badUrl.username = 'no_such_crawler';
     badUrl.password = 'wrong-password-31337';
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'workers', 'main.ts')], {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'src', 'main', 'worker.ts')], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',

@@ -4,7 +4,7 @@ import type { CrawlOptions, CrawlProgress, CrawlReport, SourceConfig } from '../
 import type { Logger } from '../../src/log/logger';
 import { AlertsNotQueuedError, classifyCrawlError, isShutdownAbort, safeErrorMessage, SourceBusyError, SourceLockLostError, type CrawlErrorKind } from '../errors';
 import type { CrawlJobData, CrawlJobProgress, CrawlJobResult } from '../queues';
-import type { SourceLocks } from '../source-lock';
+import type { SourceLocks } from '../../src/ports/source-locks';
 
 /**
  * What the crawl processor needs of a job. A BullMQ `Job` is one; the in-process runner makes its own.

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps';
-import * as alertChangeList from './alert-change-list';
-import * as alertMute from './alert-mute';
-import * as alertOpenCard from './alert-open-card';
-import * as alertOwnerDmOptOut from './alert-owner-dm-opt-out';
-import * as alertUnmute from './alert-unmute';
+import * as alertChangeList from '../../alerts/slack/change-list';
+import * as alertMute from '../../alerts/slack/mute';
+import * as alertOpenCard from '../../alerts/slack/open-card';
+import * as alertOwnerDmOptOut from '../../alerts/slack/owner-dm-opt-out';
+import * as alertUnmute from '../../alerts/slack/unmute';
 import * as bookmark from './bookmark';
 import * as browseTag from './browse-tag';
 import * as columnsPage from './columns-page';
@@ -17,7 +17,7 @@ import * as openCard from './open-card';
 import * as revert from './revert';
 import * as searchPage from './search-page';
 import * as share from './share';
-import * as subscribe from './subscribe';
+import * as subscribe from '../../alerts/slack/subscribe-table';
 import * as tagPage from './tag-page';
 import * as unknown from './unknown';
 

@@ -9,7 +9,7 @@ import { serviceEnv } from '../../../bench/service-env';
 import { SqliteGraphStore } from '../../../src/adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../../../src/adapters/embedded/sqlite-search-index';
 import type { Stores } from '../../../src/catalog/publish';
-import { SqliteCrawlStore } from '../../../ingest/sqlite-crawl-store';
+import { SqliteCrawlStore } from '../../../src/adapters/embedded/sqlite-crawl-store';
 
 /** Connection URLs of the servers scripts/services.sh started (env first, then its env.json). */
 export function serverUrls(): { pg: string; mysql: string } {

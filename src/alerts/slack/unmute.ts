@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import { ALERT_ACTIONS, handleUnmuteAction } from '../../alerts';
+import { ALERT_ACTIONS, handleUnmuteAction } from '..';
 import type { Rendered } from '../../render/blocks-common';
-import type { SlackDeps } from '../deps';
-import { onButton } from './button';
+import type { SlackDeps } from '../../slack/deps';
+import { onButton } from '../../slack/actions/button';
 
 /** "Unmute" / "Undo" (value: the table key): announces the table's schema changes in this channel again. */
 export function register(app: App, deps: SlackDeps): void {

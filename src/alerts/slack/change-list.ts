@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import { ALERT_ACTIONS, loadChangeListView } from '../../alerts';
+import { ALERT_ACTIONS, loadChangeListView } from '..';
 import type { ModalView } from '../../render/blocks-common';
-import type { SlackDeps } from '../deps';
-import { onButton } from './button';
+import type { SlackDeps } from '../../slack/deps';
+import { onButton } from '../../slack/actions/button';
 
 /** "Show all changes" (value: the change set id) opens the full list; its paging buttons update the modal in place. */
 export function register(app: App, deps: SlackDeps): void {

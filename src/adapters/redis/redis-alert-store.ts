@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { IsoTime, SchemaChange } from '../domain/model';
-import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, Subscription } from './store';
+import type { IsoTime, SchemaChange } from '../../domain/model';
+import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, Subscription } from '../../ports/alert-store';
 
 export interface RedisAlertStoreOptions {
   /** `redis://...`, or an open client the caller owns (it is not closed by `close`). */

@@ -6,20 +6,20 @@
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
-import { crawlSource } from '../ingest/crawl';
-import { loadSources } from '../ingest/sources-file';
-import { SqliteCrawlStore } from '../ingest/sqlite-crawl-store';
-import { WebClientPoster } from '../src/alerts/slack';
-import { loadConfig, type Config } from '../src/config/config';
-import { openChatState } from '../src/core/state/open';
-import { UserError } from '../src/domain/errors';
-import { createLogger } from '../src/log/logger';
-import { openAlertStore, openStores } from '../src/main/stores';
-import { personalSubscribers } from './alerts/crawl-alerts';
-import { startWorkerApp } from './app';
-import { safeErrorMessage } from './errors';
-import { nextRun } from './schedules';
-import { handleSignals } from './signals';
+import { crawlSource } from '../../ingest/crawl';
+import { loadSources } from '../../ingest/sources-file';
+import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
+import { WebClientPoster } from '../adapters/slack/web-client-poster';
+import { loadConfig, type Config } from '../config/config';
+import { openChatState } from './chat-state';
+import { UserError } from '../domain/errors';
+import { createLogger } from '../log/logger';
+import { openAlertStore, openStores } from './stores';
+import { personalSubscribers } from '../alerts/jobs/crawl-alerts';
+import { startWorkerApp } from '../../workers/app';
+import { safeErrorMessage } from '../../workers/errors';
+import { nextRun } from '../../workers/schedules';
+import { handleSignals } from '../../workers/signals';
 
 /** `false` for `off`; else the cron, checked now so a bad one stops the start with its name. */
 function digestCron(config: Config): string | false {

@@ -3,8 +3,8 @@ import { toggleSubscription } from '../../core/bookmarks';
 import { ACTION, decodeValue } from '../../render/blocks-actions';
 import { esc } from '../../render/blocks-common';
 import { noticeBlocks } from '../../render/blocks-messages';
-import type { SlackDeps } from '../deps';
-import { onButton } from './button';
+import type { SlackDeps } from '../../slack/deps';
+import { onButton } from '../../slack/actions/button';
 
 /** Subscribe / unsubscribe to a table's schema changes; alerts come as DMs (human edits are not announced). */
 export function register(app: App, deps: SlackDeps): void {

@@ -1,4 +1,4 @@
-import type { IsoTime } from '../../domain/model';
+import type { IsoTime } from '../domain/model';
 
 /** What a conversation (a Slack thread, a DM, the terminal chat) remembers between messages. */
 export interface ThreadContext {

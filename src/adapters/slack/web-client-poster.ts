@@ -1,6 +1,6 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
-import type { IsoTime } from '../domain/model';
-import type { Block } from './message';
+import type { IsoTime } from '../../domain/model';
+import type { Block } from '../../alerts/message';
 
 /** `event_type` of the metadata every alert message carries; its payload holds the delivery key. */
 export const ALERT_METADATA_TYPE = 'nansen_schema_alert';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Subscription, UserStateStore } from './ports';
+import type { Subscription, UserStateStore } from '../../ports/user-state-store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS bookmarks (user TEXT NOT NULL, table_key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user, table_key)) WITHOUT ROWID;

@@ -1,4 +1,4 @@
-import type { EventDeduper, Subscription, ThreadContext, ThreadContextStore, UserStateStore } from './ports';
+import type { EventDeduper, Subscription, ThreadContext, ThreadContextStore, UserStateStore } from '../../ports/user-state-store';
 
 /** A map whose entries expire `ttlMs` after they were last written; old entries are swept as new ones arrive. */
 class ExpiringMap<V> {

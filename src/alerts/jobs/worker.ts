@@ -1,14 +1,14 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { DeliverDeps } from '../../src/alerts/deliver';
-import { RedisChannelRateLimiter, type ChannelRateLimiter } from '../../src/alerts/rate-limit';
-import type { PlanDeps } from '../../src/alerts/plan';
-import type { SlackPoster } from '../../src/alerts/slack';
-import type { AlertStore } from '../../src/alerts/store';
-import type { Logger } from '../../src/log/logger';
-import type { GraphStore } from '../../src/ports/graph-store';
-import { safeErrorMessage } from '../errors';
-import { ALERT_QUEUE, createAlertQueue, QUEUE_PREFIX, type AlertJobData, type AlertQueue } from '../queues';
+import type { DeliverDeps } from '../deliver';
+import { RedisChannelRateLimiter, type ChannelRateLimiter } from '../../ports/channel-rate-limiter';
+import type { PlanDeps } from '../plan';
+import type { SlackPoster } from '../../adapters/slack/web-client-poster';
+import type { AlertStore } from '../../ports/alert-store';
+import type { Logger } from '../../log/logger';
+import type { GraphStore } from '../../ports/graph-store';
+import { safeErrorMessage } from '../../../workers/errors';
+import { ALERT_QUEUE, createAlertQueue, QUEUE_PREFIX, type AlertJobData, type AlertQueue } from '../../../workers/queues';
 import { createAlertPlanProcessor, createDeliveryProcessor, type AlertPlanResult, type DeliveryJobResult } from './processors';
 import { ALERT_DELIVERY_QUEUE, createAlertDeliveryQueue, queueSink, scheduleDailyDigest, type AlertDeliveryJobData, type AlertDeliveryQueue } from './queues';
 

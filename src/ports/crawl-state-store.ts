@@ -1,5 +1,5 @@
-import type { IsoTime } from '../src/domain/model';
-import type { ConnectorState, CrawlReport } from './source';
+import type { IsoTime } from '../domain/model';
+import type { ConnectorState, CrawlReport } from '../../ingest/source';
 
 /** What the crawler keeps about one source between crawls. */
 export interface SourceCrawlState {

@@ -1,8 +1,8 @@
-import { deliverAlert, PermanentDeliveryError, type DeliverDeps } from '../../src/alerts/deliver';
-import { runDailyDigest } from '../../src/alerts/digest';
-import { dispatchAlerts, type AlertDelivery, type AlertPlan, type CrawlOutcome, type DeliverySink, type PlanDeps } from '../../src/alerts/plan';
-import { MemoryChannelRateLimiter } from '../../src/alerts/rate-limit';
-import { nextRun } from '../schedules';
+import { deliverAlert, PermanentDeliveryError, type DeliverDeps } from '../deliver';
+import { runDailyDigest } from '../digest';
+import { dispatchAlerts, type AlertDelivery, type AlertPlan, type CrawlOutcome, type DeliverySink, type PlanDeps } from '../plan';
+import { MemoryChannelRateLimiter } from '../../ports/channel-rate-limiter';
+import { nextRun } from '../../../workers/schedules';
 
 export interface InProcessAlertOptions extends Omit<DeliverDeps, 'limiter'> {
   limiter?: DeliverDeps['limiter'];

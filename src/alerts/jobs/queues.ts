@@ -1,6 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { AlertDelivery, DeliverySink } from '../../src/alerts/plan';
-import { QUEUE_PREFIX } from '../queues';
+import type { AlertDelivery, DeliverySink } from '../plan';
+import { QUEUE_PREFIX } from '../../../workers/queues';
 
 /**
  * Name of the queue of single alert messages. The alert queue (`ALERT_QUEUE`, one job per crawl) is planned

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
-import { ALERT_ACTIONS } from '../../alerts';
+import { ALERT_ACTIONS } from '..';
 import { tableCard } from '../../core/table-card';
 import { tableCardBlocks } from '../../render/table-card';
-import type { SlackDeps } from '../deps';
-import { onButton } from './button';
+import type { SlackDeps } from '../../slack/deps';
+import { onButton } from '../../slack/actions/button';
 
 /** An alert's "Open table card" button (value: the table key): the existing table card, for the person who clicked. */
 export function register(app: App, deps: SlackDeps): void {

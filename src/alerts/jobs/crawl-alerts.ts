@@ -1,9 +1,9 @@
-import type { CrawlReport } from '../../ingest/source';
-import { planAlerts, type AlertPlan, type CrawlOutcome, type PlanDeps } from '../../src/alerts/plan';
-import type { SchemaChange } from '../../src/domain/model';
-import type { Logger } from '../../src/log/logger';
-import type { GraphStore } from '../../src/ports/graph-store';
-import { enqueueAlert, type AlertQueue } from '../queues';
+import type { CrawlReport } from '../../../ingest/source';
+import { planAlerts, type AlertPlan, type CrawlOutcome, type PlanDeps } from '../plan';
+import type { SchemaChange } from '../../domain/model';
+import type { Logger } from '../../log/logger';
+import type { GraphStore } from '../../ports/graph-store';
+import { enqueueAlert, type AlertQueue } from '../../../workers/queues';
 
 /**
  * Where a crawl's schema changes go:

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import type { Config } from '../../config/config';
-import { BackendUnavailableError } from '../../domain/errors';
-import type { Logger } from '../../log/logger';
-import { MemoryEventDeduper, MemoryThreadContextStore } from './memory';
-import type { EventDeduper, ThreadContextStore, UserStateStore } from './ports';
-import { RedisEventDeduper, RedisThreadContextStore, RedisUserStateStore } from './redis';
-import { SqliteUserStateStore } from './sqlite';
+import type { Config } from '../config/config';
+import { BackendUnavailableError } from '../domain/errors';
+import type { Logger } from '../log/logger';
+import { MemoryEventDeduper, MemoryThreadContextStore } from '../adapters/memory/memory-chat-state';
+import type { EventDeduper, ThreadContextStore, UserStateStore } from '../ports/user-state-store';
+import { RedisEventDeduper, RedisThreadContextStore, RedisUserStateStore } from '../adapters/redis/redis-chat-state';
+import { SqliteUserStateStore } from '../adapters/embedded/sqlite-user-state-store';
 
 /** The conversation state of a chat process, with one call to close it. */
 export interface ChatState {

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import { ALERT_ACTIONS, handleMuteAction } from '../../alerts';
+import { ALERT_ACTIONS, handleMuteAction } from '..';
 import type { Rendered } from '../../render/blocks-common';
-import type { SlackDeps } from '../deps';
-import { onButton } from './button';
+import type { SlackDeps } from '../../slack/deps';
+import { onButton } from '../../slack/actions/button';
 
 /** An alert's "Mute this table" button (value: the table key): silences the table in the channel it was clicked in. */
 export function register(app: App, deps: SlackDeps): void {

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { IsoTime, SchemaChange } from '../domain/model';
-import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, Subscription } from './store';
+import type { IsoTime, SchemaChange } from '../../domain/model';
+import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, Subscription } from '../../ports/alert-store';
 
 export interface SqliteAlertStoreOptions {
   /** The database file (`$NANSEN_DATA_DIR/alerts.sqlite`), or `:memory:`. */

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { EventDeduper, Subscription, ThreadContext, ThreadContextStore, UserStateStore } from './ports';
+import type { EventDeduper, Subscription, ThreadContext, ThreadContextStore, UserStateStore } from '../../ports/user-state-store';
 
 /** Thread memory in Redis: survives restarts and is shared by every bot process. */
 export class RedisThreadContextStore implements ThreadContextStore {

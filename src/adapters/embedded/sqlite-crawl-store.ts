@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { IsoTime } from '../src/domain/model';
-import type { CrawlStateStore, CrawlStatus, CrawlStatusStore, SourceCrawlState } from './crawl-store';
-import { reportCounts } from './crawl-store';
-import type { CrawlReport } from './source';
+import type { IsoTime } from '../../domain/model';
+import type { CrawlStateStore, CrawlStatus, CrawlStatusStore, SourceCrawlState } from '../../ports/crawl-state-store';
+import { reportCounts } from '../../ports/crawl-state-store';
+import type { CrawlReport } from '../../../ingest/source';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS crawl_state (source TEXT PRIMARY KEY, doc TEXT NOT NULL);

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import { ALERT_ACTIONS, handleOwnerDmOptOutAction } from '../../alerts';
+import { ALERT_ACTIONS, handleOwnerDmOptOutAction } from '..';
 import type { Rendered } from '../../render/blocks-common';
-import type { SlackDeps } from '../deps';
-import { onButton } from './button';
+import type { SlackDeps } from '../../slack/deps';
+import { onButton } from '../../slack/actions/button';
 
 /** An owner DM's "Stop these messages": no more direct messages about breaking changes to tables the person owns. */
 export function register(app: App, deps: SlackDeps): void {

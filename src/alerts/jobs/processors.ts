@@ -1,11 +1,11 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
-import { deliverAlert, PermanentDeliveryError, type DeliverDeps, type DeliveryOutcome } from '../../src/alerts/deliver';
-import { runDailyDigest } from '../../src/alerts/digest';
-import { dispatchAlerts, loadChangesByIds, type DeliverySink, type PlanDeps } from '../../src/alerts/plan';
-import type { AlertStore } from '../../src/alerts/store';
-import type { Logger } from '../../src/log/logger';
-import type { GraphStore } from '../../src/ports/graph-store';
-import type { AlertJobData } from '../queues';
+import { deliverAlert, PermanentDeliveryError, type DeliverDeps, type DeliveryOutcome } from '../deliver';
+import { runDailyDigest } from '../digest';
+import { dispatchAlerts, loadChangesByIds, type DeliverySink, type PlanDeps } from '../plan';
+import type { AlertStore } from '../../ports/alert-store';
+import type { Logger } from '../../log/logger';
+import type { GraphStore } from '../../ports/graph-store';
+import type { AlertJobData } from '../../../workers/queues';
 import type { AlertDeliveryJobData } from './queues';
 
 /** What the plan processor returns (kept small: BullMQ stores it with the job). */
