@@ -24,12 +24,14 @@ import { crawlSource, type CrawlDeps } from '../ingest/crawl';
 import type { SourceConfig } from '../ingest/source';
 import { SqliteCrawlStore } from '../src/adapters/embedded/sqlite-crawl-store';
 import { RedisAlertStore } from '../src/adapters/redis/redis-alert-store';
-import { ALERT_METADATA_TYPE, WebClientPoster } from '../src/adapters/slack/web-client-poster';
+import { RedisChannelRateLimiter } from '../src/adapters/redis/redis-channel-rate-limiter';
+import { ALERT_METADATA_TYPE } from '../src/ports/slack-poster';
+import { WebClientPoster } from '../src/adapters/slack/web-client-poster';
 import { SqliteGraphStore } from '../src/adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../src/adapters/embedded/sqlite-search-index';
 import { silentLogger } from '../src/log/logger';
 import { startAlertWorkers } from '../src/alerts/jobs/worker';
-import { enqueueAlert } from '../workers/queues';
+import { enqueueAlert } from '../src/alerts/jobs/queues';
 import { FakeSlack, type RecordedCall } from '../tools/fake-slack/server';
 import { percentile, round2 } from './lib';
 import { serviceEnv } from './service-env';
@@ -85,9 +87,11 @@ async function main(): Promise<void> {
       const pattern = i % 2 === 0 ? `bench.t${i}` : 'bench.*';
       await store.subscribe({ channel: `C${String(i).padStart(4, '0')}`, pattern, mode: 'live', createdAt: new Date().toISOString() });
     }
+    const limiterRedis = new Redis(REDIS);
+    cleanup.push(async () => limiterRedis.disconnect());
     const workers = await startAlertWorkers({
       connection: { url: REDIS },
-      redisUrl: REDIS,
+      limiter: new RedisChannelRateLimiter(limiterRedis, { prefix: `${prefix}:alerts` }),
       store,
       graph,
       slack: new WebClientPoster({ token: fake.options.botToken, apiUrl: fake.apiUrl }),

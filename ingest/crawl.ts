@@ -5,11 +5,13 @@ import type { Stores } from '../src/catalog/publish';
 import type { Dashboard, DashboardRecord, IsoTime, Table, TableRecord, User } from '../src/domain/model';
 import type { Logger } from '../src/log/logger';
 import { createConnector } from './connectors';
-import type { CrawlStateStore, CrawlStatusStore, SourceCrawlState } from '../src/ports/crawl-state-store';
+import type { CrawlStateStore, SourceCrawlState } from '../src/ports/crawl-state-store';
+import type { CrawlStatusStore } from '../src/ports/crawl-status-store';
 import { changedUsers, diffDashboards, diffSnapshot, fingerprint, removedChanges } from './diff';
 import { scrubSecrets, SourceError } from './errors';
 import { tableFilter } from './patterns';
-import type { Connector, ConnectorState, CrawlOptions, CrawlReport, SourceConfig } from './source';
+import type { Connector, CrawlOptions, SourceConfig } from './source';
+import type { ConnectorState, CrawlReport } from '../src/domain/crawl';
 import { sourceName } from './source';
 
 /** The largest share of a source's tables (and dashboards) a crawl removes without `force`. */

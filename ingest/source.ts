@@ -1,4 +1,5 @@
-import type { DashboardRecord, IsoTime, SchemaChange, TableRecord, User } from '../src/domain/model';
+import type { ConnectorState } from '../src/domain/crawl';
+import type { DashboardRecord, IsoTime, TableRecord, User } from '../src/domain/model';
 
 /** Kinds of source the crawler knows. */
 export type SourceType = 'postgres' | 'mysql' | 'hive-metastore' | 'dbt' | 'catalog';
@@ -30,9 +31,6 @@ export interface SourceConfig {
 export function sourceName(source: Pick<SourceConfig, 'type' | 'id'>): string {
   return `${source.type}:${source.id}`;
 }
-
-/** JSON a connector keeps between crawls (PostgreSQL's write counters, ...). */
-export type ConnectorState = { [key: string]: unknown };
 
 /**
  * What an extractor yields, in any order:
@@ -93,39 +91,4 @@ export interface CrawlOptions {
   full?: boolean;
   /** Records per publish batch (default 500). */
   batchSize?: number;
-}
-
-/** Why a crawl stopped before writing. */
-export interface CrawlRefusal {
-  reason: 'too_many_removals';
-  removals: number;
-  total: number;
-  /** The largest share of the source's tables a crawl may remove without `force` (0.05). */
-  threshold: number;
-}
-
-/** What a crawl did (or, in a dry run or when refused, would do). */
-export interface CrawlReport {
-  /** The source's name, `<type>:<id>`. */
-  source: string;
-  crawlId: string;
-  startedAt: IsoTime;
-  finishedAt: IsoTime;
-  dryRun: boolean;
-  /** Tables seen in the source (after include/exclude). */
-  tables: number;
-  added: string[];
-  changed: string[];
-  removed: string[];
-  unchanged: number;
-  /** Tables whose only news is new load times. */
-  loaded: string[];
-  dashboards: { added: string[]; changed: string[]; removed: string[]; unchanged: number };
-  changes: SchemaChange[];
-  /** Named counters from the extract (`skipped_queries`, `skipped_tables`, ...). */
-  counts: Record<string, number>;
-  /** False when nothing was written (dry run, refusal, or nothing had changed). */
-  wrote: boolean;
-  /** Set when the crawl stopped before writing because it would remove too much. */
-  refused?: CrawlRefusal;
 }

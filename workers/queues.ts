@@ -1,10 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { IsoTime } from '../src/domain/model';
 
 /** Name of the queue that runs crawls of sources. */
 export const CRAWL_QUEUE = 'nansen-crawl';
-/** Name of the queue that delivers schema-change alerts to Slack channels. */
-export const ALERT_QUEUE = 'nansen-alerts';
 /** Key prefix of every Nansen queue in Redis (BullMQ's default is `bull`). */
 export const QUEUE_PREFIX = 'nansen';
 
@@ -79,37 +76,6 @@ export type CrawlJobResult =
       reason: 'already_running' | 'source_removed';
     };
 
-/**
- * Payload of an alert job: deliver the schema changes one crawl observed to the channels that subscribe to
- * them. The job carries ids, not message text; the processor reads the changes from the graph, finds the
- * subscribed channels and renders one message per channel.
- *
- * Delivery is at-least-once, so the processor keys each channel's message on (`crawlId`, channel) and sends it
- * at most once even when the job is retried.
- */
-export interface SchemaChangeAlertJobData {
-  kind: 'schema_changes';
-  /** Source id of the crawl. */
-  source: string;
-  /** The crawl that observed the changes (`CrawlReport.crawlId`). */
-  crawlId: string;
-  /** Ids of the `SchemaChange`s, as recorded with `GraphStore.recordSchemaChanges`. */
-  changeIds: string[];
-  /** When the crawl finished. */
-  observedAt: IsoTime;
-}
-
-/** Every payload of the alert queue; grows a member per kind of alert. */
-export type AlertJobData = SchemaChangeAlertJobData;
-
-/** Job names on the alert queue. */
-export const ALERT_JOB = { schemaChanges: 'schema-changes' } as const;
-
-/** Stable id of the alert job of one crawl: adding it twice (a retried crawl) adds it once. */
-export function alertJobId(data: AlertJobData): string {
-  return `schema-changes.${safeIdPart(data.source)}.${safeIdPart(data.crawlId)}`;
-}
-
 /** Id of the job scheduler that crawls one source on its schedule. */
 export function crawlSchedulerId(sourceId: string): string {
   return `crawl.${sourceId}`;
@@ -126,7 +92,7 @@ export function crawlDeduplicationId(sourceId: string): string {
 }
 
 /** BullMQ custom ids may not contain `:` and may not look like integers. */
-function safeIdPart(s: string): string {
+export function safeIdPart(s: string): string {
   return s.replace(/:/g, '_');
 }
 
@@ -148,16 +114,6 @@ export function crawlJobOptions(retry: CrawlRetryOptions = {}): JobsOptions {
   };
 }
 
-/** Options every alert job gets: more, shorter retries (Slack hiccups are brief). */
-export function alertJobOptions(): JobsOptions {
-  return {
-    attempts: 8,
-    backoff: { type: 'exponential', delay: 2_000 },
-    removeOnComplete: { age: 7 * 24 * 3600, count: 5000 },
-    removeOnFail: { age: 30 * 24 * 3600, count: 5000 },
-  };
-}
-
 /** Where queues live: the Redis connection and, for tests, a queue name and key prefix of their own. */
 export interface QueueLocation {
   connection: ConnectionOptions;
@@ -168,21 +124,12 @@ export interface QueueLocation {
 }
 
 export type CrawlQueue = Queue<CrawlJobData, CrawlJobResult, string>;
-export type AlertQueue = Queue<AlertJobData, void, string>;
 
 export function createCrawlQueue(location: QueueLocation, retry?: CrawlRetryOptions): CrawlQueue {
   return new Queue<CrawlJobData, CrawlJobResult, string>(location.name ?? CRAWL_QUEUE, {
     connection: location.connection,
     prefix: location.prefix ?? QUEUE_PREFIX,
     defaultJobOptions: crawlJobOptions(retry),
-  });
-}
-
-export function createAlertQueue(location: QueueLocation): AlertQueue {
-  return new Queue<AlertJobData, void, string>(location.name ?? ALERT_QUEUE, {
-    connection: location.connection,
-    prefix: location.prefix ?? QUEUE_PREFIX,
-    defaultJobOptions: alertJobOptions(),
   });
 }
 
@@ -193,11 +140,4 @@ export function createAlertQueue(location: QueueLocation): AlertQueue {
 export async function enqueueCrawl(queue: CrawlQueue, data: Omit<CrawlJobData, 'trigger'>): Promise<{ jobId: string }> {
   const job = await queue.add(CRAWL_JOB, { ...data, trigger: 'manual' }, { deduplication: { id: crawlDeduplicationId(data.sourceId) } });
   return { jobId: job.id! };
-}
-
-/** Queues the alert job of one crawl, once however often it is called (stable job id). */
-export async function enqueueAlert(queue: AlertQueue, data: AlertJobData): Promise<{ jobId: string }> {
-  const jobId = alertJobId(data);
-  await queue.add(ALERT_JOB.schemaChanges, data, { jobId });
-  return { jobId };
 }

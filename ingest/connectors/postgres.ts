@@ -4,7 +4,8 @@ import type { ReadCount, TableRecord } from '../../src/domain/model';
 import type { Logger } from '../../src/log/logger';
 import { classifySourceError, redactUrl, urlPassword } from '../errors';
 import type { TableFilterFn } from '../patterns';
-import type { Connector, ConnectorState, ExtractContext, ExtractedItem } from '../source';
+import type { Connector, ExtractContext, ExtractedItem } from '../source';
+import type { ConnectorState } from '../../src/domain/crawl';
 import { mayRead, QueryReadsParser } from './query-reads';
 
 export interface PostgresConnectorOptions {

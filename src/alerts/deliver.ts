@@ -6,7 +6,7 @@ import { loadTableContexts, type ContextOptions } from './context';
 import { buildAlertMessage, type SlackMessage } from './message';
 import type { AlertDelivery } from './plan';
 import type { ChannelRateLimiter } from '../ports/channel-rate-limiter';
-import { SlackRateLimitedError, toSlackError, type SlackPoster } from '../adapters/slack/web-client-poster';
+import { asSlackError, SlackRateLimitedError, type SlackPoster } from '../ports/slack-poster';
 import type { AlertStore, ChangeSet, DeliveryReceipt } from '../ports/alert-store';
 
 /** What one delivery attempt did. */
@@ -134,7 +134,7 @@ export async function deliverAlert(delivery: AlertDelivery, deps: DeliverDeps): 
   try {
     posted = await deps.slack.postMessage({ channel, text: message.text, blocks: message.blocks, deliveryKey: delivery.key });
   } catch (raw) {
-    const err = toSlackError(raw);
+    const err = asSlackError(raw);
     if (err instanceof SlackRateLimitedError) {
       await deps.store.releaseDelivery(delivery.key, token, 'not_sent');
       await deps.limiter.penalize(channel, err.retryAfterMs);

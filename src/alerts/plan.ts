@@ -1,9 +1,9 @@
-import type { CrawlReport } from '../../ingest/source';
+import type { CrawlReport } from '../domain/crawl';
 import { effectiveOwners, effectiveTags, type SchemaChange } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
 import { classifyChanges } from './classify';
 import { matchesPattern, parsePattern, type SubscriptionPattern } from './patterns';
-import type { AlertStore, ChangeSet, Subscription } from '../ports/alert-store';
+import type { AlertStore, ChangeSet, ChannelSubscription } from '../ports/alert-store';
 
 /** Who receives a message: a channel, or a table owner in a direct message (by Slack user id). */
 export type AlertTarget = { kind: 'channel'; channel: string } | { kind: 'owner_dm'; user: string };
@@ -53,7 +53,7 @@ export interface PlanDeps {
 }
 
 /** The parts of a crawl report planning reads; `CrawlReport` is one. */
-export type CrawlOutcome = Pick<CrawlReport, 'source' | 'crawlId' | 'finishedAt' | 'changes'> & { dryRun?: boolean; refused?: unknown };
+export type CrawlChanges = Pick<CrawlReport, 'source' | 'crawlId' | 'finishedAt' | 'changes'> & { dryRun?: boolean; refused?: unknown };
 
 /** Id of a crawl's change set. */
 export function crawlChangeSetId(source: string, crawlId: string): string {
@@ -71,7 +71,7 @@ export function deliveryKey(changeSetId: string, target: AlertTarget): string {
  * tables with breaking changes get one direct message each, unless they turned those off. Reads only; a dry run
  * or a refused crawl plans nothing.
  */
-export async function planAlerts(report: CrawlOutcome, deps: PlanDeps): Promise<AlertPlan> {
+export async function planAlerts(report: CrawlChanges, deps: PlanDeps): Promise<AlertPlan> {
   const changeSet: ChangeSet = { id: crawlChangeSetId(report.source, report.crawlId), kind: 'crawl', source: report.source, crawlId: report.crawlId, createdAt: report.finishedAt, changes: report.changes };
   const plan: AlertPlan = { changeSet, deliveries: [], digests: [], unreachableOwners: [] };
   if (report.dryRun || report.refused || !report.changes.length) return plan;
@@ -154,7 +154,7 @@ export async function planAlerts(report: CrawlOutcome, deps: PlanDeps): Promise<
   return plan;
 }
 
-function safeParse(sub: Subscription): SubscriptionPattern | undefined {
+function safeParse(sub: ChannelSubscription): SubscriptionPattern | undefined {
   try {
     return parsePattern(sub.pattern);
   } catch {
@@ -179,7 +179,7 @@ export async function commitPlan(plan: AlertPlan, deps: { store: AlertStore; sin
 }
 
 /** Plans a crawl's alerts and commits the plan. */
-export async function dispatchAlerts(report: CrawlOutcome, deps: PlanDeps & { sink: DeliverySink }): Promise<AlertPlan> {
+export async function dispatchAlerts(report: CrawlChanges, deps: PlanDeps & { sink: DeliverySink }): Promise<AlertPlan> {
   const plan = await planAlerts(report, deps);
   await commitPlan(plan, deps);
   return plan;

@@ -5,7 +5,7 @@ import { classifyChanges } from './classify';
 import { loadTableContexts } from './context';
 import { ALERT_ACTIONS, buildChangeListView, code, esc, fitLines, type Block, type Button, type ChangeListPage, type ChangeListView } from './message';
 import { isSingleTable, matchesPattern, parsePattern } from './patterns';
-import type { AlertStore, DeliveryMode, Mute, Subscription } from '../ports/alert-store';
+import type { AlertStore, DeliveryMode, Mute, ChannelSubscription } from '../ports/alert-store';
 
 /** What the `/data` subscription commands ask for. */
 export type SubscriptionCommand =
@@ -100,10 +100,10 @@ export interface SubscriptionDeps {
 
 /** What a subscription command or button did, ready to show (ephemeral) in the channel. */
 export type SubscriptionResult =
-  | { kind: 'subscribed'; subscription: Subscription; status: 'created' | 'updated' | 'unchanged'; matches?: number; text: string; blocks: Block[] }
+  | { kind: 'subscribed'; subscription: ChannelSubscription; status: 'created' | 'updated' | 'unchanged'; matches?: number; text: string; blocks: Block[] }
   | { kind: 'unsubscribed'; pattern: string; removed: number; text: string; blocks: Block[] }
   | { kind: 'not_subscribed'; pattern: string; text: string; blocks: Block[] }
-  | { kind: 'list'; subscriptions: Subscription[]; mutes: Mute[]; ownerDms: boolean; text: string; blocks: Block[] }
+  | { kind: 'list'; subscriptions: ChannelSubscription[]; mutes: Mute[]; ownerDms: boolean; text: string; blocks: Block[] }
   | { kind: 'muted'; tableKey: string; changed: boolean; text: string; blocks: Block[] }
   | { kind: 'unmuted'; tableKey: string; changed: boolean; text: string; blocks: Block[] }
   | { kind: 'owner_dms'; enabled: boolean; text: string; blocks: Block[] }
@@ -128,7 +128,7 @@ export async function handleSubscriptionCommand(text: string, channel: string, u
       return result('help', cmd.problem ? `${cmd.problem}\n\n${HELP}` : HELP, {});
     case 'subscribe': {
       const pattern = parsePattern(cmd.pattern);
-      const sub: Subscription = { channel, pattern: pattern.text, mode: cmd.mode, createdBy: user, createdAt: now };
+      const sub: ChannelSubscription = { channel, pattern: pattern.text, mode: cmd.mode, createdBy: user, createdAt: now };
       const outcome = await deps.store.subscribe(sub);
       const matches = pattern.kind === 'tag' ? undefined : (await deps.graph.listTableKeys()).filter((key) => matchesPattern(pattern, { key })).length;
       const how = cmd.mode === 'daily' ? 'in a daily digest' : 'as they are found';

@@ -1,7 +1,8 @@
 import { UserError } from '../domain/errors';
 import type { CoreDeps } from './deps';
 import type { ResultItem } from './results';
-import { tableTitle, toResultItems } from './results';
+import { tableTitle } from '../domain/keys';
+import { toResultItems } from './results';
 
 async function requireTitle(tableKey: string, deps: Pick<CoreDeps, 'graph'>): Promise<string> {
   const t = await deps.graph.getTable(tableKey);
@@ -13,15 +14,6 @@ async function requireTitle(tableKey: string, deps: Pick<CoreDeps, 'graph'>): Pr
 export async function toggleBookmark(slackUser: string, tableKey: string, deps: Pick<CoreDeps, 'graph' | 'userState'>): Promise<{ bookmarked: boolean; title: string }> {
   const title = await requireTitle(tableKey, deps);
   return { bookmarked: await deps.userState.toggleBookmark(slackUser, tableKey), title };
-}
-
-/**
- * Subscribes a person to a table's schema changes and edits (alerts go to `channel`, their DM by default), or
- * unsubscribes them; says which.
- */
-export async function toggleSubscription(slackUser: string, tableKey: string, channel: string, deps: Pick<CoreDeps, 'graph' | 'userState' | 'now'>): Promise<{ subscribed: boolean; title: string }> {
-  const title = await requireTitle(tableKey, deps);
-  return { subscribed: await deps.userState.toggleSubscription({ user: slackUser, tableKey, channel }, deps.now().toISOString()), title };
 }
 
 /** A person's bookmarks as result items, newest first. */

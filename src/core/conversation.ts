@@ -1,7 +1,7 @@
 import type { Answer } from '../answering/answer';
 import { answerSubject } from '../answering/answer';
 import type { CoreDeps } from './deps';
-import type { ThreadContext } from '../ports/user-state-store';
+import type { ThreadContext } from '../ports/thread-context-store';
 
 /** One message of a conversation, and where it belongs. */
 export interface Turn {

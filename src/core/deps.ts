@@ -3,7 +3,9 @@ import type { Config } from '../config/config';
 import type { Logger } from '../log/logger';
 import type { GraphStore } from '../ports/graph-store';
 import type { SearchIndex } from '../ports/search-index';
-import type { EventDeduper, ThreadContextStore, UserStateStore } from '../ports/user-state-store';
+import type { EventDeduper } from '../ports/event-deduper';
+import type { ThreadContextStore } from '../ports/thread-context-store';
+import type { UserStateStore } from '../ports/user-state-store';
 
 /**
  * Who may edit a table: everyone, or its owners plus admins (Slack user ids). Enforced by `src/core/edits.ts`

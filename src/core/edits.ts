@@ -7,7 +7,7 @@ import type { CoreDeps, EditPolicy } from './deps';
 import { invalidateOverview } from './overview';
 import type { Actor, PersonRef } from './people';
 import { actorFromSlack, resolveActors, resolvePeople } from './people';
-import { tableTitle } from './results';
+import { tableTitle } from '../domain/keys';
 
 /** How much a person may type into an edit. Longer input is refused with a field error, never truncated. */
 export const EDIT_LIMITS = {

@@ -5,7 +5,8 @@ import type { HistoryEntry } from './edits';
 import { catalogOverview } from './overview';
 import { resolveActors } from './people';
 import type { ResultItem } from './results';
-import { tableTitle, toResultItems } from './results';
+import { tableTitle } from '../domain/keys';
+import { toResultItems } from './results';
 
 /** What a person's Home tab shows. */
 export interface HomeData {

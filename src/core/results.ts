@@ -1,5 +1,6 @@
+import { tableTitle } from '../domain/keys';
 import { effectiveDescription, effectiveOwners, lastUpdate } from '../domain/model';
-import type { IsoTime, Table } from '../domain/model';
+import type { IsoTime } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
 import type { PersonRef } from './people';
 import { resolvePeople } from './people';
@@ -17,11 +18,6 @@ export interface ResultItem {
   badges: string[];
   deprecated: boolean;
   url?: string;
-}
-
-/** `schema.name`: how people name a table. */
-export function tableTitle(t: Pick<Table, 'schema' | 'name'>): string {
-  return `${t.schema}.${t.name}`;
 }
 
 /** The first sentence or line of a text, at most `max` characters. */

@@ -6,7 +6,7 @@ import { summarizeCadence } from './cadence';
 import type { CoreDeps } from './deps';
 import type { PersonRef } from './people';
 import { resolvePeople } from './people';
-import { tableTitle } from './results';
+import { tableTitle } from '../domain/keys';
 import { recentSchemaChanges } from '../alerts/recent';
 
 export type TextSource = 'human' | 'source' | 'none';

@@ -39,3 +39,8 @@ export function columnKey(table: string, column: string): string {
 export function isDashboardKey(key: string): boolean {
   return !TABLE_KEY.test(key) && /^[^:/]+:\/\/[^/]+\/.+$/.test(key);
 }
+
+/** `schema.name`: how people name a table. */
+export function tableTitle(t: { schema: string; name: string }): string {
+  return `${t.schema}.${t.name}`;
+}

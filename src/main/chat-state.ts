@@ -4,7 +4,9 @@ import type { Config } from '../config/config';
 import { BackendUnavailableError } from '../domain/errors';
 import type { Logger } from '../log/logger';
 import { MemoryEventDeduper, MemoryThreadContextStore } from '../adapters/memory/memory-chat-state';
-import type { EventDeduper, ThreadContextStore, UserStateStore } from '../ports/user-state-store';
+import type { EventDeduper } from '../ports/event-deduper';
+import type { ThreadContextStore } from '../ports/thread-context-store';
+import type { UserStateStore } from '../ports/user-state-store';
 import { RedisEventDeduper, RedisThreadContextStore, RedisUserStateStore } from '../adapters/redis/redis-chat-state';
 import { SqliteUserStateStore } from '../adapters/embedded/sqlite-user-state-store';
 

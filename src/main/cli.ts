@@ -13,16 +13,17 @@ import cliProgress from 'cli-progress';
 import { crawlSource } from '../../ingest/crawl';
 import { scrubSecrets, SourceError } from '../../ingest/errors';
 import { findSource, loadSources } from '../../ingest/sources-file';
-import type { CrawlProgress, CrawlReport, SourceConfig } from '../../ingest/source';
+import type { CrawlProgress, SourceConfig } from '../../ingest/source';
+import type { CrawlReport } from '../domain/crawl';
 import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
-import type { CrawlStatus } from '../ports/crawl-state-store';
+import type { CrawlStatus } from '../ports/crawl-status-store';
 import { importCatalog, readCatalogFile } from '../catalog/import';
 import { loadConfig, type Config } from '../config/config';
 import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
 import { openStores, type Backend } from './stores';
 import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
-import { createAlertQueue } from '../../workers/queues';
+import { createAlertQueue } from '../alerts/jobs/queues';
 
 const USAGE = `Usage: npm run nansen -- <command> [options]
 

@@ -4,7 +4,7 @@ import type { IsoTime, SchemaChange } from '../domain/model';
 export type DeliveryMode = 'live' | 'daily';
 
 /** A channel's subscription to a pattern (`game_log.*`, `tag:latency`, a table key). */
-export interface Subscription {
+export interface ChannelSubscription {
   /** Slack channel id. */
   channel: string;
   /** The pattern's normalised text (`parsePattern(...).text`). */
@@ -64,7 +64,7 @@ export type DeliveryRecord =
 export type DeliveryClaim = { status: 'claimed'; uncertainSince?: IsoTime } | { status: 'sent'; receipt: DeliveryReceipt } | { status: 'busy'; retryInMs: number };
 
 /** What `subscribe` did. */
-export type SubscribeOutcome = { status: 'created' } | { status: 'unchanged' } | { status: 'updated'; previous: Subscription };
+export type SubscribeOutcome = { status: 'created' } | { status: 'unchanged' } | { status: 'updated'; previous: ChannelSubscription };
 
 /**
  * Storage of schema-change alerts: subscriptions, mutes, owner-DM opt-outs, the daily digest buffer, change sets
@@ -87,13 +87,13 @@ export interface AlertStore {
   init(): Promise<void>;
   close(): Promise<void>;
 
-  subscribe(sub: Subscription): Promise<SubscribeOutcome>;
+  subscribe(sub: ChannelSubscription): Promise<SubscribeOutcome>;
   /** Returns whether there was such a subscription. */
   unsubscribe(channel: string, pattern: string): Promise<boolean>;
   /** A channel's subscriptions, oldest first. */
-  listSubscriptions(channel: string): Promise<Subscription[]>;
+  listSubscriptions(channel: string): Promise<ChannelSubscription[]>;
   /** Every subscription of every channel. */
-  allSubscriptions(): Promise<Subscription[]>;
+  allSubscriptions(): Promise<ChannelSubscription[]>;
 
   /** Returns false when the table was muted already. */
   mute(mute: Mute): Promise<boolean>;

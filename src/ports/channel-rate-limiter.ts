@@ -1,5 +1,3 @@
-import type { Redis } from 'ioredis';
-
 /**
  * Spaces messages to one channel: at most one per `intervalMs`, shared by every worker. Slack allows about one
  * `chat.postMessage` per second per channel and answers faster posts with 429.
@@ -9,66 +7,4 @@ export interface ChannelRateLimiter {
   acquire(channel: string): Promise<number>;
   /** Keeps the channel closed for `ms` (Slack's `Retry-After`). */
   penalize(channel: string, ms: number): Promise<void>;
-}
-
-/** In one process (no Redis): a map of each channel's next free time. */
-export class MemoryChannelRateLimiter implements ChannelRateLimiter {
-  private readonly next = new Map<string, number>();
-
-  constructor(
-    private readonly intervalMs = 1100,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async acquire(channel: string): Promise<number> {
-    const now = this.now();
-    const free = this.next.get(channel) ?? 0;
-    if (free > now) return free - now;
-    this.next.set(channel, now + this.intervalMs);
-    if (this.next.size > 10_000) for (const [k, v] of this.next) if (v < now) this.next.delete(k);
-    return 0;
-  }
-
-  async penalize(channel: string, ms: number): Promise<void> {
-    const until = this.now() + ms;
-    if ((this.next.get(channel) ?? 0) < until) this.next.set(channel, until);
-  }
-}
-
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-if free > now then return free - now end
-redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[1])), 'PX', tonumber(ARGV[1]) + 60000)
-return 0
-`;
-
-const PENALIZE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local until_ = now + tonumber(ARGV[1])
-local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-if free < until_ then redis.call('SET', KEYS[1], tostring(until_), 'PX', tonumber(ARGV[1]) + 60000) end
-return 0
-`;
-
-/** Across workers: each channel's next free time in Redis, taken atomically on Redis's clock. */
-export class RedisChannelRateLimiter implements ChannelRateLimiter {
-  constructor(
-    private readonly redis: Redis,
-    private readonly options: { prefix?: string; intervalMs?: number } = {},
-  ) {}
-
-  private key(channel: string): string {
-    return `${this.options.prefix ?? 'nansen:alerts'}:rl:${channel}`;
-  }
-
-  async acquire(channel: string): Promise<number> {
-    return Number(await this.redis.eval(ACQUIRE, 1, this.key(channel), String(this.options.intervalMs ?? 1100)));
-  }
-
-  async penalize(channel: string, ms: number): Promise<void> {
-    await this.redis.eval(PENALIZE, 1, this.key(channel), String(Math.max(1, Math.ceil(ms))));
-  }
 }

@@ -1,5 +1,4 @@
-import type { IsoTime } from '../domain/model';
-import type { ConnectorState, CrawlReport } from '../../ingest/source';
+import type { ConnectorState } from '../domain/crawl';
 
 /** What the crawler keeps about one source between crawls. */
 export interface SourceCrawlState {
@@ -34,58 +33,4 @@ export interface CrawlStateStore {
   putState(source: string, state: SourceCrawlState): Promise<void>;
   getFingerprints(source: string): Promise<Map<string, string>>;
   putFingerprints(source: string, entries: Array<[key: string, fingerprint: string | null]>): Promise<void>;
-}
-
-export type CrawlOutcome = 'running' | 'ok' | 'refused' | 'failed';
-
-/** The counts of a finished crawl. */
-export interface CrawlCounts {
-  tables: number;
-  added: number;
-  changed: number;
-  removed: number;
-  unchanged: number;
-  changes: number;
-}
-
-/** What `nansen sources` shows about one source. */
-export interface CrawlStatus {
-  /** The source id from `sources.yml`. */
-  source: string;
-  outcome: CrawlOutcome;
-  crawlId: string;
-  lastStartedAt: IsoTime;
-  /** When the last crawl ended, whatever its outcome. */
-  lastFinishedAt?: IsoTime;
-  lastSuccessAt?: IsoTime;
-  durationMs?: number;
-  counts?: CrawlCounts;
-  /** The last failure or refusal, kept after later successes (with its time); never holds a password. */
-  lastError?: { at: IsoTime; code: string; message: string; retryable: boolean };
-}
-
-/**
- * Where crawls report how they went: last crawl time, duration, counts and last error per source.
- *
- * Contract: writes are durable once they resolve; `recordFinish`/`recordFailure` of a crawl id other than the
- * last started one still update the status (the last word wins); `list` returns sources by id.
- */
-export interface CrawlStatusStore {
-  recordStart(source: string, crawlId: string, at: IsoTime): Promise<void>;
-  recordFinish(source: string, report: CrawlReport, durationMs: number): Promise<void>;
-  recordFailure(source: string, crawlId: string, at: IsoTime, error: { code: string; message: string; retryable: boolean }, durationMs: number): Promise<void>;
-  getStatus(source: string): Promise<CrawlStatus | undefined>;
-  listStatus(): Promise<CrawlStatus[]>;
-}
-
-/** The counts of a crawl report. */
-export function reportCounts(report: CrawlReport): CrawlCounts {
-  return {
-    tables: report.tables,
-    added: report.added.length,
-    changed: report.changed.length,
-    removed: report.removed.length,
-    unchanged: report.unchanged,
-    changes: report.changes.length,
-  };
 }

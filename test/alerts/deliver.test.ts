@@ -1,7 +1,7 @@
 import { deliverAlert, PermanentDeliveryError, TransientDeliveryError, type DeliverDeps } from '../../src/alerts/deliver';
 import { planAlerts, commitPlan, type AlertDelivery } from '../../src/alerts/plan';
-import { MemoryChannelRateLimiter } from '../../src/ports/channel-rate-limiter';
-import { SlackDeliveryError, SlackRateLimitedError } from '../../src/adapters/slack/web-client-poster';
+import { MemoryChannelRateLimiter } from '../../src/adapters/memory/memory-channel-rate-limiter';
+import { SlackDeliveryError, SlackRateLimitedError } from '../../src/ports/slack-poster';
 import type { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import type { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { silentLogger } from '../../src/log/logger';

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../../src/adapters/slack/web-client-poster';
+import type { OutgoingMessage } from '../../src/ports/slack-poster';
 import type { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import type { SchemaChange } from '../../src/domain/model';
 import { accepted, alertHarness, deliveryKeyOf, FakeHistoryPoster, type AlertHarness } from './harness';

@@ -1,7 +1,7 @@
 import { deliverAlert } from '../../src/alerts/deliver';
 import { localDate, runDailyDigest } from '../../src/alerts/digest';
 import { dispatchAlerts, type AlertDelivery } from '../../src/alerts/plan';
-import { MemoryChannelRateLimiter } from '../../src/ports/channel-rate-limiter';
+import { MemoryChannelRateLimiter } from '../../src/adapters/memory/memory-channel-rate-limiter';
 import { recentSchemaChanges } from '../../src/alerts/recent';
 import { silentLogger } from '../../src/log/logger';
 import { FakePoster, LATENCY, memoryAlertStore, REVENUE, sampleGraph, schemaChange } from './fixtures';

@@ -1,5 +1,5 @@
 import { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
-import type { OutgoingMessage, SlackPoster } from '../../src/adapters/slack/web-client-poster';
+import type { OutgoingMessage, SlackPoster } from '../../src/ports/slack-poster';
 import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import type { IsoTime, SchemaChange, SchemaChangeKind } from '../../src/domain/model';
 import { sampleDashboards, sampleTables, sampleUsers } from '../support/fixtures';

@@ -1,11 +1,13 @@
 import { Redis } from 'ioredis';
 import { RedisAlertStore } from '../../src/adapters/redis/redis-alert-store';
-import { ALERT_METADATA_TYPE, WebClientPoster } from '../../src/adapters/slack/web-client-poster';
+import { RedisChannelRateLimiter } from '../../src/adapters/redis/redis-channel-rate-limiter';
+import { ALERT_METADATA_TYPE } from '../../src/ports/slack-poster';
+import { WebClientPoster } from '../../src/adapters/slack/web-client-poster';
 import type { IsoTime } from '../../src/domain/model';
 import { silentLogger, type Logger } from '../../src/log/logger';
 import type { GraphStore } from '../../src/ports/graph-store';
 import { startAlertWorkers, type AlertWorkers, type AlertWorkersOptions } from '../../src/alerts/jobs/worker';
-import { enqueueAlert } from '../../workers/queues';
+import { enqueueAlert } from '../../src/alerts/jobs/queues';
 import { FakeSlack, type FakeSlackOptions, type RecordedCall } from '../../tools/fake-slack/server';
 import { redisUrl, uniqueName } from './support';
 
@@ -56,10 +58,12 @@ export async function alertHarness(graph: GraphStore, options: { slack?: FakeSla
   await store.init();
   const logger = silentLogger();
   const started: AlertWorkers[] = [];
+  const limiterRedis = new Redis(redisUrl());
+  const limiter = new RedisChannelRateLimiter(limiterRedis, { prefix: `${prefix}:alerts` });
   const start = async (overrides: Partial<AlertWorkersOptions> = {}): Promise<AlertWorkers> => {
     const w = await startAlertWorkers({
       connection: { url: redisUrl() },
-      redisUrl: redisUrl(),
+      limiter,
       store,
       graph,
       slack: new FakeHistoryPoster(fake, fake.options.botToken),
@@ -85,6 +89,7 @@ export async function alertHarness(graph: GraphStore, options: { slack?: FakeSla
     },
     async close() {
       for (const w of started) await w.close().catch(() => undefined);
+      limiterRedis.disconnect();
       await store.close();
       await fake.close();
       const redis = new Redis(redisUrl());

@@ -1,5 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { SlackDeliveryError, SlackRateLimitedError, WebClientPoster } from '../../src/adapters/slack/web-client-poster';
+import { SlackDeliveryError, SlackRateLimitedError } from '../../src/ports/slack-poster';
+import { WebClientPoster } from '../../src/adapters/slack/web-client-poster';
+import { MemoryChannelRateLimiter } from '../../src/adapters/memory/memory-channel-rate-limiter';
 import type { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import type { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { silentLogger } from '../../src/log/logger';
@@ -68,7 +70,7 @@ describe('InProcessAlertRunner (no Redis)', () => {
     const now = new Date().toISOString();
     await store.subscribe({ channel: 'C1', pattern: 'game_log.*', mode: 'live', createdAt: now });
     await store.subscribe({ channel: 'C2', pattern: 'billing.*', mode: 'live', createdAt: now });
-    const runner = new InProcessAlertRunner({ store, graph, slack: new WebClientPoster({ token: fake.options.botToken, apiUrl: fake.apiUrl }), logger: silentLogger(), timeZone: 'Asia/Seoul', digestCron: false });
+    const runner = new InProcessAlertRunner({ store, graph, slack: new WebClientPoster({ token: fake.options.botToken, apiUrl: fake.apiUrl }), logger: silentLogger(), timeZone: 'Asia/Seoul', digestCron: false, limiter: new MemoryChannelRateLimiter() });
     const report = (crawlId: string) => ({ source: 'hive:gold', crawlId, finishedAt: new Date().toISOString(), changes: [schemaChange(LATENCY, 'table_removed', { crawlId }), schemaChange(REVENUE, 'column_added', { crawlId, column: 'c', newValue: 'int' })] });
     const first = report('r1');
     await runner.dispatch(first);

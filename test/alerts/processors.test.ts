@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
-import { MemoryChannelRateLimiter } from '../../src/ports/channel-rate-limiter';
-import { SlackDeliveryError, SlackRateLimitedError } from '../../src/adapters/slack/web-client-poster';
+import { MemoryChannelRateLimiter } from '../../src/adapters/memory/memory-channel-rate-limiter';
+import { SlackDeliveryError, SlackRateLimitedError } from '../../src/ports/slack-poster';
 import type { AlertDelivery } from '../../src/alerts/plan';
 import { silentLogger } from '../../src/log/logger';
 import { createAlertPlanProcessor, createDeliveryProcessor, type DeliveryJob } from '../../src/alerts/jobs/processors';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main, type CliIo } from '../../src/main/cli';
-import { createAlertQueue } from '../../workers/queues';
+import { createAlertQueue } from '../../src/alerts/jobs/queues';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';
 

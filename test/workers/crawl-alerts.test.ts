@@ -1,12 +1,13 @@
-import type { CrawlReport } from '../../ingest/source';
+import type { CrawlReport } from '../../src/domain/crawl';
 import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
-import type { AlertPlan, CrawlOutcome } from '../../src/alerts/plan';
+import type { AlertPlan, CrawlChanges } from '../../src/alerts/plan';
 import { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import { SqliteUserStateStore } from '../../src/adapters/embedded/sqlite-user-state-store';
 import type { SchemaChange } from '../../src/domain/model';
 import { silentLogger, type Logger } from '../../src/log/logger';
-import { createCrawlAlerter, personalSubscribers } from '../../src/alerts/jobs/crawl-alerts';
-import type { AlertJobData, AlertQueue } from '../../workers/queues';
+import { createCrawlAlerter } from '../../src/alerts/jobs/crawl-alerts';
+import { personalSubscribers } from '../../src/alerts/personal';
+import type { AlertJobData, AlertQueue } from '../../src/alerts/jobs/queues';
 import { report, source } from './support/fakes';
 
 const ORDERS = 'postgres://main.sales/orders';
@@ -86,9 +87,9 @@ describe('crawl → alert hand-over', () => {
   });
 
   it('dispatches in-process without Redis', async () => {
-    const dispatched: CrawlOutcome[] = [];
+    const dispatched: CrawlChanges[] = [];
     const runner = {
-      async dispatch(r: CrawlOutcome): Promise<AlertPlan> {
+      async dispatch(r: CrawlChanges): Promise<AlertPlan> {
         dispatched.push(r);
         return { changeSet: { id: 'x', kind: 'crawl', createdAt: r.finishedAt, changes: r.changes }, deliveries: [], digests: [], unreachableOwners: [] };
       },

@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/log/logger';
 import { AlertsNotQueuedError, classifyCrawlError, SourceBusyError } from '../../workers/errors';
 import { createCrawlProcessor, type CrawlFailure, type CrawlJob } from '../../workers/processors/crawl';
 import type { CrawlJobData, CrawlJobProgress } from '../../workers/queues';
-import { MemorySourceLocks } from '../../src/ports/source-locks';
+import { MemorySourceLocks } from '../../src/adapters/memory/memory-source-locks';
 import { FakeCrawl, report, source } from './support/fakes';
 
 function job(data: Partial<CrawlJobData> = {}, attemptsMade = 0, id = 'job-1'): CrawlJob & { progress: CrawlJobProgress[] } {

@@ -4,7 +4,7 @@ import type { SourceConfig } from '../../ingest/source';
 import { silentLogger } from '../../src/log/logger';
 import { InProcessCrawlRunner } from '../../workers/in-process-runner';
 import { createCrawlProcessor, type CrawlFailure } from '../../workers/processors/crawl';
-import { MemorySourceLocks } from '../../src/ports/source-locks';
+import { MemorySourceLocks } from '../../src/adapters/memory/memory-source-locks';
 import { eventually, FakeCrawl, sleep, source } from './support/fakes';
 
 function setup(fake: FakeCrawl, sources: SourceConfig[], retry = { attempts: 3, backoffMs: 100 }) {

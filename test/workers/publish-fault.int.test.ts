@@ -8,7 +8,7 @@ import { analyze } from '../../src/text/analyze';
 import { closeCrawlWorker, createCrawlWorker } from '../../workers/bullmq-runner';
 import { createCrawlProcessor } from '../../workers/processors/crawl';
 import { createCrawlQueue, enqueueCrawl } from '../../workers/queues';
-import { RedisSourceLocks } from '../../src/ports/source-locks';
+import { RedisSourceLocks } from '../../src/adapters/redis/redis-source-locks';
 import { embeddedStores } from '../ingest/support/servers';
 import { FakeSource, pgTable } from '../ingest/support/fake-connector';
 import { eventually } from './support/fakes';

@@ -7,7 +7,7 @@ import { closeCrawlWorker, createCrawlWorker, type CrawlWorker } from '../../wor
 import { createCrawlProcessor, type CrawlFailure } from '../../workers/processors/crawl';
 import { CRAWL_JOB, createCrawlQueue, crawlSchedulerId, enqueueCrawl, type CrawlJobData, type CrawlJobProgress, type CrawlQueue } from '../../workers/queues';
 import { syncCrawlSchedulers } from '../../workers/schedules';
-import { RedisSourceLocks } from '../../src/ports/source-locks';
+import { RedisSourceLocks } from '../../src/adapters/redis/redis-source-locks';
 import { deletePrefix, sharedRedisUrl, uniqueName } from './support/redis';
 import { eventually, FakeCrawl, sleep, source } from './support/fakes';
 

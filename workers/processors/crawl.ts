@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { SourceError } from '../../ingest/errors';
-import type { CrawlOptions, CrawlProgress, CrawlReport, SourceConfig } from '../../ingest/source';
+import type { CrawlOptions, CrawlProgress, SourceConfig } from '../../ingest/source';
+import type { CrawlReport } from '../../src/domain/crawl';
 import type { Logger } from '../../src/log/logger';
 import { AlertsNotQueuedError, classifyCrawlError, isShutdownAbort, safeErrorMessage, SourceBusyError, SourceLockLostError, type CrawlErrorKind } from '../errors';
 import type { CrawlJobData, CrawlJobProgress, CrawlJobResult } from '../queues';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { IsoTime, SchemaChange } from '../../domain/model';
-import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, Subscription } from '../../ports/alert-store';
+import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
 
 export interface SqliteAlertStoreOptions {
   /** The database file (`$NANSEN_DATA_DIR/alerts.sqlite`), or `:memory:`. */
@@ -64,7 +64,7 @@ export class SqliteAlertStore implements AlertStore {
     this.db?.close();
   }
 
-  async subscribe(sub: Subscription): Promise<SubscribeOutcome> {
+  async subscribe(sub: ChannelSubscription): Promise<SubscribeOutcome> {
     return this.db
       .transaction((): SubscribeOutcome => {
         const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel = ? AND pattern = ?').get(sub.channel, sub.pattern) as SubRow | undefined;
@@ -84,11 +84,11 @@ export class SqliteAlertStore implements AlertStore {
     return this.db.prepare('DELETE FROM subscriptions WHERE channel = ? AND pattern = ?').run(channel, pattern).changes > 0;
   }
 
-  async listSubscriptions(channel: string): Promise<Subscription[]> {
+  async listSubscriptions(channel: string): Promise<ChannelSubscription[]> {
     return (this.db.prepare('SELECT * FROM subscriptions WHERE channel = ? ORDER BY seq').all(channel) as SubRow[]).map(toSub);
   }
 
-  async allSubscriptions(): Promise<Subscription[]> {
+  async allSubscriptions(): Promise<ChannelSubscription[]> {
     return (this.db.prepare('SELECT * FROM subscriptions ORDER BY seq').all() as SubRow[]).map(toSub);
   }
 
@@ -218,7 +218,7 @@ interface MuteRow {
   at: string;
 }
 
-function toSub(r: SubRow): Subscription {
+function toSub(r: SubRow): ChannelSubscription {
   return { channel: r.channel, pattern: r.pattern, mode: r.mode as DeliveryMode, ...(r.created_by ? { createdBy: r.created_by } : {}), createdAt: r.created_at };
 }
 

@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IsoTime } from '../../domain/model';
-import type { CrawlStateStore, CrawlStatus, CrawlStatusStore, SourceCrawlState } from '../../ports/crawl-state-store';
-import { reportCounts } from '../../ports/crawl-state-store';
-import type { CrawlReport } from '../../../ingest/source';
+import type { CrawlStateStore, SourceCrawlState } from '../../ports/crawl-state-store';
+import type { CrawlStatus, CrawlStatusStore } from '../../ports/crawl-status-store';
+import { reportCounts } from '../../domain/crawl';
+import type { CrawlReport } from '../../domain/crawl';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS crawl_state (source TEXT PRIMARY KEY, doc TEXT NOT NULL);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Subscription, UserStateStore } from '../../ports/user-state-store';
+import type { TableSubscription, UserStateStore } from '../../ports/user-state-store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS bookmarks (user TEXT NOT NULL, table_key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user, table_key)) WITHOUT ROWID;
@@ -35,15 +35,15 @@ export class SqliteUserStateStore implements UserStateStore {
     })();
   }
 
-  async subscriptionsOf(user: string): Promise<Subscription[]> {
+  async subscriptionsOf(user: string): Promise<TableSubscription[]> {
     return this.rows(this.db.prepare('SELECT user, table_key, channel, at FROM subscriptions WHERE user = ? ORDER BY at DESC').all(user));
   }
 
-  async subscribersOf(tableKey: string): Promise<Subscription[]> {
+  async subscribersOf(tableKey: string): Promise<TableSubscription[]> {
     return this.rows(this.db.prepare('SELECT user, table_key, channel, at FROM subscriptions WHERE table_key = ? ORDER BY user').all(tableKey));
   }
 
-  async toggleSubscription(sub: Omit<Subscription, 'at'>, at: string): Promise<boolean> {
+  async toggleSubscription(sub: Omit<TableSubscription, 'at'>, at: string): Promise<boolean> {
     return this.db.transaction((): boolean => {
       const gone = this.db.prepare('DELETE FROM subscriptions WHERE user = ? AND table_key = ?').run(sub.user, sub.tableKey).changes;
       if (gone) return false;
@@ -56,7 +56,7 @@ export class SqliteUserStateStore implements UserStateStore {
     this.db.close();
   }
 
-  private rows(rows: unknown[]): Subscription[] {
+  private rows(rows: unknown[]): TableSubscription[] {
     return (rows as Array<{ user: string; table_key: string; channel: string; at: string }>).map((r) => ({ user: r.user, tableKey: r.table_key, channel: r.channel, at: r.at }));
   }
 }

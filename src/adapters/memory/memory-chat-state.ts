@@ -1,4 +1,6 @@
-import type { EventDeduper, Subscription, ThreadContext, ThreadContextStore, UserStateStore } from '../../ports/user-state-store';
+import type { EventDeduper } from '../../ports/event-deduper';
+import type { TableSubscription, UserStateStore } from '../../ports/user-state-store';
+import type { ThreadContext, ThreadContextStore } from '../../ports/thread-context-store';
 
 /** A map whose entries expire `ttlMs` after they were last written; old entries are swept as new ones arrive. */
 class ExpiringMap<V> {
@@ -68,7 +70,7 @@ export class MemoryEventDeduper implements EventDeduper {
 /** Bookmarks and subscriptions in the process, for tests and the terminal chat. */
 export class MemoryUserStateStore implements UserStateStore {
   private readonly marks = new Map<string, string[]>();
-  private readonly subs: Subscription[] = [];
+  private readonly subs: TableSubscription[] = [];
 
   async bookmarks(user: string): Promise<string[]> {
     return [...(this.marks.get(user) ?? [])];
@@ -81,13 +83,13 @@ export class MemoryUserStateStore implements UserStateStore {
     this.marks.set(user, list);
     return i < 0;
   }
-  async subscriptionsOf(user: string): Promise<Subscription[]> {
+  async subscriptionsOf(user: string): Promise<TableSubscription[]> {
     return this.subs.filter((s) => s.user === user).map((s) => ({ ...s }));
   }
-  async subscribersOf(tableKey: string): Promise<Subscription[]> {
+  async subscribersOf(tableKey: string): Promise<TableSubscription[]> {
     return this.subs.filter((s) => s.tableKey === tableKey).map((s) => ({ ...s }));
   }
-  async toggleSubscription(sub: Omit<Subscription, 'at'>, at: string): Promise<boolean> {
+  async toggleSubscription(sub: Omit<TableSubscription, 'at'>, at: string): Promise<boolean> {
     const i = this.subs.findIndex((s) => s.user === sub.user && s.tableKey === sub.tableKey);
     if (i >= 0) {
       this.subs.splice(i, 1);

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { IsoTime, SchemaChange } from '../../domain/model';
-import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, Subscription } from '../../ports/alert-store';
+import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
 
 export interface RedisAlertStoreOptions {
   /** `redis://...`, or an open client the caller owns (it is not closed by `close`). */
@@ -129,24 +129,24 @@ export class RedisAlertStore implements AlertStore {
     return [this.p, ...parts].join(':');
   }
 
-  async subscribe(sub: Subscription): Promise<SubscribeOutcome> {
+  async subscribe(sub: ChannelSubscription): Promise<SubscribeOutcome> {
     const seq = await this.redis.incr(this.k('seq'));
     const doc = JSON.stringify({ ...sub, seq });
     const r = (await this.redis.eval(SUBSCRIBE, 2, this.k('subs', sub.channel), this.k('sub-channels'), sub.pattern, sub.mode, doc, sub.channel)) as string[];
     if (r[0] === 'created') return { status: 'created' };
     if (r[0] === 'unchanged') return { status: 'unchanged' };
-    return { status: 'updated', previous: stripSeq(JSON.parse(r[1]!) as Subscription & { seq?: number }) };
+    return { status: 'updated', previous: stripSeq(JSON.parse(r[1]!) as ChannelSubscription & { seq?: number }) };
   }
 
   async unsubscribe(channel: string, pattern: string): Promise<boolean> {
     return Number(await this.redis.eval(HASH_DEL, 2, this.k('subs', channel), this.k('sub-channels'), pattern, channel)) > 0;
   }
 
-  async listSubscriptions(channel: string): Promise<Subscription[]> {
+  async listSubscriptions(channel: string): Promise<ChannelSubscription[]> {
     return sortSubs(Object.values(await this.redis.hgetall(this.k('subs', channel))));
   }
 
-  async allSubscriptions(): Promise<Subscription[]> {
+  async allSubscriptions(): Promise<ChannelSubscription[]> {
     const channels = await this.redis.smembers(this.k('sub-channels'));
     if (!channels.length) return [];
     const pipe = this.redis.pipeline();
@@ -257,14 +257,14 @@ export class RedisAlertStore implements AlertStore {
   }
 }
 
-function stripSeq(s: Subscription & { seq?: number }): Subscription {
+function stripSeq(s: ChannelSubscription & { seq?: number }): ChannelSubscription {
   const { seq: _seq, ...rest } = s;
   return { ...rest, mode: rest.mode as DeliveryMode };
 }
 
-function sortSubs(docs: string[]): Subscription[] {
+function sortSubs(docs: string[]): ChannelSubscription[] {
   return docs
-    .map((d) => JSON.parse(d) as Subscription & { seq?: number })
+    .map((d) => JSON.parse(d) as ChannelSubscription & { seq?: number })
     .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
     .map(stripSeq);
 }

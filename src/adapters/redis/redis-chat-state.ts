@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
-import type { EventDeduper, Subscription, ThreadContext, ThreadContextStore, UserStateStore } from '../../ports/user-state-store';
+import type { EventDeduper } from '../../ports/event-deduper';
+import type { TableSubscription, UserStateStore } from '../../ports/user-state-store';
+import type { ThreadContext, ThreadContextStore } from '../../ports/thread-context-store';
 
 /** Thread memory in Redis: survives restarts and is shared by every bot process. */
 export class RedisThreadContextStore implements ThreadContextStore {
@@ -72,15 +74,15 @@ export class RedisUserStateStore implements UserStateStore {
     return (await this.redis.eval(TOGGLE_BOOKMARK, 1, `${this.prefix}bookmarks:${user}`, tableKey, Date.now())) === 1;
   }
 
-  async subscriptionsOf(user: string): Promise<Subscription[]> {
+  async subscriptionsOf(user: string): Promise<TableSubscription[]> {
     return parseSubs(await this.redis.hvals(`${this.prefix}subs:user:${user}`)).sort((a, b) => b.at.localeCompare(a.at));
   }
 
-  async subscribersOf(tableKey: string): Promise<Subscription[]> {
+  async subscribersOf(tableKey: string): Promise<TableSubscription[]> {
     return parseSubs(await this.redis.hvals(`${this.prefix}subs:table:${tableKey}`)).sort((a, b) => a.user.localeCompare(b.user));
   }
 
-  async toggleSubscription(sub: Omit<Subscription, 'at'>, at: string): Promise<boolean> {
+  async toggleSubscription(sub: Omit<TableSubscription, 'at'>, at: string): Promise<boolean> {
     const doc = JSON.stringify({ tableKey: sub.tableKey, user: sub.user, channel: sub.channel, at });
     const added = await this.redis.eval(TOGGLE_SUBSCRIPTION, 2, `${this.prefix}subs:user:${sub.user}`, `${this.prefix}subs:table:${sub.tableKey}`, sub.tableKey, sub.user, doc);
     return added === 1;
@@ -89,6 +91,6 @@ export class RedisUserStateStore implements UserStateStore {
   async close(): Promise<void> {}
 }
 
-function parseSubs(values: string[]): Subscription[] {
-  return values.map((v) => JSON.parse(v) as Subscription);
+function parseSubs(values: string[]): TableSubscription[] {
+  return values.map((v) => JSON.parse(v) as TableSubscription);
 }

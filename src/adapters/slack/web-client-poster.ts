@@ -1,54 +1,6 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
 import type { IsoTime } from '../../domain/model';
-import type { Block } from '../../alerts/message';
-
-/** `event_type` of the metadata every alert message carries; its payload holds the delivery key. */
-export const ALERT_METADATA_TYPE = 'nansen_schema_alert';
-
-/** A message as the delivery hands it to Slack. */
-export interface OutgoingMessage {
-  /** A channel id, or a user id for a direct message from the app. */
-  channel: string;
-  text: string;
-  blocks: Block[];
-  /** Written into the message's metadata so a later attempt can find it. */
-  deliveryKey: string;
-}
-
-/** What the delivery needs of Slack. */
-export interface SlackPoster {
-  postMessage(message: OutgoingMessage): Promise<{ channel: string; ts: string }>;
-  /**
-   * Looks in the channel's history since `since` for a message carrying this delivery key. Answers the message,
-   * `null` when it is certainly not there, or `undefined` when it cannot tell (no history access).
-   */
-  findPosted(channel: string, deliveryKey: string, since: IsoTime): Promise<{ channel: string; ts: string } | null | undefined>;
-}
-
-/** Slack said 429: nothing was posted; try again after `retryAfterMs`. */
-export class SlackRateLimitedError extends Error {
-  constructor(readonly retryAfterMs: number) {
-    super(`Slack rate limited the call; retry after ${retryAfterMs} ms`);
-    this.name = 'SlackRateLimitedError';
-  }
-}
-
-/**
- * A Slack failure. `permanent` ones (channel_not_found, not_in_channel, invalid_blocks, invalid_auth, ...) will not
- * get better by retrying; transient ones will. `maybeSent` is true when Slack may have posted the message anyway
- * (a timeout, a dropped connection, a 5xx, `internal_error`).
- */
-export class SlackDeliveryError extends Error {
-  constructor(
-    readonly code: string,
-    readonly permanent: boolean,
-    readonly maybeSent: boolean,
-    cause?: unknown,
-  ) {
-    super(`Slack delivery failed: ${code}`, { cause });
-    this.name = 'SlackDeliveryError';
-  }
-}
+import { ALERT_METADATA_TYPE, asSlackError, SlackDeliveryError, SlackRateLimitedError, type OutgoingMessage, type SlackPoster } from '../../ports/slack-poster';
 
 /** Slack errors after which the message might have been posted (Slack's own words: "some aspect of the operation succeeded"). */
 const MAYBE_SENT = new Set(['internal_error', 'fatal_error', 'service_unavailable']);
@@ -58,7 +10,6 @@ const NOT_SENT_NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECO
 
 /** Maps an error of `@slack/web-api` to a rate-limit or a delivery error. */
 export function toSlackError(err: unknown): SlackRateLimitedError | SlackDeliveryError {
-  if (err instanceof SlackRateLimitedError || err instanceof SlackDeliveryError) return err;
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; original?: unknown };
   switch (e?.code) {
     case ErrorCode.RateLimitedError:
@@ -77,7 +28,7 @@ export function toSlackError(err: unknown): SlackRateLimitedError | SlackDeliver
       return new SlackDeliveryError(net, false, !NOT_SENT_NETWORK.has(net), err);
     }
     default:
-      return new SlackDeliveryError(err instanceof Error ? err.name : 'unknown_error', false, true, err);
+      return asSlackError(err);
   }
 }
 

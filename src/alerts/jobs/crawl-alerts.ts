@@ -1,9 +1,9 @@
-import type { CrawlReport } from '../../../ingest/source';
-import { planAlerts, type AlertPlan, type CrawlOutcome, type PlanDeps } from '../plan';
+import type { CrawlReport } from '../../domain/crawl';
+import { planAlerts, type AlertPlan, type CrawlChanges, type PlanDeps } from '../plan';
 import type { SchemaChange } from '../../domain/model';
 import type { Logger } from '../../log/logger';
 import type { GraphStore } from '../../ports/graph-store';
-import { enqueueAlert, type AlertQueue } from '../../../workers/queues';
+import { enqueueAlert, type AlertQueue } from './queues';
 
 /**
  * Where a crawl's schema changes go:
@@ -13,7 +13,7 @@ import { enqueueAlert, type AlertQueue } from '../../../workers/queues';
  */
 export type CrawlAlertTarget =
   | { kind: 'queue'; queue: AlertQueue }
-  | { kind: 'in-process'; runner: { dispatch(report: CrawlOutcome): Promise<AlertPlan> } }
+  | { kind: 'in-process'; runner: { dispatch(report: CrawlChanges): Promise<AlertPlan> } }
   | { kind: 'log-only'; plan: PlanDeps };
 
 export interface CrawlAlerterDeps {
@@ -51,7 +51,7 @@ export function createCrawlAlerter(target: CrawlAlertTarget, deps: CrawlAlerterD
       if (changes.length) log.warn({ crawlId: report.crawlId, changes: changes.length }, 'schema changes of an earlier run of this crawl found: announcing them');
     }
     if (!changes.length) return;
-    const outcome: CrawlOutcome = { source: report.source, crawlId: report.crawlId, finishedAt: report.finishedAt, changes };
+    const outcome: CrawlChanges = { source: report.source, crawlId: report.crawlId, finishedAt: report.finishedAt, changes };
 
     switch (target.kind) {
       case 'queue': {
@@ -89,18 +89,5 @@ export function createCrawlAlerter(target: CrawlAlertTarget, deps: CrawlAlerterD
         return never;
       }
     }
-  };
-}
-
-/** People's own table subscriptions (the table card's subscribe button): the Slack app's `UserStateStore`. */
-export interface PersonalSubscriptions {
-  subscribersOf(tableKey: string): Promise<Array<{ channel: string; tableKey: string }>>;
-}
-
-/** `PlanDeps.extraSubscribers` from people's own table subscriptions: each is delivered live to its channel (their DM). */
-export function personalSubscribers(subscriptions: PersonalSubscriptions): NonNullable<PlanDeps['extraSubscribers']> {
-  return async (tableKeys) => {
-    const found = await Promise.all([...new Set(tableKeys)].map((key) => subscriptions.subscribersOf(key)));
-    return found.flat().map((s) => ({ channel: s.channel, tableKey: s.tableKey }));
   };
 }

@@ -1,11 +1,9 @@
 import { deliverAlert, PermanentDeliveryError, type DeliverDeps } from '../deliver';
 import { runDailyDigest } from '../digest';
-import { dispatchAlerts, type AlertDelivery, type AlertPlan, type CrawlOutcome, type DeliverySink, type PlanDeps } from '../plan';
-import { MemoryChannelRateLimiter } from '../../ports/channel-rate-limiter';
+import { dispatchAlerts, type AlertDelivery, type AlertPlan, type CrawlChanges, type DeliverySink, type PlanDeps } from '../plan';
 import { nextRun } from '../../../workers/schedules';
 
-export interface InProcessAlertOptions extends Omit<DeliverDeps, 'limiter'> {
-  limiter?: DeliverDeps['limiter'];
+export interface InProcessAlertOptions extends DeliverDeps {
   timeZone: string;
   /** Cron of the daily digest (default `0 9 * * *`); `false` for none. */
   digestCron?: string | false;
@@ -30,12 +28,12 @@ export class InProcessAlertRunner implements DeliverySink {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: InProcessAlertOptions) {
-    this.deps = { ...options, limiter: options.limiter ?? new MemoryChannelRateLimiter() };
+    this.deps = options;
     if (options.digestCron !== false) this.scheduleDigest();
   }
 
   /** Plans a crawl's alerts and starts delivering them. */
-  async dispatch(report: CrawlOutcome): Promise<AlertPlan> {
+  async dispatch(report: CrawlChanges): Promise<AlertPlan> {
     return dispatchAlerts(report, { store: this.options.store, graph: this.options.graph, sink: this, ownerDms: this.options.ownerDms, extraSubscribers: this.options.extraSubscribers });
   }
 

@@ -5,7 +5,7 @@ import { dispatchAlerts, loadChangesByIds, type DeliverySink, type PlanDeps } fr
 import type { AlertStore } from '../../ports/alert-store';
 import type { Logger } from '../../log/logger';
 import type { GraphStore } from '../../ports/graph-store';
-import type { AlertJobData } from '../../../workers/queues';
+import type { AlertJobData } from './queues';
 import type { AlertDeliveryJobData } from './queues';
 
 /** What the plan processor returns (kept small: BullMQ stores it with the job). */

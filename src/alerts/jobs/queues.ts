@@ -1,6 +1,7 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { AlertDelivery, DeliverySink } from '../plan';
-import { QUEUE_PREFIX } from '../../../workers/queues';
+import type { IsoTime } from '../../domain/model';
+import { QUEUE_PREFIX, safeIdPart, type QueueLocation } from '../../../workers/queues';
 
 /**
  * Name of the queue of single alert messages. The alert queue (`ALERT_QUEUE`, one job per crawl) is planned
@@ -36,13 +37,7 @@ export function deliveryJobOptions(): JobsOptions {
   };
 }
 
-export interface DeliveryQueueLocation {
-  connection: ConnectionOptions;
-  prefix?: string;
-  name?: string;
-}
-
-export function createAlertDeliveryQueue(location: DeliveryQueueLocation): AlertDeliveryQueue {
+export function createAlertDeliveryQueue(location: QueueLocation): AlertDeliveryQueue {
   return new Queue<AlertDeliveryJobData, unknown, string>(location.name ?? ALERT_DELIVERY_QUEUE, {
     connection: location.connection,
     prefix: location.prefix ?? QUEUE_PREFIX,
@@ -63,4 +58,65 @@ export function queueSink(queue: AlertDeliveryQueue): DeliverySink {
 /** Makes the daily digest's job scheduler fire at `pattern` (cron, default 09:00) in `tz`. */
 export async function scheduleDailyDigest(queue: AlertDeliveryQueue, options: { pattern?: string; tz?: string } = {}): Promise<void> {
   await queue.upsertJobScheduler(DIGEST_SCHEDULER_ID, { pattern: options.pattern ?? '0 9 * * *', ...(options.tz ? { tz: options.tz } : {}) }, { name: DELIVERY_JOB.digest, data: { kind: 'digest' } });
+}
+
+/** Name of the queue that delivers schema-change alerts to Slack channels. */
+export const ALERT_QUEUE = 'nansen-alerts';
+
+/**
+ * Payload of an alert job: deliver the schema changes one crawl observed to the channels that subscribe to
+ * them. The job carries ids, not message text; the processor reads the changes from the graph, finds the
+ * subscribed channels and renders one message per channel.
+ *
+ * Delivery is at-least-once, so the processor keys each channel's message on (`crawlId`, channel) and sends it
+ * at most once even when the job is retried.
+ */
+export interface SchemaChangeAlertJobData {
+  kind: 'schema_changes';
+  /** Source id of the crawl. */
+  source: string;
+  /** The crawl that observed the changes (`CrawlReport.crawlId`). */
+  crawlId: string;
+  /** Ids of the `SchemaChange`s, as recorded with `GraphStore.recordSchemaChanges`. */
+  changeIds: string[];
+  /** When the crawl finished. */
+  observedAt: IsoTime;
+}
+
+/** Every payload of the alert queue; grows a member per kind of alert. */
+export type AlertJobData = SchemaChangeAlertJobData;
+
+/** Job names on the alert queue. */
+export const ALERT_JOB = { schemaChanges: 'schema-changes' } as const;
+
+/** Stable id of the alert job of one crawl: adding it twice (a retried crawl) adds it once. */
+export function alertJobId(data: AlertJobData): string {
+  return `schema-changes.${safeIdPart(data.source)}.${safeIdPart(data.crawlId)}`;
+}
+
+/** Options every alert job gets: more, shorter retries (Slack hiccups are brief). */
+export function alertJobOptions(): JobsOptions {
+  return {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 5000 },
+    removeOnFail: { age: 30 * 24 * 3600, count: 5000 },
+  };
+}
+
+export type AlertQueue = Queue<AlertJobData, void, string>;
+
+export function createAlertQueue(location: QueueLocation): AlertQueue {
+  return new Queue<AlertJobData, void, string>(location.name ?? ALERT_QUEUE, {
+    connection: location.connection,
+    prefix: location.prefix ?? QUEUE_PREFIX,
+    defaultJobOptions: alertJobOptions(),
+  });
+}
+
+/** Queues the alert job of one crawl, once however often it is called (stable job id). */
+export async function enqueueAlert(queue: AlertQueue, data: AlertJobData): Promise<{ jobId: string }> {
+  const jobId = alertJobId(data);
+  await queue.add(ALERT_JOB.schemaChanges, data, { jobId });
+  return { jobId };
 }

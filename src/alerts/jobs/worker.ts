@@ -1,21 +1,19 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { DeliverDeps } from '../deliver';
-import { RedisChannelRateLimiter, type ChannelRateLimiter } from '../../ports/channel-rate-limiter';
+import { type ChannelRateLimiter } from '../../ports/channel-rate-limiter';
 import type { PlanDeps } from '../plan';
-import type { SlackPoster } from '../../adapters/slack/web-client-poster';
+import type { SlackPoster } from '../../ports/slack-poster';
 import type { AlertStore } from '../../ports/alert-store';
 import type { Logger } from '../../log/logger';
 import type { GraphStore } from '../../ports/graph-store';
 import { safeErrorMessage } from '../../../workers/errors';
-import { ALERT_QUEUE, createAlertQueue, QUEUE_PREFIX, type AlertJobData, type AlertQueue } from '../../../workers/queues';
+import { ALERT_QUEUE, createAlertQueue, type AlertJobData, type AlertQueue } from './queues';
+import { QUEUE_PREFIX } from '../../../workers/queues';
 import { createAlertPlanProcessor, createDeliveryProcessor, type AlertPlanResult, type DeliveryJobResult } from './processors';
 import { ALERT_DELIVERY_QUEUE, createAlertDeliveryQueue, queueSink, scheduleDailyDigest, type AlertDeliveryJobData, type AlertDeliveryQueue } from './queues';
 
 export interface AlertWorkersOptions {
   connection: ConnectionOptions;
-  /** Redis URL for the per-channel rate limiter (the same server as the queues). */
-  redisUrl: string;
   store: AlertStore;
   graph: GraphStore;
   slack: SlackPoster;
@@ -26,8 +24,6 @@ export interface AlertWorkersOptions {
   digestCron?: string | false;
   /** Messages in flight at once (default 32); the per-channel limit holds whatever this is. */
   concurrency?: number;
-  /** Least time between two messages to one channel (default 1100 ms: Slack allows about one a second). */
-  channelIntervalMs?: number;
   ownerDms?: boolean;
   /** Subscriptions kept outside the alert store (people's own table subscriptions). */
   extraSubscribers?: PlanDeps['extraSubscribers'];
@@ -36,8 +32,8 @@ export interface AlertWorkersOptions {
   /** Tests: key prefix and queue names of their own, shorter lock periods. */
   queue?: { prefix?: string; alertQueueName?: string; deliveryQueueName?: string };
   timing?: { lockDurationMs?: number; stalledIntervalMs?: number };
-  /** Replaces the Redis rate limiter (tests). */
-  limiter?: ChannelRateLimiter;
+  /** Spaces messages to each channel; shared by every worker process (Redis) or this one's (memory). */
+  limiter: ChannelRateLimiter;
 }
 
 export interface AlertWorkers {
@@ -60,9 +56,7 @@ export async function startAlertWorkers(options: AlertWorkersOptions): Promise<A
   const prefix = options.queue?.prefix ?? QUEUE_PREFIX;
   const alertQueue = createAlertQueue({ connection: options.connection, prefix, name: options.queue?.alertQueueName });
   const deliveryQueue = createAlertDeliveryQueue({ connection: options.connection, prefix, name: options.queue?.deliveryQueueName });
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
-  redis.on('error', () => undefined);
-  const limiter = options.limiter ?? new RedisChannelRateLimiter(redis, { prefix: `${prefix}:alerts`, intervalMs: options.channelIntervalMs });
+  const { limiter } = options;
   const sink = queueSink(deliveryQueue);
 
   const plan = createAlertPlanProcessor({ store: options.store, graph: options.graph, sink, logger, ownerDms: options.ownerDms, extraSubscribers: options.extraSubscribers });
@@ -102,7 +96,6 @@ export async function startAlertWorkers(options: AlertWorkersOptions): Promise<A
   const close = async (): Promise<void> => {
     await Promise.allSettled([planWorker.close(), deliveryWorker.close()]);
     await Promise.allSettled([alertQueue.close(), deliveryQueue.close()]);
-    redis.disconnect();
   };
   try {
     if (options.digestCron !== false) await scheduleDailyDigest(deliveryQueue, { pattern: options.digestCron, tz: options.timeZone });

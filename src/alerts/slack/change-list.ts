@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
-import { ALERT_ACTIONS, loadChangeListView } from '..';
+import { ALERT_ACTIONS } from '../message';
+import { loadChangeListView } from '../subscriptions';
 import type { ModalView } from '../../render/blocks-common';
 import type { SlackDeps } from '../../slack/deps';
 import { onButton } from '../../slack/actions/button';

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { ALERT_ACTIONS } from '..';
+import { ALERT_ACTIONS } from '../message';
 import { tableCard } from '../../core/table-card';
 import { tableCardBlocks } from '../../render/table-card';
 import type { SlackDeps } from '../../slack/deps';

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
-import { ALERT_ACTIONS, handleOwnerDmOptOutAction } from '..';
+import { ALERT_ACTIONS } from '../message';
+import { handleOwnerDmOptOutAction } from '../subscriptions';
 import type { Rendered } from '../../render/blocks-common';
 import type { SlackDeps } from '../../slack/deps';
 import { onButton } from '../../slack/actions/button';

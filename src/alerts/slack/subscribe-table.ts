@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { toggleSubscription } from '../../core/bookmarks';
+import { toggleSubscription } from '../personal';
 import { ACTION, decodeValue } from '../../render/blocks-actions';
 import { esc } from '../../render/blocks-common';
 import { noticeBlocks } from '../../render/blocks-messages';

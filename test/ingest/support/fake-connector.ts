@@ -1,5 +1,6 @@
 import type { TableRecord } from '../../../src/domain/model';
-import type { Connector, ConnectorState, ExtractContext, ExtractedItem } from '../../../ingest/source';
+import type { Connector, ExtractContext, ExtractedItem } from '../../../ingest/source';
+import type { ConnectorState } from '../../../src/domain/crawl';
 
 /** A source in memory: the tables it holds now, and an optional failure after some tables. */
 export class FakeSource {

@@ -1,4 +1,5 @@
-import type { CrawlOptions, CrawlReport, SourceConfig } from '../../../ingest/source';
+import type { CrawlOptions, SourceConfig } from '../../../ingest/source';
+import type { CrawlReport } from '../../../src/domain/crawl';
 import { sourceName } from '../../../ingest/source';
 
 export function source(id: string, overrides: Partial<SourceConfig> = {}): SourceConfig {

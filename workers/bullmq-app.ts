@@ -1,0 +1,113 @@
+import { createCrawlAlerter } from '../src/alerts/jobs/crawl-alerts';
+import { createAlertQueue } from '../src/alerts/jobs/queues';
+import { DIGEST_SCHEDULER_ID } from '../src/alerts/jobs/queues';
+import { startAlertWorkers, type AlertWorkers } from '../src/alerts/jobs/worker';
+import type { ChannelRateLimiter } from '../src/ports/channel-rate-limiter';
+import type { SourceLocks } from '../src/ports/source-locks';
+import type { SourceConfig } from '../ingest/source';
+import { closeCrawlWorker, createCrawlWorker } from './bullmq-runner';
+import { safeErrorMessage } from './errors';
+import { createCrawlProcessor } from './processors/crawl';
+import { createCrawlQueue, enqueueCrawl, QUEUE_PREFIX } from './queues';
+import { syncCrawlSchedulers, type SyncResult } from './schedules';
+import { alertModeOf, logOnlyAlerter, type WorkerApp, type WorkerAppOptions } from './worker-app';
+
+/** What the BullMQ worker is given rather than builds: source locks and the channels' rate limiter, both shared through Redis. */
+export interface BullmqWorkerParts {
+  redisUrl: string;
+  locks: SourceLocks;
+  limiter: ChannelRateLimiter;
+}
+
+/**
+ * The worker on Redis: a BullMQ crawl worker plus one job scheduler per scheduled source, and the alert workers
+ * (plan and delivery queues) when there is a Slack poster. Any number of these processes share the queues.
+ */
+export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: BullmqWorkerParts): Promise<WorkerApp> {
+  const { logger, alerts } = options;
+  let sources = await options.loadSources();
+  const getSource = (id: string): SourceConfig | undefined => sources.find((s) => s.id === id);
+  const graceMs = options.shutdownGraceMs ?? 50_000;
+  const alertMode = alertModeOf(options);
+  if (alertMode === 'log-only') logger.warn('SLACK_BOT_TOKEN is not set: schema-change alerts will be planned and logged, not posted');
+
+  const prefix = options.queue?.prefix ?? QUEUE_PREFIX;
+  const connection = { url: parts.redisUrl };
+  let alertWorkers: AlertWorkers | undefined;
+  if (alerts?.slack) {
+    alertWorkers = await startAlertWorkers({
+      connection,
+      store: alerts.store,
+      graph: alerts.graph,
+      slack: alerts.slack,
+      logger,
+      timeZone: alerts.timeZone,
+      digestCron: alerts.digestCron,
+      ownerDms: alerts.ownerDms,
+      extraSubscribers: alerts.extraSubscribers,
+      limiter: alerts.limiter ?? parts.limiter,
+      queue: { prefix, alertQueueName: options.queue?.alertQueueName, deliveryQueueName: options.queue?.deliveryQueueName },
+      timing: options.timing,
+    });
+    try {
+      // `off` now: a schedule left by an earlier start would go on firing.
+      if (alerts.digestCron === false) await alertWorkers.deliveryQueue.removeJobScheduler(DIGEST_SCHEDULER_ID);
+    } catch (err) {
+      await alertWorkers.close();
+      throw err;
+    }
+  }
+  const crawlQueue = createCrawlQueue({ connection, prefix, name: options.queue?.crawlQueueName }, options.retry);
+  // With alert workers, their queue; else one for producers only (log-only mode does not queue).
+  const alertQueue = alertWorkers?.alertQueue ?? createAlertQueue({ connection, prefix, name: options.queue?.alertQueueName });
+  for (const q of alertWorkers ? [crawlQueue] : [crawlQueue, alertQueue]) q.on('error', (err) => logger.warn({ queue: q.name, err: safeErrorMessage(err) }, 'queue error'));
+  const afterCrawl = alertWorkers && alerts ? createCrawlAlerter({ kind: 'queue', queue: alertQueue }, { graph: alerts.graph, logger }) : alerts && logOnlyAlerter(alerts, logger);
+  const processor = createCrawlProcessor({ crawl: options.crawl, getSource, locks: parts.locks, recordFailure: options.recordFailure, logger, afterCrawl });
+  const worker = createCrawlWorker({
+    location: { connection, prefix, name: options.queue?.crawlQueueName },
+    processor,
+    logger,
+    concurrency: options.concurrency,
+    busyRetryMs: options.timing?.busyRetryMs,
+    lockDurationMs: options.timing?.lockDurationMs,
+    stalledIntervalMs: options.timing?.stalledIntervalMs,
+  });
+  const stopAll = async (): Promise<void> => {
+    await closeCrawlWorker(worker, { graceMs, logger });
+    // After the crawls, which queue their alerts as they finish; lets messages in flight finish.
+    if (alertWorkers) await alertWorkers.close();
+    await Promise.allSettled([crawlQueue.close(), alertQueue.close()]);
+  };
+  try {
+    const first = await syncCrawlSchedulers(crawlQueue, sources, { tz: options.tz, logger });
+    void worker.run().catch((err: unknown) => logger.error({ err: safeErrorMessage(err) }, 'crawl worker stopped'));
+    await worker.waitUntilReady();
+    logger.info({ mode: 'bullmq', alerts: alertMode, queue: crawlQueue.name, scheduled: first.upserted.length + first.unchanged.length, removed: first.removed.length, invalid: first.invalid.length }, 'crawl worker started');
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  let reloading: Promise<SyncResult> = Promise.resolve({ upserted: [], unchanged: [], removed: [], invalid: [] });
+  return {
+    mode: 'bullmq',
+    alertMode,
+    crawlQueue,
+    alertQueue,
+    worker,
+    ...(alertWorkers ? { alertWorkers } : {}),
+    reloadSources() {
+      reloading = reloading
+        .catch(() => undefined)
+        .then(async () => {
+          sources = await options.loadSources();
+          return syncCrawlSchedulers(crawlQueue, sources, { tz: options.tz, logger });
+        });
+      return reloading;
+    },
+    async requestCrawl(data) {
+      await enqueueCrawl(crawlQueue, data);
+    },
+    stop: stopAll,
+  };
+}
