@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { publishRecords, refreshSearch } from '../src/catalog/publish';
 import type { Stores } from '../src/catalog/publish';
+import type { GraphStore } from '../src/ports/graph-store';
 import type { Dashboard, DashboardRecord, IsoTime, Table, TableRecord, User } from '../src/domain/model';
 import type { Logger } from '../src/log/logger';
 import { createConnector } from './connectors';
 import type { CrawlStateStore, SourceCrawlState } from '../src/ports/crawl-state-store';
 import type { CrawlStatusStore } from '../src/ports/crawl-status-store';
-import { changedUsers, diffDashboards, diffSnapshot, fingerprint, removedChanges } from './diff';
-import { scrubSecrets, SourceError } from './errors';
+import { changedUsers, diffDashboards, diffSnapshot, fingerprint, removedChanges, type DashboardDiff, type DiffContext, type SnapshotDiff } from './diff';
+import { SourceError } from './errors';
+import { redactSecrets } from '../src/log/redact';
 import { tableFilter } from './patterns';
 import type { Connector, CrawlOptions, SourceConfig } from './source';
 import type { ConnectorState, CrawlReport } from '../src/domain/crawl';
@@ -48,12 +50,6 @@ interface Extracted {
   connectorState?: ConnectorState;
 }
 
-async function inBatches<T, R>(items: T[], size: number, fn: (batch: T[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await fn(items.slice(i, i + size))));
-  return out;
-}
-
 /**
  * Crawls one source: extract (completely) → normalize → diff against the source's last snapshot in the graph →
  * publish only what changed → record schema changes → mark what the source no longer has as removed.
@@ -63,6 +59,8 @@ async function inBatches<T, R>(items: T[], size: number, fn: (batch: T[]) => Pro
  * `force`; `dryRun` computes everything and writes nothing; a crawl that finds nothing new writes nothing;
  * schema changes carry ids stable across retries of the same crawl; human edits survive (the GraphStore
  * contract). Source errors are `PermanentSourceError` or `TransientSourceError`; store errors pass through.
+ * A failure is logged and recorded in the status store once, here, unless the caller does that itself
+ * (`reportFailure: false`: the worker, which knows whether the job will be retried).
  */
 export async function crawlSource(source: SourceConfig, deps: CrawlDeps, options: CrawlOptions = {}): Promise<CrawlReport> {
   const clock = deps.now ?? (() => new Date());
@@ -73,24 +71,26 @@ export async function crawlSource(source: SourceConfig, deps: CrawlDeps, options
   const log = deps.logger.child({ source: source.id, crawlId });
   if (!dryRun) await deps.status?.recordStart(source.id, crawlId, started.toISOString());
   try {
-    const report = await runCrawl(source, deps, options, { started, crawlId, clock, log });
+    const report = await runCrawl(source, deps, options, { started, crawlId, clock });
     const ms = performance.now() - t0;
     if (!dryRun) await deps.status?.recordFinish(source.id, report, ms);
     if (report.refused) log.warn({ removals: report.refused.removals, total: report.refused.total }, 'crawl refused: too many removals');
     else log.info({ tables: report.tables, added: report.added.length, changed: report.changed.length, removed: report.removed.length, changes: report.changes.length, loaded: report.loaded.length, dryRun, ms: Math.round(ms) }, 'crawl finished');
     return report;
   } catch (e) {
+    if (options.reportFailure === false) throw e;
     const ms = performance.now() - t0;
     const code = e instanceof SourceError ? e.code : 'crawl_failed';
     const retryable = e instanceof SourceError ? e.retryable : true;
-    const message = scrubSecrets(e instanceof Error ? e.message : String(e), []);
+    const message = redactSecrets(e instanceof Error ? e.message : String(e), []);
     log.error({ code, retryable, reason: message, ms: Math.round(ms) }, 'crawl failed');
     if (!dryRun) await deps.status?.recordFailure(source.id, crawlId, clock().toISOString(), { code, message, retryable }, ms).catch(() => undefined);
     throw e;
   }
 }
 
-async function extractAll(source: SourceConfig, connector: Connector, state: SourceCrawlState, options: CrawlOptions, now: Date): Promise<Extracted> {
+/** Step 1, extract: the whole source into memory, or nothing (a failure part-way writes nothing). */
+async function extract(source: SourceConfig, connector: Connector, state: SourceCrawlState, options: CrawlOptions, now: Date): Promise<Extracted> {
   const keep = tableFilter(source.include, source.exclude);
   const tables = new Map<string, TableRecord>();
   const dashboards = new Map<string, DashboardRecord>();
@@ -150,143 +150,223 @@ async function extractAll(source: SourceConfig, connector: Connector, state: Sou
   return { tables: [...tables.values()], dashboards: [...dashboards.values()], users: [...users.values()], counts, ...(connectorState ? { connectorState } : {}) };
 }
 
-async function runCrawl(
-  source: SourceConfig,
-  deps: CrawlDeps,
-  options: CrawlOptions,
-  ctx: { started: Date; crawlId: string; clock: () => Date; log: Logger },
-): Promise<CrawlReport> {
-  const { graph } = deps.stores;
-  const name = sourceName(source);
-  const batchSize = options.batchSize ?? 500;
-  const storesBackend = (deps.stores as Stores & { backend?: unknown }).backend;
-  const stateKey = `${deps.stateScope ?? (typeof storesBackend === 'string' ? storesBackend : 'default')}/${name}`;
-  const state: SourceCrawlState = (await deps.state.getState(stateKey)) ?? { generation: 0 };
-  if (state.pendingSearch && !options.dryRun) await catchUpSearch(state.pendingSearch, deps.stores, batchSize);
+/** What the graph held of the source when the crawl began: the one read of the graph a crawl makes. */
+interface Snapshot {
+  /** The source's tables in the graph (not removed). */
+  keys: string[];
+  /** Tables the source still has whose records match the fingerprints they were last published with. */
+  unchanged: Set<string>;
+  /** The extracted tables that are not `unchanged`: compared with the graph. */
+  candidates: TableRecord[];
+  /** The stored versions of the candidates the graph holds. */
+  tables: Table[];
+  /** Every key the graph holds among the source's tables and the candidates' upstream tables. */
+  stored: Set<string>;
+  dashboards: Dashboard[];
+  /** The stored versions of the users the source named. */
+  users: User[];
+  /** Fingerprints on file, and the extracted tables' own. */
+  fingerprints: Map<string, string>;
+  prints: Map<string, string>;
+}
 
-  const connector = (deps.connect ?? ((s: SourceConfig) => createConnector(s, { logger: deps.logger, ...(deps.env ? { env: deps.env } : {}) })))(source);
-  let extracted: Extracted;
-  try {
-    extracted = await extractAll(source, connector, state, options, ctx.started);
-  } finally {
-    await connector.close().catch(() => undefined);
-  }
+/** What a crawl found changed: the pure diff of the extract against the snapshot. */
+interface CrawlDiff {
+  tables: SnapshotDiff;
+  dashboards: DashboardDiff;
+  users: User[];
+}
 
-  // The snapshot: the source's tables in the graph. A table whose record matches the fingerprint it was last
-  // published with is unchanged without reading it back; the others are compared with what the graph holds.
-  const previousKeys = await graph.listTableKeys({ source: name });
-  const previousSet = new Set(previousKeys);
-  const fingerprints = options.full ? new Map<string, string>() : await deps.state.getFingerprints(stateKey);
+const GRAPH_BATCH = 1000;
+
+async function getInBatches<R>(keys: string[], read: (batch: string[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < keys.length; i += GRAPH_BATCH) out.push(...(await read(keys.slice(i, i + GRAPH_BATCH))));
+  return out;
+}
+
+/**
+ * Step 2, snapshot: the source's tables in the graph. A table whose record matches the fingerprint it was last
+ * published with is unchanged without reading it back; the others, and the upstream tables they name, are read
+ * in one batched pass.
+ */
+async function readSnapshot(graph: GraphStore, name: string, extracted: Extracted, fingerprints: Map<string, string>): Promise<Snapshot> {
+  const keys = await graph.listTableKeys({ source: name });
+  const listed = new Set(keys);
   const prints = new Map(extracted.tables.map((t) => [t.key, fingerprint(t)]));
-  const same = new Set(extracted.tables.filter((t) => previousSet.has(t.key) && fingerprints.get(t.key) === prints.get(t.key)).map((t) => t.key));
-  const candidates = extracted.tables.filter((t) => !same.has(t.key));
-  const previous: Table[] = await inBatches(
-    candidates.filter((t) => previousSet.has(t.key)).map((t) => t.key),
-    1000,
-    (keys) => graph.getTables(keys),
-  );
-  const storedKeys = new Set(previousKeys);
-  const otherUpstream = [...new Set(candidates.flatMap((t) => t.upstream ?? []))].filter((k) => !storedKeys.has(k));
-  if (otherUpstream.length) for (const t of await inBatches(otherUpstream, 1000, (keys) => graph.getTables(keys))) storedKeys.add(t.key);
+  const unchanged = new Set(extracted.tables.filter((t) => listed.has(t.key) && fingerprints.get(t.key) === prints.get(t.key)).map((t) => t.key));
+  const candidates = extracted.tables.filter((t) => !unchanged.has(t.key));
+  const comparedKeys = candidates.filter((t) => listed.has(t.key)).map((t) => t.key);
+  const upstreamKeys = [...new Set(candidates.flatMap((t) => t.upstream ?? []))].filter((k) => !listed.has(k));
+  const read: Table[] = await getInBatches([...new Set([...comparedKeys, ...upstreamKeys])], (batch) => graph.getTables(batch));
+  const compared = new Set(comparedKeys);
+  const stored = new Set([...keys, ...read.map((t) => t.key)]);
+  const dashboardKeys = await graph.listDashboardKeys({ source: name });
+  const [dashboards, users] = await Promise.all([
+    dashboardKeys.length ? getInBatches(dashboardKeys, (batch) => graph.getDashboards(batch)) : Promise.resolve([] as Dashboard[]),
+    extracted.users.length ? graph.getUsers(extracted.users.map((u) => u.id)) : Promise.resolve([] as User[]),
+  ]);
+  return { keys, unchanged, candidates, tables: read.filter((t) => compared.has(t.key)), stored, dashboards, users, fingerprints, prints };
+}
 
-  const at = ctx.started.toISOString();
-  const diffContext = {
-    source: name,
-    crawlId: ctx.crawlId,
-    at,
-    snapshot: String(state.generation),
-    announceAdded: previousKeys.length > 0 || state.generation > 0,
-    stored: (k: string) => storedKeys.has(k),
-  };
-  const diff = diffSnapshot(previous, candidates, diffContext);
+/** Step 3, diff (pure): what changed between the snapshot and the extract, with the schema changes it makes. */
+function diffCrawl(snapshot: Snapshot, extracted: Extracted, context: DiffContext): CrawlDiff {
+  const tables = diffSnapshot(snapshot.tables, snapshot.candidates, context);
   const seen = new Set(extracted.tables.map((t) => t.key));
-  const removedKeys = previousKeys.filter((k) => !seen.has(k));
-  diff.removed.push(...removedKeys);
-  diff.changes.push(...removedChanges(removedKeys, diffContext));
-  diff.unchanged.push(...same);
+  const removedKeys = snapshot.keys.filter((k) => !seen.has(k));
+  tables.removed.push(...removedKeys);
+  tables.changes.push(...removedChanges(removedKeys, context));
+  tables.unchanged.push(...snapshot.unchanged);
+  return { tables, dashboards: diffDashboards(snapshot.dashboards, extracted.dashboards), users: changedUsers(snapshot.users, extracted.users) };
+}
 
-  const previousDashboardKeys = await graph.listDashboardKeys({ source: name });
-  const previousDashboards: Dashboard[] = previousDashboardKeys.length ? await inBatches(previousDashboardKeys, 1000, (keys) => graph.getDashboards(keys)) : [];
-  const dashboards = diffDashboards(previousDashboards, extracted.dashboards);
-  const users = extracted.users.length ? changedUsers(await graph.getUsers(extracted.users.map((u) => u.id)), extracted.users) : [];
+/** Step 4, guard (pure): a crawl that would remove more than `REMOVAL_THRESHOLD` of the source stops before writing. */
+function guardRemovals(snapshot: Snapshot, diff: CrawlDiff, force: boolean): CrawlReport['refused'] {
+  const entities = snapshot.keys.length + snapshot.dashboards.length;
+  const removals = diff.tables.removed.length + diff.dashboards.removed.length;
+  if (force || removals === 0 || entities === 0 || removals <= REMOVAL_THRESHOLD * entities) return undefined;
+  return { reason: 'too_many_removals', removals, total: entities, threshold: REMOVAL_THRESHOLD };
+}
 
-  const entities = previousKeys.length + previousDashboards.length;
-  const removals = diff.removed.length + dashboards.removed.length;
-  const report: CrawlReport = {
+/** Whether publishing the diff writes anything at all. */
+function writesAnything(diff: CrawlDiff): boolean {
+  const d = diff.tables;
+  return d.changes.length + diff.users.length + d.added.length + d.changed.length + d.loads.length + d.removed.length + diff.dashboards.added.length + diff.dashboards.changed.length + diff.dashboards.removed.length > 0;
+}
+
+/**
+ * Step 5, publish, in this order: schema changes (idempotent by id) → users → changed tables (in batches) → new
+ * load times → dashboards → removals. Removals come last, so a store failing mid-publish never leaves a half-done
+ * removal.
+ */
+async function publish(diff: CrawlDiff, stores: Stores, at: IsoTime, options: CrawlOptions): Promise<void> {
+  const { graph } = stores;
+  const batchSize = options.batchSize ?? 500;
+  const d = diff.tables;
+  const tables = [...d.added, ...d.changed];
+  const dashboards = [...diff.dashboards.added, ...diff.dashboards.changed];
+  const loadedKeys = [...new Set(d.loads.map((l) => l.tableKey))];
+  const removed = [...d.removed, ...diff.dashboards.removed];
+  const total = tables.length + dashboards.length + loadedKeys.length + removed.length;
+  let published = 0;
+  const progress = (n: number): void => {
+    published += n;
+    options.onProgress?.({ phase: 'publish', done: published, total });
+  };
+  if (d.changes.length) await graph.recordSchemaChanges(d.changes);
+  if (diff.users.length) await graph.upsertUsers(diff.users);
+  for (let i = 0; i < tables.length; i += batchSize) {
+    const batch = tables.slice(i, i + batchSize);
+    await publishRecords({ tables: batch }, stores);
+    progress(batch.length);
+  }
+  if (d.loads.length) {
+    await graph.recordLoads(d.loads);
+    for (let i = 0; i < loadedKeys.length; i += batchSize) {
+      const batch = loadedKeys.slice(i, i + batchSize);
+      await refreshSearch({ tables: batch }, stores);
+      progress(batch.length);
+    }
+  }
+  if (dashboards.length) {
+    await publishRecords({ dashboards }, stores);
+    progress(dashboards.length);
+  }
+  if (removed.length) {
+    await graph.markRemoved(removed, at);
+    await refreshSearch({ tables: d.removed, dashboards: diff.dashboards.removed }, stores);
+    progress(removed.length);
+  }
+}
+
+/** The keys a publish is about to write to the search index: saved first, so an interrupted publish is caught up. */
+function pendingSearchOf(diff: CrawlDiff): NonNullable<SourceCrawlState['pendingSearch']> {
+  const d = diff.tables;
+  return {
+    tables: [...d.added.map((t) => t.key), ...d.changed.map((t) => t.key), ...new Set(d.loads.map((l) => l.tableKey)), ...d.removed],
+    dashboards: [...diff.dashboards.added.map((x) => x.key), ...diff.dashboards.changed.map((x) => x.key), ...diff.dashboards.removed],
+  };
+}
+
+/** Step 6, remember: the crawler's memory after a successful publish (generation, connector state, fingerprints). */
+async function remember(store: CrawlStateStore, stateKey: string, state: SourceCrawlState, wrote: boolean, snapshot: Snapshot, diff: CrawlDiff, extracted: Extracted): Promise<void> {
+  const connector = extracted.connectorState ?? state.connector;
+  const next: SourceCrawlState = { generation: state.generation + (wrote ? 1 : 0), ...(connector ? { connector } : {}) };
+  if (wrote || JSON.stringify(next) !== JSON.stringify(state)) await store.putState(stateKey, next);
+  const prints: Array<[string, string | null]> = [
+    ...snapshot.candidates.filter((t) => snapshot.fingerprints.get(t.key) !== snapshot.prints.get(t.key)).map((t): [string, string] => [t.key, snapshot.prints.get(t.key)!]),
+    ...diff.tables.removed.filter((k) => snapshot.fingerprints.has(k)).map((k): [string, null] => [k, null]),
+  ];
+  if (prints.length) await store.putFingerprints(stateKey, prints);
+}
+
+function reportOf(name: string, ctx: { crawlId: string; started: Date }, options: CrawlOptions, extracted: Extracted, diff: CrawlDiff): CrawlReport {
+  const at = ctx.started.toISOString();
+  const d = diff.tables;
+  return {
     source: name,
     crawlId: ctx.crawlId,
     startedAt: at,
     finishedAt: at,
     dryRun: options.dryRun ?? false,
     tables: extracted.tables.length,
-    added: diff.added.map((t) => t.key),
-    changed: diff.changed.map((t) => t.key),
-    removed: diff.removed,
-    unchanged: diff.unchanged.length,
-    loaded: [...new Set(diff.loads.map((l) => l.tableKey))],
-    dashboards: { added: dashboards.added.map((d) => d.key), changed: dashboards.changed.map((d) => d.key), removed: dashboards.removed, unchanged: dashboards.unchanged.length },
-    changes: diff.changes,
+    added: d.added.map((t) => t.key),
+    changed: d.changed.map((t) => t.key),
+    removed: d.removed,
+    unchanged: d.unchanged.length,
+    loaded: [...new Set(d.loads.map((l) => l.tableKey))],
+    dashboards: { added: diff.dashboards.added.map((x) => x.key), changed: diff.dashboards.changed.map((x) => x.key), removed: diff.dashboards.removed, unchanged: diff.dashboards.unchanged.length },
+    changes: d.changes,
     counts: extracted.counts,
     wrote: false,
   };
-  const finish = (): CrawlReport => ({ ...report, finishedAt: ctx.clock().toISOString() });
+}
 
-  if (removals > 0 && entities > 0 && removals > REMOVAL_THRESHOLD * entities && !options.force) {
-    return { ...finish(), refused: { reason: 'too_many_removals', removals, total: entities, threshold: REMOVAL_THRESHOLD } };
+/** The key of the crawler's memory of a source: per graph published to, so two backends keep two memories. */
+function stateKeyOf(source: SourceConfig, deps: CrawlDeps): string {
+  const storesBackend = (deps.stores as Stores & { backend?: unknown }).backend;
+  return `${deps.stateScope ?? (typeof storesBackend === 'string' ? storesBackend : 'default')}/${sourceName(source)}`;
+}
+
+/** extract → snapshot → diff → guard → publish → remember. */
+async function runCrawl(source: SourceConfig, deps: CrawlDeps, options: CrawlOptions, ctx: { started: Date; crawlId: string; clock: () => Date }): Promise<CrawlReport> {
+  const name = sourceName(source);
+  const stateKey = stateKeyOf(source, deps);
+  const state: SourceCrawlState = (await deps.state.getState(stateKey)) ?? { generation: 0 };
+  if (state.pendingSearch && !options.dryRun) await catchUpSearch(state.pendingSearch, deps.stores, options.batchSize ?? 500);
+
+  const connector = (deps.connect ?? ((s: SourceConfig) => createConnector(s, { logger: deps.logger, ...(deps.env ? { env: deps.env } : {}) })))(source);
+  let extracted: Extracted;
+  try {
+    extracted = await extract(source, connector, state, options, ctx.started);
+  } finally {
+    await connector.close().catch(() => undefined);
   }
+
+  const snapshot = await readSnapshot(deps.stores.graph, name, extracted, options.full ? new Map() : await deps.state.getFingerprints(stateKey));
+  const at = ctx.started.toISOString();
+  const diff = diffCrawl(snapshot, extracted, {
+    source: name,
+    crawlId: ctx.crawlId,
+    at,
+    snapshot: String(state.generation),
+    announceAdded: snapshot.keys.length > 0 || state.generation > 0,
+    stored: (k) => snapshot.stored.has(k),
+  });
+  const report = reportOf(name, ctx, options, extracted, diff);
+  const finish = (wrote = false): CrawlReport => ({ ...report, finishedAt: ctx.clock().toISOString(), wrote });
+
+  const refused = guardRemovals(snapshot, diff, options.force ?? false);
+  if (refused) return { ...finish(), refused };
   if (options.dryRun) return finish();
 
-  const toPublish = [...diff.added, ...diff.changed];
-  const dashboardsToPublish = [...dashboards.added, ...dashboards.changed];
-  const loadedKeys = report.loaded;
-  const wrote = diff.changes.length + users.length + toPublish.length + dashboardsToPublish.length + diff.loads.length + removals > 0;
-
+  const wrote = writesAnything(diff);
   if (wrote) {
-    const pendingSearch = { tables: [...toPublish.map((t) => t.key), ...loadedKeys, ...diff.removed], dashboards: [...dashboardsToPublish.map((d) => d.key), ...dashboards.removed] };
-    await deps.state.putState(stateKey, { ...state, pendingSearch });
+    await deps.state.putState(stateKey, { ...state, pendingSearch: pendingSearchOf(diff) });
+    await publish(diff, deps.stores, at, options);
   }
-  if (diff.changes.length) await graph.recordSchemaChanges(diff.changes);
-  if (users.length) await graph.upsertUsers(users);
-  const publishTotal = toPublish.length + dashboardsToPublish.length + loadedKeys.length + removals;
-  let published = 0;
-  const progress = (n: number): void => {
-    published += n;
-    options.onProgress?.({ phase: 'publish', done: published, total: publishTotal });
-  };
-  for (let i = 0; i < toPublish.length; i += batchSize) {
-    const batch = toPublish.slice(i, i + batchSize);
-    await publishRecords({ tables: batch }, deps.stores);
-    progress(batch.length);
-  }
-  if (diff.loads.length) {
-    await graph.recordLoads(diff.loads);
-    for (let i = 0; i < loadedKeys.length; i += batchSize) {
-      const batch = loadedKeys.slice(i, i + batchSize);
-      await refreshSearch({ tables: batch }, deps.stores);
-      progress(batch.length);
-    }
-  }
-  if (dashboardsToPublish.length) {
-    await publishRecords({ dashboards: dashboardsToPublish }, deps.stores);
-    progress(dashboardsToPublish.length);
-  }
-  if (removals) {
-    await graph.markRemoved([...diff.removed, ...dashboards.removed], at);
-    await refreshSearch({ tables: diff.removed, dashboards: dashboards.removed }, deps.stores);
-    progress(removals);
-  }
-
-  const nextState: SourceCrawlState = {
-    generation: state.generation + (wrote ? 1 : 0),
-    ...((extracted.connectorState ?? state.connector) ? { connector: extracted.connectorState ?? state.connector } : {}),
-  };
-  if (wrote || JSON.stringify(nextState) !== JSON.stringify(state)) await deps.state.putState(stateKey, nextState);
-  const printsToSave: Array<[string, string | null]> = [
-    ...candidates.filter((t) => fingerprints.get(t.key) !== prints.get(t.key)).map((t): [string, string] => [t.key, prints.get(t.key)!]),
-    ...diff.removed.filter((k) => fingerprints.has(k)).map((k): [string, null] => [k, null]),
-  ];
-  if (printsToSave.length) await deps.state.putFingerprints(stateKey, printsToSave);
-  return { ...finish(), wrote };
+  await remember(deps.state, stateKey, state, wrote, snapshot, diff, extracted);
+  return finish(wrote);
 }
 
 /** Brings the search index up to the graph for the keys an interrupted crawl was publishing. */

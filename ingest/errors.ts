@@ -1,3 +1,5 @@
+import { redactSecrets } from '../src/log/redact';
+
 /**
  * Errors of reading a source, split by what a retry can do about them. Workers map `PermanentSourceError` to
  * BullMQ's `UnrecoverableError` and let `TransientSourceError` retry with backoff. Messages never carry a
@@ -32,25 +34,6 @@ export class TransientSourceError extends SourceError {
     super(source, code, message);
     this.name = 'TransientSourceError';
   }
-}
-
-/** A URL with its password (and any `password=` query parameter) replaced by `***`. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    for (const k of [...u.searchParams.keys()]) if (/pass|secret|token/i.test(k)) u.searchParams.set(k, '***');
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
-}
-
-/** Removes every occurrence of the given secrets, and the password of any URL, from a text. */
-export function scrubSecrets(text: string, secrets: Array<string | undefined>): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]+@/gi, '$1:***@');
-  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join('***');
-  return out;
 }
 
 /** The password of a connection URL, when it has one (decoded), so it can be scrubbed from messages. */
@@ -96,7 +79,7 @@ export function classifySourceError(error: unknown, context: { source: string; t
   const code = String(e?.code ?? first?.code ?? '');
   const errno = e?.errno !== undefined ? String(e.errno) : '';
   const raw = error instanceof Error ? error.message || code : String(error);
-  const detail = scrubSecrets(raw, context.secrets ?? []);
+  const detail = redactSecrets(raw, context.secrets ?? []);
   const where = `source ${context.source} (${context.target})`;
   const permanent = PERMANENT_SQL[code] ?? PERMANENT_SQL[errno];
   if (permanent) return new PermanentSourceError(context.source, permanent, `${where}: ${describe(permanent)}: ${detail}`);

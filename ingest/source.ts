@@ -91,4 +91,9 @@ export interface CrawlOptions {
   full?: boolean;
   /** Records per publish batch (default 500). */
   batchSize?: number;
+  /**
+   * Whether the pipeline logs and records its own failure (default true); false when the caller does (the worker,
+   * which knows whether the job will be retried), so a failure is reported once.
+   */
+  reportFailure?: boolean;
 }

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { PermanentSourceError, TransientSourceError } from '../ingest/errors';
 import { UserError } from '../src/domain/errors';
+import { redactSecrets } from '../src/log/redact';
 
 /**
  * How a crawl failure is handled: `permanent` fails the job at once (bad credentials, a source that is not in
@@ -89,12 +90,6 @@ export class SourceLockLostError extends Error {
 export function safeErrorMessage(err: unknown): string {
   const raw = err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
   return redactSecrets(raw);
-}
-
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]*@/gi, '$1***@')
-    .replace(/\b(password|passwd|pwd|secret|token)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s;,&]+)/gi, '$1$2***');
 }
 
 /**

@@ -2,7 +2,8 @@ import mysql from 'mysql2/promise';
 import { tableKey } from '../../src/domain/keys';
 import type { TableRecord } from '../../src/domain/model';
 import type { Logger } from '../../src/log/logger';
-import { classifySourceError, redactUrl, urlPassword } from '../errors';
+import { redactUrl } from '../../src/log/redact';
+import { classifySourceError, urlPassword } from '../errors';
 import type { TableFilterFn } from '../patterns';
 import type { Connector, ExtractContext, ExtractedItem } from '../source';
 

@@ -1,5 +1,6 @@
 import { severityCounts, severityRank, worstSeverity, type ClassifiedChange, type ChangeDetail, type Severity } from './classify';
 import { unknownContext, type Person, type TableContext } from './context';
+import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 
 /** Slack's Block Kit limits that bound an alert. */
 export const BLOCK_LIMITS = { messageBlocks: 50, modalBlocks: 100, sectionText: 3000, contextText: 3000, headerText: 150, buttonText: 75, buttonValue: 2000, viewBytes: 250 * 1024, modalTitle: 24 } as const;
@@ -69,22 +70,13 @@ export interface AlertMessageInput {
 
 const SEVERITY_ICON: Record<Severity, string> = { breaking: ':red_circle:', additive: ':large_green_circle:', informational: ':large_blue_circle:' };
 
-/** Escapes text from a source or a person for mrkdwn (`&`, `<`, `>`). */
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** Inline code that survives backticks in the value. */
 export function code(s: string): string {
-  return `\`${esc(s.replace(/`/g, 'ˋ').replace(/\n/g, ' '))}\``;
-}
-
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
+  return `\`${escapeMrkdwn(s.replace(/`/g, 'ˋ').replace(/\n/g, ' '))}\``;
 }
 
 function quote(s: string | undefined, max = 80): string {
-  return s === undefined || s === '' ? '_(none)_' : `“${esc(clip(s.replace(/\s+/g, ' '), max))}”`;
+  return s === undefined || s === '' ? '_(none)_' : `“${escapeMrkdwn(truncate(s.replace(/\s+/g, ' '), max))}”`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -107,7 +99,7 @@ export function describeChange(d: ChangeDetail): string {
     case 'column_type_changed':
       return `column ${code(d.column)} type ${code(d.from)} → ${code(d.to)}${d.shift === 'same' ? '' : ` (${d.shift})`}`;
     case 'column_nullability_changed':
-      return d.nullable === true ? `column ${code(d.column)} may now be null (was NOT NULL)` : d.nullable === false ? `column ${code(d.column)} is now NOT NULL` : `column ${code(d.column)} nullability ${esc(d.from ?? '?')} → ${esc(d.to ?? '?')}`;
+      return d.nullable === true ? `column ${code(d.column)} may now be null (was NOT NULL)` : d.nullable === false ? `column ${code(d.column)} is now NOT NULL` : `column ${code(d.column)} nullability ${escapeMrkdwn(d.from ?? '?')} → ${escapeMrkdwn(d.to ?? '?')}`;
     case 'description_changed':
       return `${d.column ? `column ${code(d.column)} description` : 'description'}: ${quote(d.from)} → ${quote(d.to)}`;
     default: {
@@ -119,7 +111,7 @@ export function describeChange(d: ChangeDetail): string {
 
 /** A person as mrkdwn: a mention when their Slack id is known. */
 export function mention(p: Person): string {
-  return p.slackId ? `<@${p.slackId}>` : esc(p.name);
+  return p.slackId ? `<@${p.slackId}>` : escapeMrkdwn(p.name);
 }
 
 /** Joins as many items as fit in `max` characters, then "+N more". */
@@ -196,11 +188,11 @@ function headerText(input: AlertMessageInput, worst: Severity): string {
   const icon = worst === 'breaking' ? ':rotating_light:' : ':card_index_dividers:';
   switch (v.kind) {
     case 'live':
-      return clip(`${icon} Schema changes in ${v.source}`, BLOCK_LIMITS.headerText);
+      return truncate(`${icon} Schema changes in ${v.source}`, BLOCK_LIMITS.headerText);
     case 'digest':
-      return clip(`:newspaper: Daily digest of schema changes, ${v.date}`, BLOCK_LIMITS.headerText);
+      return truncate(`:newspaper: Daily digest of schema changes, ${v.date}`, BLOCK_LIMITS.headerText);
     case 'owner_dm':
-      return clip(':warning: Breaking changes to tables you own', BLOCK_LIMITS.headerText);
+      return truncate(':warning: Breaking changes to tables you own', BLOCK_LIMITS.headerText);
     default: {
       const never: never = v;
       return never;
@@ -210,7 +202,7 @@ function headerText(input: AlertMessageInput, worst: Severity): string {
 
 function tableSection(g: TableGroup): { text: string; truncated: boolean } {
   const ctx = g.context;
-  const title = `${SEVERITY_ICON[g.severity]} *${code(ctx.label)}*${ctx.label !== g.tableKey ? `  ${esc(g.tableKey.replace(/\/[^/]*$/, ''))}` : ''}`;
+  const title = `${SEVERITY_ICON[g.severity]} *${code(ctx.label)}*${ctx.label !== g.tableKey ? `  ${escapeMrkdwn(g.tableKey.replace(/\/[^/]*$/, ''))}` : ''}`;
   const lines = g.changes.map((c) => `• ${describeChange(c.detail)}`);
   const fitted = fitLines([title, ...lines], BLOCK_LIMITS.sectionText, (n) => `_…and ${plural(n, 'more change')}_`);
   return { text: fitted.text, truncated: fitted.shown < lines.length + 1 };
@@ -222,14 +214,14 @@ function contextLine(g: TableGroup): string[] {
   const parts: string[] = [];
   parts.push(`*Owners:* ${ctx.owners.length ? fitList(ctx.owners.map(mention), max) : '_none recorded_'}`);
   const downstream = ctx.downstream.length ? `${plural(ctx.downstream.length, 'table')} (${fitList(ctx.downstream.map((d) => code(d.label)), max)})` : 'no tables';
-  const dashboards = ctx.dashboards.length ? `${plural(ctx.dashboards.length, 'dashboard')} (${fitList(ctx.dashboards.map((d) => (d.url && /^https?:\/\//.test(d.url) ? `<${d.url.replace(/[|>]/g, '')}|${esc(d.name)}>` : esc(d.name))), max)})` : 'no dashboards';
+  const dashboards = ctx.dashboards.length ? `${plural(ctx.dashboards.length, 'dashboard')} (${fitList(ctx.dashboards.map((d) => (d.url && /^https?:\/\//.test(d.url) ? `<${d.url.replace(/[|>]/g, '')}|${escapeMrkdwn(d.name)}>` : escapeMrkdwn(d.name))), max)})` : 'no dashboards';
   parts.push(`*Downstream:* ${downstream}, ${dashboards}`);
   if (ctx.frequentUsers.length) parts.push(`*Frequent users:* ${fitList(ctx.frequentUsers.map((u) => `${mention(u)} (${u.reads})`), max)}`);
   return parts;
 }
 
 function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button {
-  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: clip(text, BLOCK_LIMITS.buttonText), emoji: true }, value: value.slice(0, BLOCK_LIMITS.buttonValue), ...(style ? { style } : {}) };
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: truncate(text, BLOCK_LIMITS.buttonText), emoji: true }, value: value.slice(0, BLOCK_LIMITS.buttonValue), ...(style ? { style } : {}) };
 }
 
 const suffix = (id: string, i: number): string => (i === 0 ? id : `${id}:${i}`);
@@ -249,8 +241,8 @@ export function buildAlertMessage(input: AlertMessageInput): SlackMessage {
   const v = input.variant;
   const summary = `${countsText(input.changes)} ${input.changes.length === 1 ? 'change' : 'changes'} in ${plural(groups.length, 'table')}.`;
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: summary } });
-  const where = v.kind === 'live' ? `${esc(v.source)} · crawl ${code(v.crawlId)}` : v.kind === 'digest' ? `Changes buffered since the last digest` : `You get this because you own these tables.`;
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(where, BLOCK_LIMITS.contextText) }] });
+  const where = v.kind === 'live' ? `${escapeMrkdwn(v.source)} · crawl ${code(v.crawlId)}` : v.kind === 'digest' ? `Changes buffered since the last digest` : `You get this because you own these tables.`;
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(where, BLOCK_LIMITS.contextText) }] });
 
   const perTable = 3;
   const footerBlocks = 2;
@@ -261,7 +253,7 @@ export function buildAlertMessage(input: AlertMessageInput): SlackMessage {
     const section = tableSection(g);
     truncated ||= section.truncated;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section.text } });
-    blocks.push({ type: 'context', elements: contextLine(g).map((text) => ({ type: 'mrkdwn', text: clip(text, BLOCK_LIMITS.contextText) })) });
+    blocks.push({ type: 'context', elements: contextLine(g).map((text) => ({ type: 'mrkdwn', text: truncate(text, BLOCK_LIMITS.contextText) })) });
     const buttons = [button(suffix(ALERT_ACTIONS.openTableCard, i), 'Open table card', g.tableKey)];
     if (v.kind !== 'owner_dm') buttons.push(button(suffix(ALERT_ACTIONS.muteTable, i), 'Mute in this channel', g.tableKey));
     blocks.push({ type: 'actions', elements: buttons });
@@ -322,13 +314,13 @@ export function buildChangeListView(input: { changeSetId: string; changes: reado
   const groups = groupByTable(input.changes, input.contexts ?? new Map());
   const sections: string[] = [];
   for (const g of groups) {
-    const title = `${SEVERITY_ICON[g.severity]} *${code(g.context.label)}*  ${esc(g.tableKey)}`;
+    const title = `${SEVERITY_ICON[g.severity]} *${code(g.context.label)}*  ${escapeMrkdwn(g.tableKey)}`;
     let current = title;
     for (const c of g.changes) {
       const line = `• ${describeChange(c.detail)}`;
       if (current.length + 1 + line.length > BLOCK_LIMITS.sectionText) {
         sections.push(current);
-        current = clip(line, BLOCK_LIMITS.sectionText);
+        current = truncate(line, BLOCK_LIMITS.sectionText);
       } else current += `\n${line}`;
     }
     sections.push(current);
@@ -358,7 +350,7 @@ export function buildChangeListView(input: { changeSetId: string; changes: reado
   return {
     type: 'modal',
     callback_id: CHANGE_LIST_CALLBACK_ID,
-    title: { type: 'plain_text', text: clip(input.title ?? 'Schema changes', BLOCK_LIMITS.modalTitle) },
+    title: { type: 'plain_text', text: truncate(input.title ?? 'Schema changes', BLOCK_LIMITS.modalTitle) },
     close: { type: 'plain_text', text: 'Close' },
     private_metadata: JSON.stringify({ set: input.changeSetId, page } satisfies ChangeListPage).slice(0, 3000),
     blocks,

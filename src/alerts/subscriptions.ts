@@ -3,9 +3,10 @@ import { parseTableKey } from '../domain/keys';
 import type { GraphStore } from '../ports/graph-store';
 import { classifyChanges } from './classify';
 import { loadTableContexts } from './context';
-import { ALERT_ACTIONS, buildChangeListView, code, esc, fitLines, type Block, type Button, type ChangeListPage, type ChangeListView } from './message';
+import { ALERT_ACTIONS, buildChangeListView, code, fitLines, type Block, type Button, type ChangeListPage, type ChangeListView } from './message';
 import { isSingleTable, matchesPattern, parsePattern } from './patterns';
 import type { AlertStore, DeliveryMode, Mute, ChannelSubscription } from '../ports/alert-store';
+import { escapeMrkdwn } from '../text/mrkdwn';
 
 /** What the `/data` subscription commands ask for. */
 export type SubscriptionCommand =
@@ -62,11 +63,11 @@ export function parseSubscriptionCommand(text: string): SubscriptionCommand {
     const lower = w.toLowerCase();
     if (lower === '--digest' || lower.startsWith('--digest=')) {
       const value = lower.includes('=') ? lower.slice('--digest='.length) : (words[++i] ?? '').toLowerCase();
-      if (value !== 'daily') return { kind: 'help', problem: `\`--digest\` takes \`daily\` (got \`${esc(value || 'nothing')}\`).` };
+      if (value !== 'daily') return { kind: 'help', problem: `\`--digest\` takes \`daily\` (got \`${escapeMrkdwn(value || 'nothing')}\`).` };
       mode = 'daily';
     } else if (lower === '--daily') mode = 'daily';
     else if (lower === '--live') mode = 'live';
-    else if (lower.startsWith('--')) return { kind: 'help', problem: `I don't know the option \`${esc(w)}\`.` };
+    else if (lower.startsWith('--')) return { kind: 'help', problem: `I don't know the option \`${escapeMrkdwn(w)}\`.` };
     else args.push(w);
   }
   const arg = args[0];

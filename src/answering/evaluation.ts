@@ -1,4 +1,4 @@
-import type { Answer } from './answer';
+import type { Answer } from './types';
 
 /** One question of an evaluation set (`*.questions.jsonl`, format v1). */
 export interface EvalQuestion {

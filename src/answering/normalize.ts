@@ -1,5 +1,5 @@
 import { hasHangul } from '../text/analyze';
-import type { Lang } from './answer';
+import type { Lang } from './types';
 
 /** The most of a message that is read: a question never needs more, and a pasted log must not slow answers down. */
 export const MAX_MESSAGE_CHARS = 2000;

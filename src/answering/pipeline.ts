@@ -6,19 +6,8 @@ import { dashboardToSearchDocument, tableToSearchDocument } from '../search/docu
 import { analyze, words } from '../text/analyze';
 import { closestWord, editDistance } from '../text/fuzzy';
 import type { Vocabulary } from '../text/vocabulary';
-import { defaultVocabularyInstance } from '../text/vocabulary';
-import type {
-  Answer,
-  AnswerCommon,
-  AnswerRefs,
-  AnsweringDeps,
-  AskedKind,
-  ColumnInfo,
-  FoundItem,
-  Lang,
-  Question,
-  SubjectResolution,
-} from './answer';
+import { bundledVocabulary } from '../text/vocabulary';
+import type { Answer, AnswerCommon, AnswerRefs, AnsweringDeps, AskedKind, ColumnInfo, FoundItem, Lang, Question, SubjectResolution } from './types';
 import type { TableDirectory, TableEntry } from './directory';
 import { tableDirectory } from './directory';
 import type { Cues } from './intent';
@@ -609,7 +598,7 @@ export async function answerQuestion(question: Question, deps: AnsweringDeps): P
   const refs = new Refs();
   if (!/[\p{L}\p{N}]/u.test(text)) return { ...common, refs: { tables: {}, dashboards: {}, users: {} }, ...unknown('empty') } as Answer;
   const [directory, stats] = await Promise.all([tableDirectory(deps.graph), indexStats(deps.search)]);
-  const ctx: Ctx = { deps, now, timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE, vocabulary: deps.vocabulary ?? defaultVocabularyInstance(), directory, stats, refs };
+  const ctx: Ctx = { deps, now, timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE, vocabulary: deps.vocabulary ?? bundledVocabulary(), directory, stats, refs };
   const { body, resolution } = await decide(question, text, ctx);
   return { ...common, ...body, refs: await refs.load(deps), ...(resolution ? { resolution } : {}) } as Answer;
 }

@@ -2,7 +2,7 @@ import type { IsoTime } from '../domain/model';
 import type { SearchDocument } from '../ports/search-index';
 import { FIELD_WEIGHTS } from '../ports/search-index';
 import { priorFactor } from '../search/ranking';
-import type { MatchField, MatchReason } from './answer';
+import type { MatchField, MatchReason } from './types';
 import type { Concept } from './query';
 
 /**

@@ -1,8 +1,8 @@
-import type { Answer, AnsweringDeps, Question } from '../answering/answer';
-import type { Config } from '../config/config';
+import type { Answer, AnsweringDeps, Question } from '../answering/types';
 import type { Logger } from '../log/logger';
 import type { GraphStore } from '../ports/graph-store';
 import type { SearchIndex } from '../ports/search-index';
+import type { Vocabulary } from '../text/vocabulary';
 import type { EventDeduper } from '../ports/event-deduper';
 import type { ThreadContextStore } from '../ports/thread-context-store';
 import type { UserStateStore } from '../ports/user-state-store';
@@ -21,6 +21,8 @@ export interface CoreDeps {
   graph: GraphStore;
   search: SearchIndex;
   answer: AnswerFn;
+  /** The question vocabulary (bundled plus `NANSEN_VOCABULARY`); default: the bundled one. */
+  vocabulary?: Vocabulary;
   threads: ThreadContextStore;
   dedupe: EventDeduper;
   userState: UserStateStore;
@@ -30,10 +32,4 @@ export interface CoreDeps {
   /** IANA time zone that times are shown in. */
   timeZone: string;
   log: Logger;
-}
-
-export function editPolicyFromConfig(config: Pick<Config, 'NANSEN_EDIT_POLICY' | 'NANSEN_ADMINS'>): EditPolicy {
-  if (config.NANSEN_EDIT_POLICY === 'everyone') return { mode: 'everyone' };
-  const admins = new Set(config.NANSEN_ADMINS.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean));
-  return { mode: 'owners', admins };
 }

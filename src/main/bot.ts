@@ -4,7 +4,7 @@
  */
 import { answer } from '../answering/answer';
 import { loadConfig, type Config } from '../config/config';
-import { editPolicyFromConfig } from '../core/deps';
+import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
 import { catalogOverview } from '../core/overview';
 import { openChatState } from './chat-state';
 import { UserError } from '../domain/errors';
@@ -53,6 +53,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     dedupe: state.dedupe,
     userState: state.userState,
     policy: editPolicyFromConfig(config),
+    vocabulary: vocabularyFromConfig(config),
     now: () => new Date(),
     timeZone: config.NANSEN_TIMEZONE,
     log,

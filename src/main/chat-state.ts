@@ -9,6 +9,7 @@ import type { ThreadContextStore } from '../ports/thread-context-store';
 import type { UserStateStore } from '../ports/user-state-store';
 import { RedisEventDeduper, RedisThreadContextStore, RedisUserStateStore } from '../adapters/redis/redis-chat-state';
 import { SqliteUserStateStore } from '../adapters/embedded/sqlite-user-state-store';
+import { redactUrl } from '../log/redact';
 
 /** The conversation state of a chat process, with one call to close it. */
 export interface ChatState {
@@ -33,7 +34,7 @@ export async function openChatState(config: Config, logger: Logger, options: { k
       await redis.connect();
     } catch (e) {
       redis.disconnect();
-      throw new BackendUnavailableError('Redis', config.REDIS_URL.replace(/\/\/[^@]*@/, '//'), e);
+      throw new BackendUnavailableError('Redis', redactUrl(config.REDIS_URL), e);
     }
     const prefix = options.keyPrefix ?? 'nansen:';
     return {

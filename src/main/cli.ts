@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { crawlSource } from '../../ingest/crawl';
-import { scrubSecrets, SourceError } from '../../ingest/errors';
+import { SourceError } from '../../ingest/errors';
+import { redactSecrets } from '../log/redact';
 import { findSource, loadSources } from '../../ingest/sources-file';
 import type { CrawlProgress, SourceConfig } from '../../ingest/source';
 import type { CrawlReport } from '../domain/crawl';
@@ -331,7 +332,7 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
       io.err.write(`${e.message}\n`);
       return 1;
     }
-    const message = scrubSecrets(e instanceof Error ? e.message : String(e), []);
+    const message = redactSecrets(e instanceof Error ? e.message : String(e), []);
     io.err.write(`nansen: ${message}\n`);
     logger?.debug({ err: e }, 'cli command failed');
     return 1;

@@ -13,13 +13,14 @@ import { performance } from 'node:perf_hooks';
 import { SqliteGraphStore } from '../adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../adapters/embedded/sqlite-search-index';
 import { answer } from '../answering/answer';
-import type { Answer } from '../answering/answer';
+import type { Answer } from '../answering/types';
 import type { EvalAnswer, EvalQuestion, ScoreReport } from '../answering/evaluation';
 import { parseJsonl, scoreAnswers, toEvalAnswer } from '../answering/evaluation';
 import { importCatalog, readCatalogFile } from '../catalog/import';
 import type { Stores } from '../catalog/publish';
 import { UserError } from '../domain/errors';
-import { loadVocabulary } from '../text/vocabulary';
+import { loadConfig } from '../config/config';
+import { vocabularyFromConfig } from './settings';
 
 type Backend = 'embedded' | 'neo4j-es';
 
@@ -169,7 +170,7 @@ export interface EvalResult extends ScoreReport {
 export async function runEvaluation(opts: Options): Promise<{ report: EvalResult; answers: EvalAnswer[]; full: Answer[] }> {
   const catalog = await readCatalogFile(opts.catalog);
   const questions = parseJsonl<EvalQuestion>(readFileSync(opts.questions, 'utf8'), opts.questions);
-  const vocabulary = loadVocabulary();
+  const vocabulary = vocabularyFromConfig(loadConfig());
   const stores = opts.backend === 'embedded' ? await openEmbedded() : await openNeo4jEs();
   try {
     await importCatalog(catalog, stores);

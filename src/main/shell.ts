@@ -15,7 +15,7 @@ import { loadConfig } from '../config/config';
 import { converse } from '../core/conversation';
 import { parseDataCommand, runDataCommand } from '../core/data-command';
 import type { CoreDeps } from '../core/deps';
-import { editPolicyFromConfig } from '../core/deps';
+import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
 import { explainFailure } from '../core/errors';
 import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../adapters/memory/memory-chat-state';
 import { UserError } from '../domain/errors';
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
       dedupe: new MemoryEventDeduper(),
       userState: new MemoryUserStateStore(),
       policy: editPolicyFromConfig(config),
+      vocabulary: vocabularyFromConfig(config),
       now: () => new Date(),
       timeZone: config.NANSEN_TIMEZONE,
       log,

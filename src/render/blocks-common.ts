@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { PersonRef } from '../core/people';
+import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -32,37 +33,26 @@ export const BLOCK_LIMITS = {
   privateMetadata: 3000,
 } as const;
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Shortens text to `max` characters, marking the cut with an ellipsis. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
-}
-
 export function section(text: string, accessory?: Button, blockId?: string): Block {
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: clip(text || ' ', BLOCK_LIMITS.sectionText) },
+    text: { type: 'mrkdwn', text: truncate(text || ' ', BLOCK_LIMITS.sectionText) },
     ...(accessory ? { accessory } : {}),
     ...(blockId ? { block_id: blockId } : {}),
   };
 }
 
 export function fields(items: string[]): Block {
-  return { type: 'section', fields: items.slice(0, BLOCK_LIMITS.sectionFields).map((t) => ({ type: 'mrkdwn' as const, text: clip(t || ' ', BLOCK_LIMITS.fieldText) })) };
+  return { type: 'section', fields: items.slice(0, BLOCK_LIMITS.sectionFields).map((t) => ({ type: 'mrkdwn' as const, text: truncate(t || ' ', BLOCK_LIMITS.fieldText) })) };
 }
 
 export function header(text: string): Block {
-  return { type: 'header', text: { type: 'plain_text', text: clip(text, BLOCK_LIMITS.headerText), emoji: true } };
+  return { type: 'header', text: { type: 'plain_text', text: truncate(text, BLOCK_LIMITS.headerText), emoji: true } };
 }
 
 export function context(texts: string[]): Block {
   const els = texts.filter(Boolean).slice(0, BLOCK_LIMITS.contextElements);
-  return { type: 'context', elements: (els.length ? els : [' ']).map((t) => ({ type: 'mrkdwn' as const, text: clip(t, BLOCK_LIMITS.sectionText) })) };
+  return { type: 'context', elements: (els.length ? els : [' ']).map((t) => ({ type: 'mrkdwn' as const, text: truncate(t, BLOCK_LIMITS.sectionText) })) };
 }
 
 export function divider(): Block {
@@ -72,7 +62,7 @@ export function divider(): Block {
 export function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
   return {
     type: 'button',
-    text: { type: 'plain_text', text: clip(text, BLOCK_LIMITS.buttonText), emoji: true },
+    text: { type: 'plain_text', text: truncate(text, BLOCK_LIMITS.buttonText), emoji: true },
     action_id: actionId,
     value: value.length > BLOCK_LIMITS.buttonValue ? value.slice(0, BLOCK_LIMITS.buttonValue) : value,
     ...(style ? { style } : {}),
@@ -91,7 +81,7 @@ export function actions(buttons: Button[], blockId?: string): Block[] {
 
 /** A person as Slack shows them: a mention when the Slack id is known (Slack renders the name), else the name. */
 export function person(p: PersonRef): string {
-  return p.slackId ? `<@${p.slackId}>` : esc(p.name ?? p.id);
+  return p.slackId ? `<@${p.slackId}>` : escapeMrkdwn(p.name ?? p.id);
 }
 
 export function people(ps: PersonRef[], max = 8): string {
@@ -139,7 +129,7 @@ export const BADGE_EMOJI: Record<string, string> = { certified: ':white_check_ma
 
 export function badgeText(badges: string[], deprecated: boolean): string {
   const all = [...badges, ...(deprecated && !badges.includes('deprecated') ? ['deprecated'] : [])];
-  return all.map((b) => `${BADGE_EMOJI[b] ?? ':label:'} ${esc(b)}`).join('  ');
+  return all.map((b) => `${BADGE_EMOJI[b] ?? ':label:'} ${escapeMrkdwn(b)}`).join('  ');
 }
 
 /** Packs lines into as few sections as fit the text limit (a line longer than the limit is shortened). */
@@ -147,7 +137,7 @@ export function packLines(lines: string[], max = BLOCK_LIMITS.sectionText): Bloc
   const out: Block[] = [];
   let current = '';
   for (const raw of lines) {
-    const line = clip(raw, max);
+    const line = truncate(raw, max);
     if (current && current.length + 1 + line.length > max) {
       out.push(section(current));
       current = line;

@@ -2,14 +2,15 @@ import type { HistoryEntry, TableHistory } from '../core/edits';
 import type { EditField, EditValue } from '../domain/model';
 import { ACTION, actionId, encodeValue } from './blocks-actions';
 import type { Block, Rendered } from './blocks-common';
-import { button, clip, context, esc, header, person, section, slackTime, timeAgo } from './blocks-common';
+import { button, context, header, person, section, slackTime, timeAgo } from './blocks-common';
+import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 
 export function fieldName(f: EditField): string {
   switch (f.kind) {
     case 'description':
       return 'description';
     case 'column_description':
-      return `description of column \`${esc(f.column)}\``;
+      return `description of column \`${escapeMrkdwn(f.column)}\``;
     case 'tags':
       return 'tags';
     case 'owners':
@@ -22,8 +23,8 @@ export function fieldName(f: EditField): string {
 export function valueText(v: EditValue, max = 280): string {
   if (v === null) return '_(none)_';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (Array.isArray(v)) return v.length ? v.map((x) => `\`${esc(x)}\``).join(' ') : '_(none)_';
-  return `“${esc(clip(v, max))}”`;
+  if (Array.isArray(v)) return v.length ? v.map((x) => `\`${escapeMrkdwn(x)}\``).join(' ') : '_(none)_';
+  return `“${escapeMrkdwn(truncate(v, max))}”`;
 }
 
 function entryText(e: HistoryEntry, now: Date, timeZone: string): string {
@@ -35,7 +36,7 @@ function entryText(e: HistoryEntry, now: Date, timeZone: string): string {
 /** A table's edit log, newest first, each edit with a Revert button. */
 export function historyBlocks(h: TableHistory, options: { now: Date; timeZone: string }): Rendered {
   if (!h.entries.length) {
-    const text = `No one has edited *${esc(h.title)}* in Nansen yet. Its card has the edit buttons.`;
+    const text = `No one has edited *${escapeMrkdwn(h.title)}* in Nansen yet. Its card has the edit buttons.`;
     return { text: `No edits of ${h.title} yet.`, blocks: [section(text)] };
   }
   const blocks: Block[] = [header(`Edit history of ${h.title}`)];

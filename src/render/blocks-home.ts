@@ -1,9 +1,10 @@
 import type { HomeData } from '../core/home';
 import { ACTION, actionId, encodeValue } from './blocks-actions';
 import type { Block, HomeView } from './blocks-common';
-import { actions, button, context, divider, esc, fitView, header, person, section, timeAgo, BLOCK_LIMITS } from './blocks-common';
+import { actions, button, context, divider, fitView, header, person, section, timeAgo, BLOCK_LIMITS } from './blocks-common';
 import { fieldName } from './blocks-history';
 import { resultBlock } from './blocks-search';
+import { escapeMrkdwn } from '../text/mrkdwn';
 
 const CHANGE_TEXT: Record<string, string> = {
   table_added: 'new table',
@@ -34,12 +35,12 @@ export function homeView(data: HomeData, options: { now: Date }): HomeView {
   blocks.push(
     context(
       data.schemaChanges.length
-        ? data.schemaChanges.map((c) => `\`${esc(c.title)}\` ${CHANGE_TEXT[c.kind] ?? c.kind}${c.column ? ` \`${esc(c.column)}\`` : ''} · ${timeAgo(c.at, options.now)}`)
+        ? data.schemaChanges.map((c) => `\`${escapeMrkdwn(c.title)}\` ${CHANGE_TEXT[c.kind] ?? c.kind}${c.column ? ` \`${escapeMrkdwn(c.column)}\`` : ''} · ${timeAgo(c.at, options.now)}`)
         : ['_None observed yet._'],
     ),
   );
   blocks.push(section('*Recent edits*'));
-  blocks.push(context(data.edits.length ? data.edits.map((e) => `${person(e.actorRef)} edited the ${fieldName(e.field)} of \`${esc(e.title)}\` · ${timeAgo(e.at, options.now)}`) : ['_No edits yet._']));
+  blocks.push(context(data.edits.length ? data.edits.map((e) => `${person(e.actorRef)} edited the ${fieldName(e.field)} of \`${escapeMrkdwn(e.title)}\` · ${timeAgo(e.at, options.now)}`) : ['_No edits yet._']));
   if (data.tags.length) {
     blocks.push(divider(), section('*Browse by tag*'));
     blocks.push(...actions(data.tags.slice(0, BLOCK_LIMITS.actionsElements).map((t, i) => button(`#${t.tag} (${t.count})`, actionId(ACTION.browseTag, i), encodeValue('tag', { t: t.tag }))), 'nansen.home.tags'));

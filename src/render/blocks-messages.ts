@@ -1,8 +1,9 @@
 import type { FailureNotice } from '../core/errors';
 import type { ResultItem } from '../core/results';
 import type { Block, Rendered } from './blocks-common';
-import { context, esc, plain, section } from './blocks-common';
+import { context, plain, section } from './blocks-common';
 import { resultBlock } from './blocks-search';
+import { escapeMrkdwn } from '../text/mrkdwn';
 
 /** A short notice ("Bookmarked game_log.sessions."). */
 export function noticeBlocks(mrkdwn: string): Rendered {
@@ -11,7 +12,7 @@ export function noticeBlocks(mrkdwn: string): Rendered {
 
 /** What a person sees when something failed: their error as-is, or an apology quoting a reference id. */
 export function failureBlocks(notice: FailureNotice): Rendered {
-  const text = notice.ref ? `:warning: ${esc(notice.text)}` : `:information_source: ${esc(notice.text)}`;
+  const text = notice.ref ? `:warning: ${escapeMrkdwn(notice.text)}` : `:information_source: ${escapeMrkdwn(notice.text)}`;
   return { text: notice.text, blocks: [section(text)] };
 }
 
@@ -29,7 +30,7 @@ export function helpBlocks(): Rendered {
 }
 
 export function notFoundBlocks(ref: string, suggestions: ResultItem[], now: Date): Rendered {
-  const blocks: Block[] = [section(`I couldn't find a table called *${esc(ref)}*.${suggestions.length ? ' Did you mean one of these?' : ' Try `/data <words>` to search.'}`)];
+  const blocks: Block[] = [section(`I couldn't find a table called *${escapeMrkdwn(ref)}*.${suggestions.length ? ' Did you mean one of these?' : ' Try `/data <words>` to search.'}`)];
   suggestions.slice(0, 5).forEach((s, i) => blocks.push(resultBlock(s, i, now)));
   return { text: `No table called ${ref}.`, blocks };
 }

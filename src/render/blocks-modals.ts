@@ -7,8 +7,9 @@ import type { TableCard } from '../core/table-card';
 import type { ModalMetadata } from './blocks-actions';
 import { INPUT, VIEW } from './blocks-actions';
 import type { Block, ModalView } from './blocks-common';
-import { BLOCK_LIMITS, clip, context, esc, section } from './blocks-common';
+import { BLOCK_LIMITS, context, section } from './blocks-common';
 import { COLUMNS_PER_PAGE } from './table-card';
+import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 
 /** Column inputs per dialog: the card's column page, well inside a modal's 100 blocks and its metadata's 3000 characters. */
 export const COLUMNS_PER_DIALOG = COLUMNS_PER_PAGE;
@@ -22,15 +23,15 @@ function textInput(blockId: string, label: string, options: { initial?: string; 
     type: 'input',
     block_id: blockId,
     optional: options.optional ?? false,
-    label: { type: 'plain_text', text: clip(label, 2000), emoji: true },
-    ...(options.hint ? { hint: { type: 'plain_text', text: clip(options.hint, 2000) } } : {}),
+    label: { type: 'plain_text', text: truncate(label, 2000), emoji: true },
+    ...(options.hint ? { hint: { type: 'plain_text', text: truncate(options.hint, 2000) } } : {}),
     element: {
       type: 'plain_text_input',
       action_id: INPUT.value,
       multiline: options.multiline ?? false,
       max_length: max,
       ...(initial ? { initial_value: initial.slice(0, max) } : {}),
-      ...(options.placeholder ? { placeholder: { type: 'plain_text', text: clip(options.placeholder, 150) } } : {}),
+      ...(options.placeholder ? { placeholder: { type: 'plain_text', text: truncate(options.placeholder, 150) } } : {}),
     },
   };
 }
@@ -39,7 +40,7 @@ function modal(callbackId: string, title: string, meta: ModalMetadata, blocks: B
   return {
     type: 'modal',
     callback_id: callbackId,
-    title: { type: 'plain_text', text: clip(title, BLOCK_LIMITS.viewTitle) },
+    title: { type: 'plain_text', text: truncate(title, BLOCK_LIMITS.viewTitle) },
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
     private_metadata: encodeMetadata(meta),
@@ -56,7 +57,7 @@ export function encodeMetadata(meta: ModalMetadata): string {
 }
 
 function intro(card: Pick<TableCard, 'title' | 'key'>, text: string): Block[] {
-  return [section(`*${esc(card.title)}*\n${text}`), context([`\`${esc(card.key)}\``])];
+  return [section(`*${escapeMrkdwn(card.title)}*\n${text}`), context([`\`${escapeMrkdwn(card.key)}\``])];
 }
 
 export function editDescriptionModal(card: TableCard, meta: ModalMetadata): ModalView {

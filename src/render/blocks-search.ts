@@ -2,7 +2,8 @@ import type { ResultItem } from '../core/results';
 import type { SearchPage } from '../core/search-catalog';
 import { ACTION, actionId, encodeValue } from './blocks-actions';
 import type { Block, Button, Rendered } from './blocks-common';
-import { actions, badgeText, button, context, esc, people, plain, section, timeAgo } from './blocks-common';
+import { actions, badgeText, button, context, people, plain, section, timeAgo } from './blocks-common';
+import { escapeMrkdwn } from '../text/mrkdwn';
 
 export interface ListOptions {
   now: Date;
@@ -14,23 +15,23 @@ export interface ListOptions {
 /** One result as a section: name and badges, a line of description, last update and owners; "Open" beside it. */
 export function resultBlock(item: ResultItem, n: number, now: Date): Block {
   const badges = badgeText(item.badges, item.deprecated);
-  const title = item.kind === 'dashboard' && item.url ? `*<${item.url}|${esc(item.title)}>* (dashboard)` : `*${esc(item.title)}*${item.kind === 'dashboard' ? ' (dashboard)' : ''}`;
+  const title = item.kind === 'dashboard' && item.url ? `*<${item.url}|${escapeMrkdwn(item.title)}>* (dashboard)` : `*${escapeMrkdwn(item.title)}*${item.kind === 'dashboard' ? ' (dashboard)' : ''}`;
   const meta = [item.lastUpdated ? `updated ${timeAgo(item.lastUpdated, now)}` : undefined, item.owners.length ? `owner ${people(item.owners, 3)}` : undefined].filter(Boolean).join(' · ');
-  const lines = [`${title}${badges ? `  ${badges}` : ''}`, item.description ? esc(item.description) : '_no description yet_', meta ? `_${meta}_` : ''].filter(Boolean);
+  const lines = [`${title}${badges ? `  ${badges}` : ''}`, item.description ? escapeMrkdwn(item.description) : '_no description yet_', meta ? `_${meta}_` : ''].filter(Boolean);
   const open = item.kind === 'table' ? button('Open', actionId(ACTION.openCard, n), encodeValue('table', { key: item.key })) : undefined;
   return section(lines.join('\n'), open);
 }
 
 /** A page of search (or tag) results with paging buttons. */
 export function searchBlocks(page: SearchPage, options: ListOptions & { tag?: string; note?: string }): Rendered {
-  const what = options.tag ? `tables tagged *#${esc(options.tag)}*` : `*${esc(page.query)}*`;
+  const what = options.tag ? `tables tagged *#${escapeMrkdwn(options.tag)}*` : `*${escapeMrkdwn(page.query)}*`;
   if (!page.items.length) {
     const text = page.page > 0 ? `No more results for ${what}.` : `Nothing in the catalog matched ${what}. Try other or fewer words, a table name, or \`/data help\`.`;
     return { text: plain(text), blocks: [section(text)] };
   }
   const from = page.page * page.pageSize + 1;
   const to = from + page.items.length - 1;
-  const blocks: Block[] = [section(options.note ? esc(options.note) : `Results for ${what}`)];
+  const blocks: Block[] = [section(options.note ? escapeMrkdwn(options.note) : `Results for ${what}`)];
   page.items.forEach((item, i) => blocks.push(resultBlock(item, i, options.now)));
   blocks.push(context([`Results ${from}–${to}${page.hasMore ? '' : ' (all)'} · \`/data <table>\` opens a card`]));
   const buttons: Button[] = [];

@@ -1,4 +1,4 @@
-import type { CadenceInfo, Lang } from '../answering/answer';
+import type { CadenceInfo, Lang } from '../answering/types';
 
 /** Short names of common time zones; anything else shows as its UTC offset. */
 const ZONE_ABBREVIATIONS: Record<string, string> = {
@@ -99,8 +99,3 @@ export function describeCadence(c: CadenceInfo, lang: Lang): string {
   return at ? `${word} around ${at}` : word;
 }
 
-/** Cuts text to `max` characters, ending with an ellipsis when cut. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
-}

@@ -1,7 +1,7 @@
-import type { Answer } from '../answering/answer';
-import type { ComposeOptions, Style } from './compose';
+import type { Answer } from '../answering/types';
+import type { ComposeOptions, Style } from './compose/types';
 import { compose } from './compose';
-import { truncate } from './format';
+import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 
 /** The Block Kit blocks this renderer produces (a subset of Slack's). */
 export type SlackTextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string; emoji?: boolean };
@@ -20,11 +20,6 @@ export interface SlackMessage {
 export const SLACK_MAX_BLOCKS = 50;
 export const SLACK_MAX_SECTION_TEXT = 3000;
 export const SLACK_MAX_CONTEXT_TEXT = 2000;
-
-/** Escapes the three characters mrkdwn reserves, so catalog text can never form a mention or a link. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 const slackStyle: Style = {
   bold: (x) => (x ? `*${x.replace(/\*/g, '∗')}*` : x),

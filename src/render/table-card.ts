@@ -7,7 +7,8 @@ import type { CadenceSummary } from '../core/cadence';
 import type { TableCard } from '../core/table-card';
 import { ACTION, encodeValue } from './blocks-actions';
 import type { Block, Button, Rendered } from './blocks-common';
-import { actions, badgeText, button, clip, context, divider, esc, fields, header, packLines, people, person, section, slackTime, timeAgo } from './blocks-common';
+import { actions, badgeText, button, context, divider, fields, header, packLines, people, person, section, slackTime, timeAgo } from './blocks-common';
+import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 
 export interface CardOptions {
   now: Date;
@@ -39,7 +40,7 @@ export function cadenceText(c: CadenceSummary | undefined): string {
 
 function lineageText(items: Array<{ title: string }>): string {
   if (!items.length) return '_none_';
-  const shown = items.slice(0, LINEAGE_SHOWN).map((i) => `\`${esc(i.title)}\``).join(', ');
+  const shown = items.slice(0, LINEAGE_SHOWN).map((i) => `\`${escapeMrkdwn(i.title)}\``).join(', ');
   return items.length > LINEAGE_SHOWN ? `${shown} and ${items.length - LINEAGE_SHOWN} more` : shown;
 }
 
@@ -48,9 +49,9 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
   const cp = Math.min(Math.max(0, options.columnPage ?? 0), pages - 1);
   const blocks: Block[] = [header(card.title)];
   const badges = badgeText(card.badges, card.deprecated);
-  blocks.push(context([`\`${esc(card.key)}\``, card.kind, ...(badges ? [badges] : []), ...(card.removedAt ? [`:no_entry: removed from its source ${timeAgo(card.removedAt, options.now)}`] : [])]));
+  blocks.push(context([`\`${escapeMrkdwn(card.key)}\``, card.kind, ...(badges ? [badges] : []), ...(card.removedAt ? [`:no_entry: removed from its source ${timeAgo(card.removedAt, options.now)}`] : [])]));
   const descNote = card.descriptionFrom === 'human' ? ' _(written by people)_' : card.descriptionFrom === 'source' ? ' _(from the source)_' : '';
-  blocks.push(section(card.description ? `${esc(clip(card.description, 2900))}${descNote}` : '_No description yet._ Add one with *Edit description*.'));
+  blocks.push(section(card.description ? `${escapeMrkdwn(truncate(card.description, 2900))}${descNote}` : '_No description yet._ Add one with *Edit description*.'));
   const freshness = card.lastUpdated ? `${slackTime(card.lastUpdated, options.timeZone)} (${timeAgo(card.lastUpdated, options.now)})` : '_no loads observed_';
   blocks.push(
     fields([
@@ -58,25 +59,25 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
       `*Cadence*\n${cadenceText(card.cadence)}`,
       `*Owners*\n${people(card.owners)}`,
       `*Frequent users*\n${card.frequentUsers.length ? card.frequentUsers.map((u) => `${person(u)} (${u.count})`).join(', ') : '_none_'}`,
-      `*Tags*\n${card.tags.length ? card.tags.map((t) => `\`${esc(t)}\``).join(' ') : '_none_'}`,
+      `*Tags*\n${card.tags.length ? card.tags.map((t) => `\`${escapeMrkdwn(t)}\``).join(' ') : '_none_'}`,
       `*Badges*\n${badges || '_none_'}`,
     ]),
   );
   blocks.push(fields([`*Upstream*\n${lineageText(card.upstream)}`, `*Downstream*\n${lineageText(card.downstream)}`]));
   if (card.dashboards.length) {
-    const shown = card.dashboards.slice(0, 10).map((d) => (d.url ? `<${d.url}|${esc(d.name)}>` : esc(d.name)));
+    const shown = card.dashboards.slice(0, 10).map((d) => (d.url ? `<${d.url}|${escapeMrkdwn(d.name)}>` : escapeMrkdwn(d.name)));
     blocks.push(section(`*Dashboards* ${shown.join(' · ')}${card.dashboards.length > 10 ? ` and ${card.dashboards.length - 10} more` : ''}`));
   }
   if (card.recentChanges.length) {
     const mark = { breaking: ':rotating_light:', additive: ':heavy_plus_sign:', informational: ':memo:' } as const;
-    const lines = card.recentChanges.map((c) => `${mark[c.severity]} ${timeAgo(c.at, options.now)}: ${clip(c.text, 500)}`);
+    const lines = card.recentChanges.map((c) => `${mark[c.severity]} ${timeAgo(c.at, options.now)}: ${truncate(c.text, 500)}`);
     blocks.push(section(`*Recent schema changes*\n${lines.join('\n')}`));
   }
   blocks.push(divider());
   const cols = card.columns.slice(cp * COLUMNS_PER_PAGE, (cp + 1) * COLUMNS_PER_PAGE);
   const from = cp * COLUMNS_PER_PAGE + 1;
   blocks.push(section(card.columns.length ? `*Columns* ${from}–${from + cols.length - 1} of ${card.columns.length}` : '*Columns* _none known_'));
-  blocks.push(...packLines(cols.map((c) => `• \`${esc(c.name)}\` _${esc(c.type)}_${c.description ? ` — ${esc(clip(c.description, COLUMN_DESCRIPTION_CHARS))}` : ''}`)));
+  blocks.push(...packLines(cols.map((c) => `• \`${escapeMrkdwn(c.name)}\` _${escapeMrkdwn(c.type)}_${c.description ? ` — ${escapeMrkdwn(truncate(c.description, COLUMN_DESCRIPTION_CHARS))}` : ''}`)));
   if (pages > 1) {
     const nav: Button[] = [];
     if (cp > 0) nav.push(button('◀ Previous columns', `${ACTION.columnsPage}:0`, encodeValue('columnsPage', { key: card.key, cp: cp - 1 })));
@@ -99,6 +100,6 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
   const more: Button[] = [button(':bookmark: Bookmark', ACTION.bookmark, table), button(':bell: Subscribe to changes', ACTION.subscribe, table), button('History', ACTION.history, table)];
   if (options.shareable) more.push(button('Share in channel', ACTION.share, encodeValue('share', { k: 'card', key: card.key, cp })));
   blocks.push(...actions(more, 'nansen.card.more'));
-  const text = `${card.title}: ${card.description ? clip(card.description, 200) : 'no description yet'}`;
+  const text = `${card.title}: ${card.description ? truncate(card.description, 200) : 'no description yet'}`;
   return { text, blocks };
 }

@@ -1,5 +1,5 @@
-import type { Answer } from '../answering/answer';
-import type { ComposeOptions, Style } from './compose';
+import type { Answer } from '../answering/types';
+import type { ComposeOptions, Style } from './compose/types';
 import { compose } from './compose';
 
 export interface TerminalOptions extends ComposeOptions {

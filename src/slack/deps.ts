@@ -1,5 +1,5 @@
 import type { AlertStore } from '../ports/alert-store';
-import type { Answer } from '../answering/answer';
+import type { Answer } from '../answering/types';
 import type { CoreDeps } from '../core/deps';
 import type { Rendered } from '../render/blocks-common';
 

@@ -1,4 +1,3 @@
-import { loadConfig } from '../config/config';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -185,18 +184,18 @@ export function bundledVocabularyDir(): string {
 }
 
 /**
- * Loads the bundled vocabulary plus the extra files or folders named in `extra` (default: the configured
- * `NANSEN_VOCABULARY`, `:`-separated paths). Throws a `UserError` naming a bad file.
+ * Loads the bundled vocabulary plus the extra files or folders named in `extra` (a deployment's
+ * `NANSEN_VOCABULARY`, read by the composition root). Throws a `UserError` naming a bad file.
  */
-export function loadVocabulary(extra: string[] = loadConfig().NANSEN_VOCABULARY.split(':').filter(Boolean)): Vocabulary {
+export function loadVocabulary(extra: string[] = []): Vocabulary {
   const files = [bundledVocabularyDir(), ...extra].flatMap(readVocabularyFiles);
   return Vocabulary.fromFiles(files);
 }
 
-let defaultVocabulary: Vocabulary | undefined;
+let bundled: Vocabulary | undefined;
 
-/** The process-wide default vocabulary, loaded once on first use. */
-export function defaultVocabularyInstance(): Vocabulary {
-  defaultVocabulary ??= loadVocabulary();
-  return defaultVocabulary;
+/** The bundled vocabulary alone, loaded once on first use: what answering uses when it is given none. */
+export function bundledVocabulary(): Vocabulary {
+  bundled ??= loadVocabulary();
+  return bundled;
 }

@@ -1,4 +1,4 @@
-import type { Answer } from '../../src/answering/answer';
+import type { Answer } from '../../src/answering/types';
 import type { Harness } from './helpers';
 import { harness, shop } from './helpers';
 

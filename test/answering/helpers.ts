@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index';
-import type { Answer, AnsweringDeps, Question } from '../../src/answering/answer';
+import type { Answer, AnsweringDeps, Question } from '../../src/answering/types';
 import { answer } from '../../src/answering/answer';
 import type { Catalog } from '../../src/catalog/catalog-file';
 import { importCatalog, readCatalogFile } from '../../src/catalog/import';

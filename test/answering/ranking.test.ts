@@ -1,5 +1,5 @@
 import type { Catalog } from '../../src/catalog/catalog-file';
-import type { Answer } from '../../src/answering/answer';
+import type { Answer } from '../../src/answering/types';
 import type { Harness } from './helpers';
 import { harness } from './helpers';
 

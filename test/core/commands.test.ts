@@ -7,7 +7,7 @@ import { looksLikeTableRef, resolveTableRef } from '../../src/core/resolve-table
 import { searchCatalog } from '../../src/core/search-catalog';
 import { tableCard } from '../../src/core/table-card';
 import { coreDeps, LATENCY, NOW, REVENUE } from './support';
-import type { Answer, Question } from '../../src/answering/answer';
+import type { Answer, Question } from '../../src/answering/types';
 
 const hours = (start: string, n: number, stepH: number, jitterMin = 0) => Array.from({ length: n }, (_, i) => new Date(Date.parse(start) + i * stepH * 3_600_000 + ((i % 3) - 1) * jitterMin * 60_000).toISOString());
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectionUrl, createConnector } from '../../ingest/connectors';
-import { classifySourceError, PermanentSourceError, redactUrl, scrubSecrets, TransientSourceError } from '../../ingest/errors';
+import { classifySourceError, PermanentSourceError, TransientSourceError } from '../../ingest/errors';
+import { redactSecrets, redactUrl } from '../../src/log/redact';
 import { literalSchemas, tableFilter } from '../../ingest/patterns';
 import { findSource, parseSources } from '../../ingest/sources-file';
 import { UserError } from '../../src/domain/errors';
@@ -85,7 +86,7 @@ describe('source errors', () => {
   it('redacts URLs and scrubs secrets', () => {
     expect(ctx.target).toBe('postgres://u:***@db.internal:5432/x');
     expect(redactUrl('mysql://u@h/x?password=abc')).toBe('mysql://u@h/x?password=***');
-    expect(scrubSecrets('failed for postgres://a:b@c/d with Pw-123456', ['Pw-123456'])).toBe('failed for postgres://a:***@c/d with ***');
+    expect(redactSecrets('failed for postgres://a:b@c/d with Pw-123456', ['Pw-123456'])).toBe('failed for postgres://a:***@c/d with ***');
   });
 
   it.each([

@@ -1,8 +1,9 @@
-import type { Answer, AnswerRefs } from '../../src/answering/answer';
-import { escapeMrkdwn, renderSlack, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION_TEXT } from '../../src/render/slack';
+import type { Answer, AnswerRefs } from '../../src/answering/types';
+import { renderSlack, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION_TEXT } from '../../src/render/slack';
 import type { SlackBlock } from '../../src/render/slack';
 import type { Harness } from '../answering/helpers';
 import { harness, shop } from '../answering/helpers';
+import { escapeMrkdwn } from '../../src/text/mrkdwn';
 
 const textOf = (b: SlackBlock): string => (b.type === 'section' ? b.text.text : b.type === 'context' ? b.elements.map((e) => e.text).join('\n') : '');
 const allText = (blocks: SlackBlock[]): string => blocks.map(textOf).join('\n');

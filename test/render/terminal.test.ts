@@ -1,4 +1,4 @@
-import type { Answer } from '../../src/answering/answer';
+import type { Answer } from '../../src/answering/types';
 import { renderTerminal } from '../../src/render/terminal';
 import type { Harness } from '../answering/helpers';
 import { harness } from '../answering/helpers';

@@ -1,4 +1,4 @@
-import type { Answer } from '../../src/answering/answer';
+import type { Answer } from '../../src/answering/types';
 import type { Rendered } from '../../src/render/blocks-common';
 import { section } from '../../src/render/blocks-common';
 

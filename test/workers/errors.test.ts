@@ -1,7 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
 import { PermanentSourceError, TransientSourceError } from '../../ingest/errors';
 import { UserError, BackendUnavailableError } from '../../src/domain/errors';
-import { classifyCrawlError, redactSecrets, safeErrorMessage, SourceLockLostError } from '../../workers/errors';
+import { classifyCrawlError, safeErrorMessage, SourceLockLostError } from '../../workers/errors';
+import { redactSecrets } from '../../src/log/redact';
 
 const withCode = (code: string, message = 'boom'): Error => Object.assign(new Error(message), { code });
 

@@ -115,7 +115,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): CrawlProcessor {
 
     try {
       log.info({ dryRun: !!job.data.dryRun, force: !!job.data.force }, 'crawl job started');
-      const report = await deps.crawl(source, { dryRun: job.data.dryRun, force: job.data.force, onProgress, signal: cancel, crawlId: job.id });
+      const report = await deps.crawl(source, { dryRun: job.data.dryRun, force: job.data.force, onProgress, signal: cancel, crawlId: job.id, reportFailure: false });
       // Finished despite losing the lock: what it wrote is written; running it again would not undo an overlap.
       if (lease.lost.aborted) log.warn({ crawlId: report.crawlId }, 'crawl lock was lost during the crawl');
       await progressWrite;
@@ -157,6 +157,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): CrawlProcessor {
       }
       if (isShutdownAbort(signal)) {
         log.info('crawl interrupted: worker shutting down');
+        await recordFailure(job, sourceId, err, 'aborted', log, started, { quiet: true });
         throw err;
       }
       const lockLost = lease.lost.aborted && !(signal?.aborted ?? false);
@@ -171,7 +172,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): CrawlProcessor {
     }
   };
 
-  async function recordFailure(job: CrawlJob, sourceId: string, err: unknown, kind: CrawlErrorKind, log: Logger, started: number): Promise<void> {
+  async function recordFailure(job: CrawlJob, sourceId: string, err: unknown, kind: CrawlErrorKind, log: Logger, started: number, options: { quiet?: boolean } = {}): Promise<void> {
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     const willRetry = kind !== 'permanent' && attempt < maxAttempts;
@@ -189,7 +190,8 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): CrawlProcessor {
       durationMs: Date.now() - started,
     };
     const fields = { code: failure.code, error: failure.error, kind, maxAttempts, willRetry };
-    if (willRetry) log.warn(fields, 'crawl job failed, will retry');
+    if (options.quiet) log.debug(fields, 'crawl job interrupted');
+    else if (willRetry) log.warn(fields, 'crawl job failed, will retry');
     else log.error(fields, 'crawl job failed, no more tries');
     try {
       await deps.recordFailure?.(failure);

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { IsoTime, SchemaChange } from '../../domain/model';
 import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
+import { openSqlite } from './sqlite';
 
 export interface SqliteAlertStoreOptions {
   /** The database file (`$NANSEN_DATA_DIR/alerts.sqlite`), or `:memory:`. */
@@ -52,12 +51,7 @@ export class SqliteAlertStore implements AlertStore {
 
   async init(): Promise<void> {
     if (this.db) return;
-    if (this.options.path !== ':memory:') mkdirSync(dirname(this.options.path), { recursive: true });
-    this.db = new Database(this.options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(this.options.path, SCHEMA);
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { IsoTime } from '../../domain/model';
 import type { CrawlStateStore, SourceCrawlState } from '../../ports/crawl-state-store';
 import type { CrawlStatus, CrawlStatusStore } from '../../ports/crawl-status-store';
 import { reportCounts } from '../../domain/crawl';
 import type { CrawlReport } from '../../domain/crawl';
+import { openSqlite } from './sqlite';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS crawl_state (source TEXT PRIMARY KEY, doc TEXT NOT NULL);
@@ -23,12 +22,7 @@ export class SqliteCrawlStore implements CrawlStateStore, CrawlStatusStore {
   constructor(private readonly options: { path: string }) {}
 
   async init(): Promise<void> {
-    if (this.options.path !== ':memory:') mkdirSync(dirname(this.options.path), { recursive: true });
-    this.db = new Database(this.options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(this.options.path, SCHEMA);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { EditConflictError, UserError } from '../../domain/errors';
 import type {
   Column,
@@ -19,6 +17,7 @@ import type {
 import type { GraphStats, GraphStore, LineageDirection, TableFilter } from '../../ports/graph-store';
 import { applyFieldEdit, effectiveFieldValue } from '../../domain/edits';
 import { walkLineage } from '../../domain/lineage';
+import { openSqlite } from './sqlite';
 
 /** What the `tables` row stores as JSON: the table without the edges and history kept in their own tables. */
 type StoredTable = Omit<Table, 'upstream' | 'downstream' | 'dashboards' | 'updates'>;
@@ -61,12 +60,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async init(): Promise<void> {
-    if (this.options.path !== ':memory:') mkdirSync(dirname(this.options.path), { recursive: true });
-    this.db = new Database(this.options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = OFF');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(this.options.path, SCHEMA);
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,9 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { SearchDocument, SearchFields, SearchHit, SearchIndex, SearchKind, SearchQuery } from '../../ports/search-index';
 import { Bm25fIndex } from '../../search/bm25f';
 import { applyRankingPriors, candidatePoolSize } from '../../search/ranking';
 import type { ScoredCandidate } from '../../search/ranking';
+import { openSqlite } from './sqlite';
 
 export interface SqliteSearchIndexOptions {
   /** A file path, or `:memory:`. */
@@ -50,10 +49,7 @@ export class SqliteSearchIndex implements SearchIndex {
   constructor(private readonly options: SqliteSearchIndexOptions) {}
 
   async init(): Promise<void> {
-    if (this.options.path !== ':memory:') mkdirSync(dirname(this.options.path), { recursive: true });
-    this.db = new Database(this.options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db = openSqlite(this.options.path);
     this.db.exec('CREATE TABLE IF NOT EXISTS search_docs (key TEXT PRIMARY KEY, doc TEXT NOT NULL)');
     for (const row of this.db.prepare('SELECT doc FROM search_docs').iterate() as Iterable<{ doc: string }>) {
       const d = JSON.parse(row.doc) as SearchDocument;

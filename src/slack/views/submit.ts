@@ -6,11 +6,12 @@ import { tableCardOf } from '../../core/table-card';
 import type { ModalMetadata } from '../../render/blocks-actions';
 import { decodeMetadata } from '../../render/blocks-actions';
 import type { Rendered } from '../../render/blocks-common';
-import { context, esc } from '../../render/blocks-common';
+import { context } from '../../render/blocks-common';
 import { failureBlocks, noticeBlocks } from '../../render/blocks-messages';
 import { tableCardBlocks } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { asPersonError, dm } from '../support';
+import { escapeMrkdwn } from '../../text/mrkdwn';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -49,7 +50,7 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
 
 /** After a save: the card the dialog came from shows the new values (else a DM says it is saved). */
 async function reportSaved(meta: ModalMetadata, outcome: Extract<EditOutcome, { kind: 'saved' }>, kind: EditChange['kind'], user: string, args: ViewArgs, deps: SlackDeps): Promise<void> {
-  const note = `:white_check_mark: Saved your edit of the ${WHAT[kind]}. \`/data history ${esc(outcome.table.schema)}.${esc(outcome.table.name)}\` lists edits and can revert them.`;
+  const note = `:white_check_mark: Saved your edit of the ${WHAT[kind]}. \`/data history ${escapeMrkdwn(outcome.table.schema)}.${escapeMrkdwn(outcome.table.name)}\` lists edits and can revert them.`;
   if (meta.ru && responseUrlAllowed(meta.ru, deps.apiUrl)) {
     const card = tableCardBlocks(await tableCardOf(outcome.table, deps), { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, shareable: true });
     await postToResponseUrl(meta.ru, { replace_original: true, text: card.text, blocks: [context([note]), ...card.blocks] });
@@ -100,7 +101,7 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       try {
         const late = await work;
         if (late.kind === 'saved') await reportSaved(meta, late, submission.change.kind, user, args, deps);
-        else if (late.kind === 'invalid') await tell(noticeBlocks(`I couldn't save that: ${Object.values(late.errors).map(esc).join(' ')}`));
+        else if (late.kind === 'invalid') await tell(noticeBlocks(`I couldn't save that: ${Object.values(late.errors).map(escapeMrkdwn).join(' ')}`));
       } catch (err) {
         await tell(failureBlocks(explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key }))).catch(() => undefined);
       }
