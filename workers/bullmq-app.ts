@@ -1,35 +1,22 @@
 import { createCrawlAlerter } from '../src/alerts/jobs/crawl-alerts';
-import { createAlertQueue } from '../src/alerts/jobs/queues';
-import { DIGEST_SCHEDULER_ID } from '../src/alerts/jobs/queues';
+import { createAlertQueue, DIGEST_SCHEDULER_ID } from '../src/alerts/jobs/queues';
 import { startAlertWorkers, type AlertWorkers } from '../src/alerts/jobs/worker';
-import type { ChannelRateLimiter } from '../src/ports/channel-rate-limiter';
-import type { SourceLocks } from '../src/ports/source-locks';
-import type { SourceConfig } from '../ingest/source';
 import { closeCrawlWorker, createCrawlWorker } from './bullmq-runner';
 import { safeErrorMessage } from './errors';
 import { createCrawlProcessor } from './processors/crawl';
 import { createCrawlQueue, enqueueCrawl, QUEUE_PREFIX } from './queues';
 import { syncCrawlSchedulers, type SyncResult } from './schedules';
-import { alertModeOf, logOnlyAlerter, type WorkerApp, type WorkerAppOptions } from './worker-app';
-
-/** What the BullMQ worker is given rather than builds: source locks and the channels' rate limiter, both shared through Redis. */
-export interface BullmqWorkerParts {
-  redisUrl: string;
-  locks: SourceLocks;
-  limiter: ChannelRateLimiter;
-}
+import { alertDeliverySettings, logOnlyAlerter, workerBasics, type WorkerApp, type WorkerAppOptions, type WorkerParts } from './worker-app';
 
 /**
  * The worker on Redis: a BullMQ crawl worker plus one job scheduler per scheduled source, and the alert workers
- * (plan and delivery queues) when there is a Slack poster. Any number of these processes share the queues.
+ * (plan and delivery queues) when there is a Slack poster. Any number of these processes share the queues, and the
+ * locks and rate limits they are given live in Redis too.
  */
-export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: BullmqWorkerParts): Promise<WorkerApp> {
+export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: WorkerParts & { redisUrl: string }): Promise<WorkerApp> {
   const { logger, alerts } = options;
-  let sources = await options.loadSources();
-  const getSource = (id: string): SourceConfig | undefined => sources.find((s) => s.id === id);
-  const graceMs = options.shutdownGraceMs ?? 50_000;
-  const alertMode = alertModeOf(options);
-  if (alertMode === 'log-only') logger.warn('SLACK_BOT_TOKEN is not set: schema-change alerts will be planned and logged, not posted');
+  const { sources, graceMs, alertMode } = await workerBasics(options);
+  const getSource = sources.get;
 
   const prefix = options.queue?.prefix ?? QUEUE_PREFIX;
   const connection = { url: parts.redisUrl };
@@ -37,15 +24,7 @@ export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: Bul
   if (alerts?.slack) {
     alertWorkers = await startAlertWorkers({
       connection,
-      store: alerts.store,
-      graph: alerts.graph,
-      slack: alerts.slack,
-      logger,
-      timeZone: alerts.timeZone,
-      digestCron: alerts.digestCron,
-      ownerDms: alerts.ownerDms,
-      extraSubscribers: alerts.extraSubscribers,
-      limiter: alerts.limiter ?? parts.limiter,
+      ...alertDeliverySettings({ ...alerts, slack: alerts.slack }, logger, parts.limiter),
       queue: { prefix, alertQueueName: options.queue?.alertQueueName, deliveryQueueName: options.queue?.deliveryQueueName },
       timing: options.timing,
     });
@@ -79,7 +58,7 @@ export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: Bul
     await Promise.allSettled([crawlQueue.close(), alertQueue.close()]);
   };
   try {
-    const first = await syncCrawlSchedulers(crawlQueue, sources, { tz: options.tz, logger });
+    const first = await syncCrawlSchedulers(crawlQueue, sources.list(), { tz: options.tz, logger });
     void worker.run().catch((err: unknown) => logger.error({ err: safeErrorMessage(err) }, 'crawl worker stopped'));
     await worker.waitUntilReady();
     logger.info({ mode: 'bullmq', alerts: alertMode, queue: crawlQueue.name, scheduled: first.upserted.length + first.unchanged.length, removed: first.removed.length, invalid: first.invalid.length }, 'crawl worker started');
@@ -100,8 +79,7 @@ export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: Bul
       reloading = reloading
         .catch(() => undefined)
         .then(async () => {
-          sources = await options.loadSources();
-          return syncCrawlSchedulers(crawlQueue, sources, { tz: options.tz, logger });
+          return syncCrawlSchedulers(crawlQueue, await sources.reload(), { tz: options.tz, logger });
         });
       return reloading;
     },

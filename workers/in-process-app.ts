@@ -1,41 +1,21 @@
 import { createCrawlAlerter } from '../src/alerts/jobs/crawl-alerts';
 import { InProcessAlertRunner } from '../src/alerts/jobs/in-process';
-import type { ChannelRateLimiter } from '../src/ports/channel-rate-limiter';
-import type { SourceLocks } from '../src/ports/source-locks';
-import type { SourceConfig } from '../ingest/source';
 import { InProcessCrawlRunner } from './in-process-runner';
 import { createCrawlProcessor } from './processors/crawl';
-import { alertModeOf, logOnlyAlerter, type WorkerApp, type WorkerAppOptions } from './worker-app';
-
-/** What the in-process worker is given rather than builds: its source locks and the channels' rate limiter. */
-export interface InProcessWorkerParts {
-  locks: SourceLocks;
-  limiter: ChannelRateLimiter;
-}
+import { alertDeliverySettings, logOnlyAlerter, workerBasics, type WorkerApp, type WorkerAppOptions, type WorkerParts } from './worker-app';
 
 /**
  * The worker without Redis: crawls run in this process on their schedules, and alerts are planned and delivered
  * here too (`InProcessAlertRunner`). The same processor runs the crawls as in the BullMQ worker.
  */
-export async function startInProcessWorkerApp(options: WorkerAppOptions, parts: InProcessWorkerParts): Promise<WorkerApp> {
+export async function startInProcessWorkerApp(options: WorkerAppOptions, parts: WorkerParts): Promise<WorkerApp> {
   const { logger, alerts } = options;
-  let sources = await options.loadSources();
-  const getSource = (id: string): SourceConfig | undefined => sources.find((s) => s.id === id);
-  const graceMs = options.shutdownGraceMs ?? 50_000;
-  const alertMode = alertModeOf(options);
-  if (alertMode === 'log-only') logger.warn('SLACK_BOT_TOKEN is not set: schema-change alerts will be planned and logged, not posted');
+  const { sources, graceMs, alertMode } = await workerBasics(options);
+  const getSource = sources.get;
 
   const alertRunner = alerts?.slack
     ? new InProcessAlertRunner({
-        store: alerts.store,
-        graph: alerts.graph,
-        slack: alerts.slack,
-        logger,
-        timeZone: alerts.timeZone,
-        digestCron: alerts.digestCron,
-        ownerDms: alerts.ownerDms,
-        extraSubscribers: alerts.extraSubscribers,
-        limiter: alerts.limiter ?? parts.limiter,
+        ...alertDeliverySettings({ ...alerts, slack: alerts.slack }, logger, parts.limiter),
         attempts: alerts.retry?.attempts,
         backoffMs: alerts.retry?.backoffMs,
       })
@@ -48,15 +28,14 @@ export async function startInProcessWorkerApp(options: WorkerAppOptions, parts: 
     tz: options.tz,
     busyRetryMs: options.timing?.busyRetryMs,
   });
-  const first = runner.setSources(sources);
+  const first = runner.setSources(sources.list());
   logger.info({ mode: 'in-process', alerts: alertMode, scheduled: runner.schedules().length, invalid: first.invalid.length }, 'crawl worker started');
   return {
     mode: 'in-process',
     alertMode,
     ...(alertRunner ? { alertRunner } : {}),
     async reloadSources() {
-      sources = await options.loadSources();
-      return runner.setSources(sources);
+      return runner.setSources(await sources.reload());
     },
     async requestCrawl(data) {
       void runner.crawlNow(data).catch(() => undefined);

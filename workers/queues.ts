@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { CrawlCounts } from '../src/domain/crawl';
 
 /** Name of the queue that runs crawls of sources. */
 export const CRAWL_QUEUE = 'nansen-crawl';
@@ -43,20 +44,13 @@ export interface CrawlJobProgress {
  * changes) goes to the graph and the crawl status store.
  */
 export type CrawlJobResult =
-  | {
+  | (CrawlCounts & {
       status: 'crawled';
       source: string;
       crawlId: string;
       dryRun: boolean;
-      tables: number;
-      added: number;
-      changed: number;
-      removed: number;
-      unchanged: number;
-      /** Schema changes observed (and, unless a dry run, recorded). */
-      changes: number;
       durationMs: number;
-    }
+    })
   | {
       /** The crawl wrote nothing because it would have removed too much of the source. */
       status: 'refused';

@@ -6,6 +6,7 @@ import type { SlackPoster } from '../src/ports/slack-poster';
 import type { AlertStore } from '../src/ports/alert-store';
 import type { Logger } from '../src/log/logger';
 import type { GraphStore } from '../src/ports/graph-store';
+import type { SourceLocks } from '../src/ports/source-locks';
 import { createCrawlAlerter, type CrawlAlerter } from '../src/alerts/jobs/crawl-alerts';
 import type { AlertWorkers } from '../src/alerts/jobs/worker';
 import type { InProcessAlertRunner } from '../src/alerts/jobs/in-process';
@@ -86,13 +87,40 @@ export interface WorkerApp {
 }
 
 
-/** How alerts go out, given what the worker was started with. */
-export function alertModeOf(options: WorkerAppOptions): WorkerApp['alertMode'] {
+/** What a worker root is given rather than builds (by `src/main`): source locks and the channels' rate limiter. */
+export interface WorkerParts {
+  locks: SourceLocks;
+  limiter: ChannelRateLimiter;
+}
+
+/** The sources file as last read: both worker roots look sources up by id in it, and re-read it on reload. */
+export interface WorkerSources {
+  list(): SourceConfig[];
+  get(id: string): SourceConfig | undefined;
+  reload(): Promise<SourceConfig[]>;
+}
+
+/** What both worker roots start from: the sources, the stop's grace period, and how alerts go out (said once). */
+export async function workerBasics(options: WorkerAppOptions): Promise<{ sources: WorkerSources; graceMs: number; alertMode: WorkerApp['alertMode'] }> {
+  let current = await options.loadSources();
+  const sources: WorkerSources = {
+    list: () => current,
+    get: (id) => current.find((s) => s.id === id),
+    reload: async () => (current = await options.loadSources()),
+  };
   const { alerts } = options;
-  return !alerts ? 'off' : !alerts.slack ? 'log-only' : options.redisUrl ? 'bullmq' : 'in-process';
+  const alertMode: WorkerApp['alertMode'] = !alerts ? 'off' : !alerts.slack ? 'log-only' : options.redisUrl ? 'bullmq' : 'in-process';
+  if (alertMode === 'log-only') options.logger.warn('SLACK_BOT_TOKEN is not set: schema-change alerts will be planned and logged, not posted');
+  return { sources, graceMs: options.shutdownGraceMs ?? 50_000, alertMode };
 }
 
 /** The crawl hook without a Slack token: alerts are planned and logged, never posted. */
 export function logOnlyAlerter(alerts: WorkerAlertOptions, logger: Logger): CrawlAlerter {
   return createCrawlAlerter({ kind: 'log-only', plan: { store: alerts.store, graph: alerts.graph, ownerDms: alerts.ownerDms, extraSubscribers: alerts.extraSubscribers } }, { graph: alerts.graph, logger });
+}
+
+/** What alert planning and delivery need, in either root: the worker's alert options with its logger and rate limiter. */
+export function alertDeliverySettings(alerts: WorkerAlertOptions & { slack: SlackPoster }, logger: Logger, limiter: ChannelRateLimiter) {
+  const { store, graph, slack, timeZone, digestCron, ownerDms, extraSubscribers } = alerts;
+  return { store, graph, slack, logger, timeZone, digestCron, ownerDms, extraSubscribers, limiter: alerts.limiter ?? limiter };
 }

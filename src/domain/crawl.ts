@@ -45,6 +45,7 @@ export interface CrawlCounts {
   changed: number;
   removed: number;
   unchanged: number;
+  /** Schema changes observed (and, unless a dry run, recorded). */
   changes: number;
 }
 

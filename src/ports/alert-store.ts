@@ -85,8 +85,10 @@ export type SubscribeOutcome = { status: 'created' } | { status: 'unchanged' } |
 export interface AlertStore {
   /** Creates tables or checks the connection; idempotent. */
   init(): Promise<void>;
+  /** Releases the store's connections or file handles; the store is unusable afterwards. */
   close(): Promise<void>;
 
+  /** Adds a channel's subscription, or changes the mode of the one it has for that pattern; says which. */
   subscribe(sub: ChannelSubscription): Promise<SubscribeOutcome>;
   /** Returns whether there was such a subscription. */
   unsubscribe(channel: string, pattern: string): Promise<boolean>;
@@ -97,8 +99,11 @@ export interface AlertStore {
 
   /** Returns false when the table was muted already. */
   mute(mute: Mute): Promise<boolean>;
+  /** Lets a muted table be announced in the channel again; false when it was not muted. */
   unmute(channel: string, tableKey: string): Promise<boolean>;
+  /** The tables a channel muted, oldest first. */
   listMutes(channel: string): Promise<Mute[]>;
+  /** Every mute of every channel. */
   allMutes(): Promise<Mute[]>;
 
   /** Turns a person's direct messages about breaking changes to tables they own off (`true`) or back on. */
@@ -106,7 +111,9 @@ export interface AlertStore {
   /** Which of these Slack users turned owner DMs off. */
   ownerDmOptOuts(slackUserIds: string[]): Promise<Set<string>>;
 
+  /** Keeps the changes one message announces; a second write under the same id is ignored. */
   putChangeSet(set: ChangeSet): Promise<void>;
+  /** The change set of a message, while it is kept (see `prune`). */
   getChangeSet(id: string): Promise<ChangeSet | undefined>;
 
   /** Adds changes to a channel's digest buffer. */
@@ -116,9 +123,13 @@ export interface AlertStore {
   /** Seals a channel's buffer into the digest change set `batchId`; undefined when there was nothing to seal. */
   sealDigest(channel: string, batchId: string, at: IsoTime): Promise<ChangeSet | undefined>;
 
+  /** Asks to send a message now: `claimed` with a lease, `sent` when it went out already, `busy` when another attempt holds the lease. */
   claimDelivery(key: string, token: string, leaseMs: number): Promise<DeliveryClaim>;
+  /** Records that the holder of the lease `token` sent the message: final. */
   completeDelivery(key: string, token: string, receipt: DeliveryReceipt): Promise<void>;
+  /** Gives a lease back: `not_sent` forgets the attempt, `maybe_sent` leaves the delivery `uncertain`. */
   releaseDelivery(key: string, token: string, outcome: 'not_sent' | 'maybe_sent'): Promise<void>;
+  /** The ledger entry of a delivery, if any. */
   getDelivery(key: string): Promise<DeliveryRecord | undefined>;
 
   /** Forgets change sets and delivery records older than `before`. */

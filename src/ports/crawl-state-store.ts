@@ -29,8 +29,12 @@ export interface SourceCrawlState {
  * (a string) or deletes (null) entries and leaves the others; unknown sources read as undefined / empty.
  */
 export interface CrawlStateStore {
+  /** The crawler's memory of a source, or undefined before its first crawl. */
   getState(source: string): Promise<SourceCrawlState | undefined>;
+  /** Replaces the crawler's memory of a source. */
   putState(source: string, state: SourceCrawlState): Promise<void>;
+  /** The fingerprints of a source's tables as last published, by table key. */
   getFingerprints(source: string): Promise<Map<string, string>>;
+  /** Sets (a string) or deletes (null) fingerprints, leaving the others. */
   putFingerprints(source: string, entries: Array<[key: string, fingerprint: string | null]>): Promise<void>;
 }

@@ -27,9 +27,14 @@ export interface CrawlStatus {
  * last started one still update the status (the last word wins); `list` returns sources by id.
  */
 export interface CrawlStatusStore {
+  /** A crawl of the source started: it is `running` until it finishes or fails. */
   recordStart(source: string, crawlId: string, at: IsoTime): Promise<void>;
+  /** A crawl finished (or was refused): its counts and duration. */
   recordFinish(source: string, report: CrawlReport, durationMs: number): Promise<void>;
+  /** A crawl failed: the error (never holding a password), kept after later successes. */
   recordFailure(source: string, crawlId: string, at: IsoTime, error: { code: string; message: string; retryable: boolean }, durationMs: number): Promise<void>;
+  /** How the source's crawls went, or undefined when it was never crawled. */
   getStatus(source: string): Promise<CrawlStatus | undefined>;
+  /** Every source's status, by source id. */
   listStatus(): Promise<CrawlStatus[]>;
 }

@@ -5,5 +5,6 @@
 export interface EventDeduper {
   /** True the first time an id is claimed (within the retention window), false ever after. */
   claim(id: string): Promise<boolean>;
+  /** Releases the deduper's connection. */
   close(): Promise<void>;
 }

@@ -50,38 +50,53 @@ export interface GraphStats {
 export interface GraphStore {
   /** Creates schema, constraints and indexes if missing; idempotent. */
   init(): Promise<void>;
+  /** Closes the driver or file; the store is unusable afterwards. */
   close(): Promise<void>;
 
+  /** Creates or replaces users by id. */
   upsertUsers(users: User[]): Promise<void>;
+  /** Creates or replaces what the source says of tables, never their human fields (see the contract above). */
   upsertTables(records: TableRecord[]): Promise<void>;
+  /** Creates or replaces dashboards and their edges to tables. */
   upsertDashboards(records: DashboardRecord[]): Promise<void>;
   /** Appends observed load times (deduplicated) to tables' load histories. */
   recordLoads(loads: Array<{ tableKey: string; at: IsoTime }>): Promise<void>;
   /** Soft-deletes tables (and dashboards, by key). */
   markRemoved(keys: string[], at: IsoTime): Promise<void>;
 
+  /** One table with its columns, edges and history, removed ones included; undefined when unknown. */
   getTable(key: string): Promise<Table | undefined>;
   /** Several tables at once, in no particular order; unknown keys are left out. */
   getTables(keys: string[]): Promise<Table[]>;
+  /** One dashboard, or undefined. */
   getDashboard(key: string): Promise<Dashboard | undefined>;
+  /** Several dashboards at once, in no particular order; unknown keys are left out. */
   getDashboards(keys: string[]): Promise<Dashboard[]>;
+  /** Users by id, in no particular order; unknown ids are left out. */
   getUsers(ids: string[]): Promise<User[]>;
+  /** The catalog user with this Slack id, if any. */
   getUserBySlackId(slackId: string): Promise<User | undefined>;
+  /** Keys of tables, removed ones only when asked. */
   listTableKeys(filter?: TableFilter): Promise<string[]>;
+  /** Keys of dashboards, removed ones only when asked. */
   listDashboardKeys(filter?: TableFilter): Promise<string[]>;
   /** Tables reachable along lineage in one direction, nearest first, up to `depth` hops (default 1). */
   lineage(key: string, direction: LineageDirection, depth?: number): Promise<string[]>;
 
+  /** Applies a person's edit atomically, checking the table's version: the log entry and the table after it. */
   applyEdit(request: EditRequest): Promise<{ entry: EditLogEntry; table: Table }>;
   /** A table's edits, newest first. */
   editLog(tableKey: string, limit?: number): Promise<EditLogEntry[]>;
+  /** One edit log entry (to revert it), or undefined. */
   getEdit(id: string): Promise<EditLogEntry | undefined>;
   /** Edits across all tables, newest first. */
   recentEdits(limit: number): Promise<EditLogEntry[]>;
 
+  /** Keeps observed schema changes; a change id seen before is ignored. */
   recordSchemaChanges(changes: SchemaChange[]): Promise<void>;
   /** Schema changes, newest first, optionally of one table. */
   recentSchemaChanges(options: { tableKey?: string; limit: number }): Promise<SchemaChange[]>;
 
+  /** How much the store holds. */
   stats(): Promise<GraphStats>;
 }

@@ -76,14 +76,20 @@ export const FIELD_WEIGHTS: Readonly<Record<keyof SearchFields, number>> = {
  * - terms are values, never query syntax.
  */
 export interface SearchIndex {
+  /** Creates the index (or alias) if missing; idempotent. */
   init(): Promise<void>;
+  /** Closes the client or file. */
   close(): Promise<void>;
+  /** Adds or replaces documents by key. */
   upsert(docs: SearchDocument[]): Promise<void>;
+  /** Removes documents; unknown keys are ignored. */
   remove(keys: string[]): Promise<void>;
   /** Builds a fresh index from these documents and swaps it in atomically. */
   reindex(docs: AsyncIterable<SearchDocument[]>): Promise<void>;
+  /** The best hits, best first, at most `query.limit`. */
   search(query: SearchQuery): Promise<SearchHit[]>;
   /** Every indexed term with the number of documents holding it: the vocabulary for typo correction. */
   vocabulary(): Promise<Map<string, number>>;
+  /** How many documents the index holds. */
   count(): Promise<number>;
 }

@@ -23,6 +23,7 @@ export interface OutgoingMessage {
  * is what `findPosted` looks for.
  */
 export interface SlackPoster {
+  /** Posts a message; where Slack put it, or one of the errors below. */
   postMessage(message: OutgoingMessage): Promise<{ channel: string; ts: string }>;
   /**
    * Looks in the channel's history since `since` for a message carrying this delivery key. Answers the message,

@@ -1,6 +1,8 @@
 /** A held lock on one source. `lost` aborts when the lock could not be kept; the crawl must stop then. */
 export interface SourceLease {
+  /** Aborts when the lock could not be kept. */
   readonly lost: AbortSignal;
+  /** Gives the lock back (only if it is still ours). */
   release(): Promise<void>;
 }
 

@@ -17,5 +17,6 @@ export interface ThreadContextStore {
   get(key: string): Promise<ThreadContext | undefined>;
   /** Replaces the thread's context and restarts its expiry. */
   set(key: string, context: ThreadContext): Promise<void>;
+  /** Releases the store's connection. */
   close(): Promise<void>;
 }

@@ -25,5 +25,6 @@ export interface UserStateStore {
   subscribersOf(tableKey: string): Promise<TableSubscription[]>;
   /** Adds or removes the person's subscription to a table; returns whether they are subscribed now. */
   toggleSubscription(subscription: Omit<TableSubscription, 'at'>, at: IsoTime): Promise<boolean>;
+  /** Releases the store's connection or file. */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { SourceError } from '../../ingest/errors';
 import type { CrawlOptions, CrawlProgress, SourceConfig } from '../../ingest/source';
-import type { CrawlReport } from '../../src/domain/crawl';
+import { reportCounts, type CrawlReport } from '../../src/domain/crawl';
 import type { Logger } from '../../src/log/logger';
 import { AlertsNotQueuedError, classifyCrawlError, isShutdownAbort, safeErrorMessage, SourceBusyError, SourceLockLostError, type CrawlErrorKind } from '../errors';
 import type { CrawlJobData, CrawlJobProgress, CrawlJobResult } from '../queues';
@@ -138,12 +138,7 @@ export function createCrawlProcessor(deps: CrawlProcessorDeps): CrawlProcessor {
         source: sourceId,
         crawlId: report.crawlId,
         dryRun: report.dryRun,
-        tables: report.tables,
-        added: report.added.length,
-        changed: report.changed.length,
-        removed: report.removed.length,
-        unchanged: report.unchanged,
-        changes: report.changes.length,
+        ...reportCounts(report),
         durationMs,
       };
       log.debug({ crawlId: result.crawlId, durationMs }, 'crawl job done');
