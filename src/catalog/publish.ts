@@ -1,34 +1,53 @@
 import type { DashboardRecord, TableRecord } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
 import type { SearchDocument, SearchIndex } from '../ports/search-index';
+import type { VectorIndex, VectorSubject } from '../ports/vector-index';
+import { tableSubjects } from '../search/passages';
 import { dashboardToSearchDocument, tableToSearchDocument } from '../search/document';
 
+/** Where catalog metadata is published: the graph, the search index, and (with an embeddings server) the vectors. */
 export interface Stores {
   graph: GraphStore;
   search: SearchIndex;
+  /**
+   * Vectors for retrieval by meaning. Publishing marks what it wrote as pending; `embedPending` (catalog/embed.ts)
+   * embeds it later, so a slow or absent embeddings server never holds a publish up.
+   */
+  vectors?: { index: VectorIndex; columns: boolean };
 }
 
 /**
  * Re-reads tables and dashboards from the graph and writes their search documents, so the index shows what the
- * graph holds now (human edits included). Removed entities leave the index.
+ * graph holds now (human edits included), and marks them for embedding. Removed entities leave the index and the
+ * vectors.
  */
 export async function refreshSearch(keys: { tables?: string[]; dashboards?: string[] }, stores: Stores): Promise<void> {
   const docs: SearchDocument[] = [];
   const gone: string[] = [];
+  const toEmbed: VectorSubject[] = [];
+  const vectors = stores.vectors;
   if (keys.tables?.length) {
     for (const t of await stores.graph.getTables(keys.tables)) {
       if (t.removedAt) gone.push(t.key);
-      else docs.push(tableToSearchDocument(t));
+      else {
+        docs.push(tableToSearchDocument(t));
+        if (vectors) toEmbed.push(...tableSubjects(t, vectors.columns));
+      }
     }
   }
   if (keys.dashboards?.length) {
     for (const d of await stores.graph.getDashboards(keys.dashboards)) {
       if (d.removedAt) gone.push(d.key);
-      else docs.push(dashboardToSearchDocument(d));
+      else {
+        docs.push(dashboardToSearchDocument(d));
+        toEmbed.push({ key: d.key, kind: 'dashboard' });
+      }
     }
   }
   if (docs.length) await stores.search.upsert(docs);
   if (gone.length) await stores.search.remove(gone);
+  if (vectors && toEmbed.length) await vectors.index.markPending(toEmbed);
+  if (vectors && gone.length) await vectors.index.remove(gone);
 }
 
 /** Writes source records to the graph, then their search documents: the last step of every ingestion. */

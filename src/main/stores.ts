@@ -7,15 +7,36 @@ import { SqliteGraphStore } from '../adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../adapters/embedded/sqlite-search-index';
 import { Neo4jGraphStore } from '../adapters/neo4j/neo4j-graph-store';
 import { ElasticsearchSearchIndex } from '../adapters/elasticsearch/elasticsearch-search-index';
+import { ElasticsearchVectorIndex } from '../adapters/elasticsearch/elasticsearch-vector-index';
+import { SqliteVectorIndex } from '../adapters/embedded/sqlite-vector-index';
+import { OpenAiEmbedder } from '../adapters/http/openai-embedder';
+import type { Embedder } from '../ports/embedder';
+import type { VectorIndex } from '../ports/vector-index';
 import type { Config } from '../config/config';
 import type { Logger } from '../log/logger';
 import type { Stores } from '../catalog/publish';
 
 export type Backend = Config['NANSEN_BACKEND'];
 
-/** Open stores, with one call to close them both. */
+/** The embeddings server the configuration names, or undefined (lexical answers only). */
+export function embedderFromConfig(config: Config): Embedder | undefined {
+  if (!config.NANSEN_EMBEDDINGS_URL) return undefined;
+  return new OpenAiEmbedder({
+    url: config.NANSEN_EMBEDDINGS_URL,
+    model: config.NANSEN_EMBEDDINGS_MODEL,
+    ...(config.NANSEN_EMBEDDINGS_API_KEY ? { apiKey: config.NANSEN_EMBEDDINGS_API_KEY } : {}),
+    queryPrefix: config.NANSEN_EMBEDDINGS_QUERY_PREFIX,
+    passagePrefix: config.NANSEN_EMBEDDINGS_PASSAGE_PREFIX,
+    sendInputType: config.NANSEN_EMBEDDINGS_INPUT_TYPE === 'on',
+    batchSize: config.NANSEN_EMBEDDINGS_BATCH,
+    requestTimeoutMs: config.NANSEN_EMBEDDINGS_TIMEOUT_MS,
+  });
+}
+
+/** Open stores, with one call to close them all; `vectors` and `embedder` only with an embeddings server. */
 export interface OpenStores extends Stores {
   backend: Backend;
+  embedder?: Embedder;
   close(): Promise<void>;
 }
 
@@ -32,19 +53,27 @@ export async function openStores(config: Config, logger: Logger, backend: Backen
     backend === 'embedded'
       ? new SqliteSearchIndex({ path: join(config.NANSEN_DATA_DIR, 'search.sqlite') })
       : new ElasticsearchSearchIndex({ node: config.ELASTICSEARCH_URL, indexPrefix: config.ELASTICSEARCH_INDEX_PREFIX, logger });
+  const embedder = embedderFromConfig(config);
+  const vectors: VectorIndex | undefined = !embedder
+    ? undefined
+    : backend === 'embedded'
+      ? new SqliteVectorIndex({ path: join(config.NANSEN_DATA_DIR, 'vectors.sqlite') })
+      : new ElasticsearchVectorIndex({ node: config.ELASTICSEARCH_URL, indexPrefix: config.ELASTICSEARCH_INDEX_PREFIX, logger });
   await graph.init();
   try {
     await search.init();
+    await vectors?.init();
   } catch (e) {
-    await graph.close();
+    await Promise.allSettled([graph.close(), search.close()]);
     throw e;
   }
   return {
     backend,
     graph,
     search,
+    ...(vectors && embedder ? { vectors: { index: vectors, columns: config.NANSEN_EMBED_COLUMNS === 'on' }, embedder } : {}),
     async close() {
-      await Promise.allSettled([graph.close(), search.close()]);
+      await Promise.allSettled([graph.close(), search.close(), ...(vectors ? [vectors.close()] : [])]);
     },
   };
 }

@@ -1,0 +1,331 @@
+import { Client, errors } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
+import type pino from 'pino';
+import { BackendUnavailableError } from '../../domain/errors';
+import { silentLogger } from '../../log/logger';
+import type { EmbeddingModel } from '../../ports/embedder';
+import type { NearestQuery, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
+import { sampleRank } from '../../search/vectors';
+
+export interface ElasticsearchVectorIndexOptions {
+  /** The Elasticsearch node, e.g. `http://127.0.0.1:9209`. */
+  node: string;
+  /** The alias is `{prefix}-vectors`. Lower case. Default `nansen`. */
+  indexPrefix?: string;
+  logger?: pino.Logger;
+}
+
+interface StoredVector {
+  key: string;
+  kind: VectorKind;
+  parent?: string;
+  text_hash?: string;
+  pending: boolean;
+  /** 0 for tables and dashboards, 1 for columns: pending ones are embedded in that order. */
+  priority: number;
+  rank: number;
+  vector?: number[];
+}
+
+const KINDS: VectorKind[] = ['table', 'dashboard', 'column'];
+const BULK = 1000;
+const PAGE = 10_000;
+/** Another process may reset the model or write vectors: what is cached here is trusted this long. */
+const CACHE_TTL_MS = 30_000;
+
+function baseMappings(model?: EmbeddingModel): estypes.MappingTypeMapping {
+  return {
+    dynamic: 'strict',
+    ...(model ? { _meta: { model: model.name, dimensions: model.dimensions } } : {}),
+    properties: {
+      key: { type: 'keyword' },
+      kind: { type: 'keyword' },
+      parent: { type: 'keyword' },
+      text_hash: { type: 'keyword' },
+      pending: { type: 'boolean' },
+      priority: { type: 'byte' },
+      rank: { type: 'long' },
+      ...(model ? { vector: { type: 'dense_vector', dims: model.dimensions, index: true, similarity: 'cosine' } } : {}),
+    },
+  };
+}
+
+const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_replicas: 0 };
+
+function isStatus(e: unknown, status: number): boolean {
+  return e instanceof errors.ResponseError && e.statusCode === status;
+}
+
+/**
+ * The Elasticsearch `VectorIndex`: one index behind the alias `{prefix}-vectors` with a `dense_vector` field
+ * (cosine, HNSW) searched with kNN, filtered by kind and, for columns, by table. The vector field is added once the
+ * model's dimension is known; a model of another name or dimension gets a fresh index (the alias swapped
+ * atomically) into which every subject is copied as pending, so old and new vectors never mix. Everything the
+ * integ-test distribution lacks (delete-by-query, reindex) is done with searches and bulk requests.
+ */
+export class ElasticsearchVectorIndex implements VectorIndex {
+  private readonly client: Client;
+  private readonly alias: string;
+  private readonly log: pino.Logger;
+  private samples = new Map<string, Float32Array[]>();
+  private samplesAt = 0;
+  private cachedModel: { model: EmbeddingModel | undefined; at: number } | undefined;
+
+  constructor(private readonly options: ElasticsearchVectorIndexOptions) {
+    const prefix = options.indexPrefix ?? 'nansen';
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(prefix)) throw new Error(`invalid Elasticsearch index prefix ${JSON.stringify(prefix)}`);
+    this.alias = `${prefix}-vectors`;
+    this.log = (options.logger ?? silentLogger()).child({ component: 'elasticsearch-vector-index', alias: this.alias });
+    this.client = new Client({ node: options.node, maxRetries: 1, requestTimeout: 60_000 });
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof errors.ConnectionError || e instanceof errors.TimeoutError || e instanceof errors.NoLivingConnectionsError || isStatus(e, 503)) {
+        throw new BackendUnavailableError('elasticsearch', this.options.node, e);
+      }
+      throw e;
+    }
+  }
+
+  private physicalName(): string {
+    return `${this.alias}-${new Date().toISOString().replace(/[-:.TZ]/g, '')}-${Math.floor(Math.random() * 1e6)}`;
+  }
+
+  private async current(): Promise<string | undefined> {
+    try {
+      return Object.keys(await this.call(() => this.client.indices.getAlias({ name: this.alias }))).sort()[0];
+    } catch (e) {
+      if (isStatus(e, 404)) return undefined;
+      throw e;
+    }
+  }
+
+  async init(): Promise<void> {
+    if (await this.current()) return;
+    const index = this.physicalName();
+    await this.call(() => this.client.indices.create({ index, settings: SETTINGS, mappings: baseMappings(), aliases: { [this.alias]: {} } }));
+    const all = Object.keys(await this.call(() => this.client.indices.getAlias({ name: this.alias }))).sort();
+    // two processes starting at once: everyone keeps the first
+    for (const extra of all.slice(1)) {
+      await this.call(() => this.client.indices.updateAliases({ actions: [{ remove_index: { index: extra } }] })).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  async model(): Promise<EmbeddingModel | undefined> {
+    if (this.cachedModel && Date.now() - this.cachedModel.at < CACHE_TTL_MS) return this.cachedModel.model;
+    const index = await this.current();
+    if (!index) return undefined;
+    const res = await this.call(() => this.client.indices.getMapping({ index }));
+    const meta = res[index]?.mappings?._meta as { model?: string; dimensions?: number } | undefined;
+    const model = meta?.model && meta.dimensions ? { name: meta.model, dimensions: meta.dimensions } : undefined;
+    this.cachedModel = { model, at: Date.now() };
+    return model;
+  }
+
+  async useModel(model: EmbeddingModel): Promise<{ reset: boolean }> {
+    this.cachedModel = undefined;
+    const stored = await this.model();
+    if (stored && stored.name === model.name && stored.dimensions === model.dimensions) return { reset: false };
+    const index = await this.current();
+    if (!stored && index) {
+      await this.call(() => this.client.indices.putMapping({ index, ...baseMappings(model) }));
+      this.cachedModel = { model, at: Date.now() };
+      return { reset: false };
+    }
+    const fresh = this.physicalName();
+    await this.call(() => this.client.indices.create({ index: fresh, settings: SETTINGS, mappings: baseMappings(model) }));
+    if (index) {
+      const subjects = await this.scan(index, { match_all: {} });
+      for (let i = 0; i < subjects.length; i += BULK) {
+        const operations = subjects.slice(i, i + BULK).flatMap((s) => [{ index: { _index: fresh, _id: s.key } }, { ...this.subjectDoc(s), pending: true }]);
+        await this.bulk(operations, false);
+      }
+    }
+    await this.call(() => this.client.indices.refresh({ index: fresh }));
+    await this.call(() =>
+      this.client.indices.updateAliases({ actions: [...(index ? [{ remove: { index, alias: this.alias } }] : []), { add: { index: fresh, alias: this.alias } }] }),
+    );
+    if (index) await this.call(() => this.client.indices.delete({ index, ignore_unavailable: true })).catch((e: unknown) => this.log.warn({ err: e }, 'old vector index not deleted'));
+    this.cachedModel = { model, at: Date.now() };
+    this.samples.clear();
+    this.log.info({ model: model.name, dimensions: model.dimensions, previous: stored }, 'vector index reset for a new model');
+    return { reset: !!stored };
+  }
+
+  private subjectDoc(s: VectorSubject): Omit<StoredVector, 'pending'> {
+    return { key: s.key, kind: s.kind, ...(s.parent ? { parent: s.parent } : {}), priority: s.kind === 'column' ? 1 : 0, rank: sampleRank(s.key) };
+  }
+
+  /** Every subject matching a query, read page by page (search_after on the key). */
+  private async scan(index: string, query: estypes.QueryDslQueryContainer): Promise<VectorSubject[]> {
+    const out: VectorSubject[] = [];
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const res = await this.call(() =>
+        this.client.search<StoredVector>({ index, size: PAGE, query, sort: [{ key: 'asc' }], _source: ['key', 'kind', 'parent'], ...(after ? { search_after: after } : {}) }),
+      );
+      for (const h of res.hits.hits) out.push({ key: h._source!.key, kind: h._source!.kind, ...(h._source!.parent ? { parent: h._source!.parent } : {}) });
+      if (res.hits.hits.length < PAGE) return out;
+      after = res.hits.hits.at(-1)!.sort;
+    }
+  }
+
+  private async bulk(operations: estypes.BulkRequest['operations'], refresh: boolean): Promise<void> {
+    const res = await this.call(() => this.client.bulk({ operations, refresh }));
+    const failed = res.items.filter((i) => {
+      const r = i.index ?? i.update ?? i.delete;
+      return r?.error && !(i.delete && r.status === 404) && !(i.update && r.status === 404);
+    });
+    if (failed.length) {
+      const first = failed[0]!.index ?? failed[0]!.update ?? failed[0]!.delete;
+      throw new Error(`elasticsearch vector bulk write failed for ${failed.length} of ${res.items.length} items: ${first?.error?.type}: ${first?.error?.reason}`);
+    }
+    if (refresh) this.samples.clear();
+  }
+
+  async markPending(subjects: VectorSubject[]): Promise<void> {
+    for (let i = 0; i < subjects.length; i += BULK) {
+      const operations = subjects
+        .slice(i, i + BULK)
+        .flatMap((s) => [{ update: { _index: this.alias, _id: s.key } }, { doc: { ...this.subjectDoc(s), pending: true }, upsert: { ...this.subjectDoc(s), pending: true } }]);
+      await this.bulk(operations, true);
+    }
+  }
+
+  async pending(limit: number): Promise<VectorSubject[]> {
+    if (limit <= 0) return [];
+    const res = await this.call(() =>
+      this.client.search<StoredVector>({
+        index: this.alias,
+        size: Math.min(limit, PAGE),
+        query: { term: { pending: true } },
+        sort: [{ priority: 'asc' }, { key: 'asc' }],
+        _source: ['key', 'kind', 'parent'],
+      }),
+    );
+    return res.hits.hits.map((h) => ({ key: h._source!.key, kind: h._source!.kind, ...(h._source!.parent ? { parent: h._source!.parent } : {}) }));
+  }
+
+  async pendingCount(): Promise<number> {
+    return (await this.call(() => this.client.count({ index: this.alias, query: { term: { pending: true } } }))).count;
+  }
+
+  async textHashes(keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += PAGE) {
+      const slice = unique.slice(i, i + PAGE);
+      const res = await this.call(() =>
+        this.client.search<StoredVector>({
+          index: this.alias,
+          size: slice.length,
+          query: { bool: { filter: [{ terms: { key: slice } }, { exists: { field: 'vector' } }] } },
+          _source: ['key', 'text_hash'],
+        }),
+      );
+      for (const h of res.hits.hits) if (h._source?.text_hash) out.set(h._source.key, h._source.text_hash);
+    }
+    return out;
+  }
+
+  async upsert(records: VectorRecord[]): Promise<void> {
+    const model = await this.model();
+    for (const r of records) {
+      if (!model) throw new Error('the vector index has no model yet: call useModel first');
+      if (r.vector.length !== model.dimensions) throw new Error(`vector of ${r.key} has ${r.vector.length} dimensions; the index holds ${model.dimensions}`);
+    }
+    for (let i = 0; i < records.length; i += BULK) {
+      const operations = records
+        .slice(i, i + BULK)
+        .flatMap((r) => [{ index: { _index: this.alias, _id: r.key } }, { ...this.subjectDoc(r), text_hash: r.textHash, pending: false, vector: Array.from(r.vector) }]);
+      await this.bulk(operations, true);
+    }
+  }
+
+  async settle(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += BULK) {
+      const operations = keys.slice(i, i + BULK).flatMap((key) => [{ update: { _index: this.alias, _id: key } }, { doc: { pending: false } }]);
+      await this.bulk(operations, true);
+    }
+  }
+
+  async remove(keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    const index = await this.current();
+    if (!index) return;
+    const columns = (await this.columnKeys(keys)).values();
+    const all = [...new Set([...keys, ...[...columns].flat()])];
+    for (let i = 0; i < all.length; i += BULK) {
+      await this.bulk(all.slice(i, i + BULK).map((key) => ({ delete: { _index: this.alias, _id: key } })), true);
+    }
+  }
+
+  async columnKeys(tables: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(tables.map((t) => [t, []]));
+    const index = await this.current();
+    if (!index || !tables.length) return out;
+    const unique = [...new Set(tables)];
+    for (let i = 0; i < unique.length; i += 500) {
+      for (const s of await this.scan(index, { bool: { filter: [{ terms: { parent: unique.slice(i, i + 500) } }, { term: { kind: 'column' } }] } })) {
+        out.get(s.parent!)?.push(s.key);
+      }
+    }
+    return out;
+  }
+
+  async nearest(query: NearestQuery): Promise<VectorHit[]> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    const kinds = [...new Set(query.kinds)];
+    if (!limit || !kinds.length || !(await this.model())) return [];
+    const filter: estypes.QueryDslQueryContainer[] = [{ terms: { kind: kinds } }];
+    if (query.parent) filter.push({ term: { parent: query.parent } });
+    const res = await this.call(() =>
+      this.client.search<StoredVector>({
+        index: this.alias,
+        size: limit,
+        knn: { field: 'vector', query_vector: Array.from(query.vector), k: limit, num_candidates: Math.max(100, limit * 4), filter },
+        _source: ['key', 'kind'],
+      }),
+    );
+    // Elasticsearch scores a cosine as (1 + cos) / 2
+    return res.hits.hits.map((h) => ({ key: h._source!.key, kind: h._source!.kind, similarity: 2 * (h._score ?? 0.5) - 1 }));
+  }
+
+  async sample(kind: VectorKind, n: number): Promise<Float32Array[]> {
+    const id = `${kind}:${n}`;
+    if (Date.now() - this.samplesAt > CACHE_TTL_MS) this.samples.clear();
+    const cached = this.samples.get(id);
+    if (cached) return cached;
+    if (n <= 0 || !(await this.model())) return [];
+    const res = await this.call(() =>
+      this.client.search<StoredVector>({
+        index: this.alias,
+        size: Math.min(n, PAGE),
+        query: { bool: { filter: [{ term: { kind } }, { exists: { field: 'vector' } }] } },
+        sort: [{ rank: 'asc' }, { key: 'asc' }],
+        _source: ['vector'],
+      }),
+    );
+    const picked = res.hits.hits.map((h) => Float32Array.from(h._source!.vector ?? []));
+    if (!this.samples.size) this.samplesAt = Date.now();
+    this.samples.set(id, picked);
+    return picked;
+  }
+
+  async count(): Promise<Record<VectorKind, number>> {
+    const out = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<VectorKind, number>;
+    const res = await this.call(() =>
+      this.client.search({ index: this.alias, size: 0, query: { exists: { field: 'vector' } }, aggs: { kinds: { terms: { field: 'kind', size: 10 } } } }),
+    );
+    const buckets = ((res.aggregations?.kinds as estypes.AggregationsStringTermsAggregate | undefined)?.buckets ?? []) as estypes.AggregationsStringTermsBucket[];
+    for (const b of buckets) out[String(b.key) as VectorKind] = b.doc_count;
+    return out;
+  }
+}

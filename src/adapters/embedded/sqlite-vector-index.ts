@@ -1,0 +1,251 @@
+import type Database from 'better-sqlite3';
+import type { EmbeddingModel } from '../../ports/embedder';
+import type { NearestQuery, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
+import { dot, sampleRank, vectorFromBytes, vectorToBytes } from '../../search/vectors';
+import { openSqlite } from './sqlite';
+
+export interface SqliteVectorIndexOptions {
+  /** A file path, or `:memory:`. */
+  path: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS vector_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vectors (
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, parent TEXT, text_hash TEXT, vector BLOB,
+  pending INTEGER NOT NULL DEFAULT 0, rank INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS vectors_pending ON vectors(pending, kind);
+CREATE INDEX IF NOT EXISTS vectors_parent ON vectors(parent);
+`;
+
+const KINDS: VectorKind[] = ['table', 'dashboard', 'column'];
+
+interface Row {
+  key: string;
+  kind: VectorKind;
+  parent: string | null;
+  vector: Buffer | null;
+}
+
+/** What searches read: each kind's vectors, and each table's column vectors. */
+class Loaded {
+  readonly byKind = new Map<VectorKind, Map<string, Float32Array>>(KINDS.map((k) => [k, new Map()]));
+  readonly columnsOf = new Map<string, Map<string, Float32Array>>();
+
+  put(key: string, kind: VectorKind, parent: string | undefined, vector: Float32Array): void {
+    this.byKind.get(kind)!.set(key, vector);
+    if (kind === 'column' && parent) {
+      let cols = this.columnsOf.get(parent);
+      if (!cols) this.columnsOf.set(parent, (cols = new Map()));
+      cols.set(key, vector);
+    }
+  }
+
+  drop(key: string, kind: VectorKind, parent: string | undefined): void {
+    this.byKind.get(kind)!.delete(key);
+    if (parent) this.columnsOf.get(parent)?.delete(key);
+  }
+}
+
+/**
+ * The embedded `VectorIndex`: vectors kept durably in SQLite beside the search documents, searched in process by
+ * exact cosine (a dot product over unit vectors). Exact search reads every vector of the asked kind: about 4 ms at
+ * 10 000 tables of 384 dimensions, 40 ms at 100 000 (past that, use the Elasticsearch adapter's HNSW index).
+ * Columns are searched within one table only. Another process's writes (a worker crawling into the same files) are
+ * seen at the next read: every write bumps a generation in the file, and a reader that sees a newer one reloads.
+ */
+export class SqliteVectorIndex implements VectorIndex {
+  private db!: Database.Database;
+  private loaded = new Loaded();
+  private generation = -1;
+  private samples = new Map<string, Float32Array[]>();
+
+  constructor(private readonly options: SqliteVectorIndexOptions) {}
+
+  async init(): Promise<void> {
+    this.db = openSqlite(this.options.path, SCHEMA);
+    this.reloadIfStale();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private storedGeneration(): number {
+    return Number((this.db.prepare("SELECT v FROM vector_meta WHERE k = 'generation'").get() as { v: string } | undefined)?.v ?? 0);
+  }
+
+  private bump(): void {
+    this.db.prepare("INSERT INTO vector_meta (k, v) VALUES ('generation', '1') ON CONFLICT(k) DO UPDATE SET v = CAST(v AS INTEGER) + 1").run();
+  }
+
+  private reloadIfStale(): void {
+    const generation = this.storedGeneration();
+    if (generation === this.generation) return;
+    const loaded = new Loaded();
+    for (const r of this.db.prepare('SELECT key, kind, parent, vector FROM vectors WHERE vector IS NOT NULL').iterate() as Iterable<Row>) {
+      loaded.put(r.key, r.kind, r.parent ?? undefined, vectorFromBytes(r.vector!));
+    }
+    this.loaded = loaded;
+    this.samples.clear();
+    this.generation = generation;
+  }
+
+  /**
+   * Runs a write in one transaction with the generation bump. When nobody else wrote since our last read, the
+   * loaded vectors take the same change in memory (`apply`); otherwise they are reloaded from the file.
+   */
+  private write(fn: () => void, apply?: (loaded: Loaded) => void): void {
+    const before = this.generation;
+    const unchanged = this.db.transaction((): boolean => {
+      const fresh = this.storedGeneration() === before;
+      fn();
+      this.bump();
+      return fresh;
+    })();
+    if (unchanged && apply) {
+      apply(this.loaded);
+      this.samples.clear();
+      this.generation = this.storedGeneration();
+    } else {
+      this.reloadIfStale();
+    }
+  }
+
+  async model(): Promise<EmbeddingModel | undefined> {
+    const row = this.db.prepare("SELECT v FROM vector_meta WHERE k = 'model'").get() as { v: string } | undefined;
+    return row ? (JSON.parse(row.v) as EmbeddingModel) : undefined;
+  }
+
+  async useModel(model: EmbeddingModel): Promise<{ reset: boolean }> {
+    const current = await this.model();
+    if (current && current.name === model.name && current.dimensions === model.dimensions) return { reset: false };
+    this.write(() => {
+      if (current) this.db.prepare('UPDATE vectors SET vector = NULL, text_hash = NULL, pending = 1').run();
+      this.db.prepare("INSERT INTO vector_meta (k, v) VALUES ('model', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(JSON.stringify(model));
+    });
+    return { reset: !!current };
+  }
+
+  async markPending(subjects: VectorSubject[]): Promise<void> {
+    if (!subjects.length) return;
+    const stmt = this.db.prepare(
+      'INSERT INTO vectors (key, kind, parent, pending, rank) VALUES (?, ?, ?, 1, ?) ON CONFLICT(key) DO UPDATE SET pending = 1, kind = excluded.kind, parent = excluded.parent',
+    );
+    this.write(
+      () => {
+        for (const s of subjects) stmt.run(s.key, s.kind, s.parent ?? null, sampleRank(s.key));
+      },
+      () => undefined,
+    );
+  }
+
+  async pending(limit: number): Promise<VectorSubject[]> {
+    const rows = this.db
+      .prepare("SELECT key, kind, parent FROM vectors WHERE pending = 1 ORDER BY CASE kind WHEN 'column' THEN 1 ELSE 0 END, key LIMIT ?")
+      .all(Math.max(0, Math.floor(limit))) as Array<{ key: string; kind: VectorKind; parent: string | null }>;
+    return rows.map((r) => ({ key: r.key, kind: r.kind, ...(r.parent ? { parent: r.parent } : {}) }));
+  }
+
+  async pendingCount(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM vectors WHERE pending = 1').get() as { n: number }).n;
+  }
+
+  async textHashes(keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const stmt = this.db.prepare('SELECT text_hash AS h FROM vectors WHERE key = ? AND vector IS NOT NULL');
+    for (const key of new Set(keys)) {
+      const row = stmt.get(key) as { h: string | null } | undefined;
+      if (row?.h) out.set(key, row.h);
+    }
+    return out;
+  }
+
+  async upsert(records: VectorRecord[]): Promise<void> {
+    if (!records.length) return;
+    const dims = (await this.model())?.dimensions;
+    for (const r of records) {
+      if (dims !== undefined && r.vector.length !== dims) throw new Error(`vector of ${r.key} has ${r.vector.length} dimensions; the index holds ${dims}`);
+    }
+    const stmt = this.db.prepare(
+      `INSERT INTO vectors (key, kind, parent, text_hash, vector, pending, rank) VALUES (?, ?, ?, ?, ?, 0, ?)
+       ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, parent = excluded.parent, text_hash = excluded.text_hash, vector = excluded.vector, pending = 0`,
+    );
+    this.write(
+      () => {
+        for (const r of records) stmt.run(r.key, r.kind, r.parent ?? null, r.textHash, vectorToBytes(r.vector), sampleRank(r.key));
+      },
+      (loaded) => {
+        for (const r of records) loaded.put(r.key, r.kind, r.parent, r.vector);
+      },
+    );
+  }
+
+  async settle(keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    const stmt = this.db.prepare('UPDATE vectors SET pending = 0 WHERE key = ?');
+    this.write(
+      () => {
+        for (const key of keys) stmt.run(key);
+      },
+      () => undefined,
+    );
+  }
+
+  async remove(keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    const byKey = this.db.prepare('DELETE FROM vectors WHERE key = ?');
+    const byParent = this.db.prepare('DELETE FROM vectors WHERE parent = ?');
+    this.write(() => {
+      for (const key of new Set(keys)) {
+        byKey.run(key);
+        byParent.run(key);
+      }
+    });
+  }
+
+  async columnKeys(tables: string[]): Promise<Map<string, string[]>> {
+    const stmt = this.db.prepare("SELECT key FROM vectors WHERE parent = ? AND kind = 'column' ORDER BY key");
+    return new Map([...new Set(tables)].map((t) => [t, (stmt.all(t) as Array<{ key: string }>).map((r) => r.key)]));
+  }
+
+  async nearest(query: NearestQuery): Promise<VectorHit[]> {
+    this.reloadIfStale();
+    const limit = Math.max(0, Math.floor(query.limit));
+    if (!limit) return [];
+    const hits: VectorHit[] = [];
+    const scan = (kind: VectorKind, vectors: Map<string, Float32Array> | undefined): void => {
+      if (!vectors) return;
+      for (const [key, v] of vectors) {
+        if (v.length !== query.vector.length) continue;
+        hits.push({ key, kind, similarity: dot(query.vector, v) });
+      }
+    };
+    for (const kind of new Set(query.kinds)) {
+      if (kind === 'column' && query.parent) scan('column', this.loaded.columnsOf.get(query.parent));
+      else if (kind !== 'column' || !query.parent) scan(kind, this.loaded.byKind.get(kind));
+    }
+    return hits.sort((a, b) => b.similarity - a.similarity || a.key.localeCompare(b.key)).slice(0, limit);
+  }
+
+  async sample(kind: VectorKind, n: number): Promise<Float32Array[]> {
+    this.reloadIfStale();
+    const id = `${kind}:${n}`;
+    const cached = this.samples.get(id);
+    if (cached) return cached;
+    const vectors = this.loaded.byKind.get(kind)!;
+    const picked = [...vectors.keys()]
+      .map((key) => ({ key, rank: sampleRank(key) }))
+      .sort((a, b) => a.rank - b.rank || a.key.localeCompare(b.key))
+      .slice(0, Math.max(0, n))
+      .map((x) => vectors.get(x.key)!);
+    this.samples.set(id, picked);
+    return picked;
+  }
+
+  async count(): Promise<Record<VectorKind, number>> {
+    this.reloadIfStale();
+    return Object.fromEntries(KINDS.map((k) => [k, this.loaded.byKind.get(k)!.size])) as Record<VectorKind, number>;
+  }
+}

@@ -1,0 +1,79 @@
+import type { EmbeddingModel } from './embedder';
+
+/** What a vector stands for: a table, a dashboard, or one column of a table. */
+export type VectorKind = 'table' | 'dashboard' | 'column';
+
+/** A thing to be embedded, named: a column's key is `{tableKey}/{column}` and its `parent` the table's key. */
+export interface VectorSubject {
+  key: string;
+  kind: VectorKind;
+  /** The table a column belongs to. */
+  parent?: string;
+}
+
+/** A subject's vector, with a digest of the text it was made from (to know when the text changed). */
+export interface VectorRecord extends VectorSubject {
+  textHash: string;
+  /** Unit length, `model.dimensions` long. */
+  vector: Float32Array;
+}
+
+export interface NearestQuery {
+  /** Unit length, from the same model as the index. */
+  vector: Float32Array;
+  limit: number;
+  kinds: VectorKind[];
+  /** Only columns of this table. */
+  parent?: string;
+}
+
+export interface VectorHit {
+  key: string;
+  kind: VectorKind;
+  /** Cosine similarity, -1..1. */
+  similarity: number;
+}
+
+/**
+ * Vectors of catalog text, for retrieval by meaning; the other half of hybrid search beside `SearchIndex`.
+ *
+ * Contract (`test/contract/vector-index.contract.ts`, run against every adapter):
+ * - an index holds vectors of one model: `useModel` with a different name or dimension drops every vector (and
+ *   marks every subject pending), so vector spaces never mix;
+ * - `markPending` says a subject's text may have changed: it stays findable by its old vector until `upsert` gives
+ *   it a new one, and is listed by `pending` until then; `upsert` clears it;
+ * - `remove` forgets subjects, and the columns of a removed table with them;
+ * - `nearest` answers the most similar vectors of the asked kinds, best first (approximate nearest neighbours are
+ *   allowed: an adapter may miss a few of the true top ones, never invent similarity);
+ * - writes are visible to the next read once their promise resolves.
+ */
+export interface VectorIndex {
+  /** Creates what is missing; idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+  /** The model the stored vectors come from, undefined while the index is empty of vectors. */
+  model(): Promise<EmbeddingModel | undefined>;
+  /** Declares the model of the vectors to come; a different one than stored drops them all. Returns whether it did. */
+  useModel(model: EmbeddingModel): Promise<{ reset: boolean }>;
+  /** Marks subjects for (re-)embedding. */
+  markPending(subjects: VectorSubject[]): Promise<void>;
+  /** Up to `limit` pending subjects, tables and dashboards before columns. */
+  pending(limit: number): Promise<VectorSubject[]>;
+  /** How many subjects are pending. */
+  pendingCount(): Promise<number>;
+  /** The text digests of the stored vectors of these subjects (unknown ones left out). */
+  textHashes(keys: string[]): Promise<Map<string, string>>;
+  /** Stores vectors (replacing by key) and clears their subjects' pending marks. */
+  upsert(records: VectorRecord[]): Promise<void>;
+  /** Clears pending marks without new vectors: the subjects' text did not change. */
+  settle(keys: string[]): Promise<void>;
+  /** Forgets subjects, and the columns of tables among them. */
+  remove(keys: string[]): Promise<void>;
+  /** The column subjects (pending or embedded) of each of these tables. */
+  columnKeys(tables: string[]): Promise<Map<string, string[]>>;
+  nearest(query: NearestQuery): Promise<VectorHit[]>;
+  /** Up to `n` stored vectors of a kind, the same ones each time while the index does not change: a background sample. */
+  sample(kind: VectorKind, n: number): Promise<Float32Array[]>;
+  /** How many vectors are stored, by kind. */
+  count(): Promise<Record<VectorKind, number>>;
+}

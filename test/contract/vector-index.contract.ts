@@ -1,0 +1,115 @@
+import type { VectorIndex, VectorRecord } from '../../src/ports/vector-index';
+
+/** Makes a fresh, empty, initialised index for one test, and disposes of it. */
+export interface VectorIndexFactory {
+  create(): Promise<VectorIndex>;
+  dispose(index: VectorIndex): Promise<void>;
+}
+
+const MODEL = { name: 'test-model', dimensions: 4 };
+
+/** A unit vector pointing mostly along one axis. */
+function unit(...xs: number[]): Float32Array {
+  const n = Math.hypot(...xs);
+  return Float32Array.from(xs.map((x) => x / n));
+}
+
+function rec(key: string, vector: Float32Array, extra: Partial<VectorRecord> = {}): VectorRecord {
+  return { key, kind: 'table', textHash: `h-${key}`, vector, ...extra };
+}
+
+/** The behaviour every `VectorIndex` adapter must have; run against each adapter on its real backend. */
+export function describeVectorIndexContract(name: string, factory: VectorIndexFactory): void {
+  describe(`VectorIndex contract: ${name}`, () => {
+    let index: VectorIndex;
+
+    beforeEach(async () => {
+      index = await factory.create();
+    });
+
+    afterEach(async () => {
+      await factory.dispose(index);
+    });
+
+    it('answers the nearest vectors of the asked kinds, best first, with their cosine', async () => {
+      expect(await index.model()).toBeUndefined();
+      await index.useModel(MODEL);
+      await index.upsert([
+        rec('t/a', unit(1, 0, 0, 0)),
+        rec('t/b', unit(0.9, 0.1, 0, 0)),
+        rec('t/c', unit(0, 0, 1, 0)),
+        rec('d/a', unit(1, 0.05, 0, 0), { kind: 'dashboard' }),
+      ]);
+      const hits = await index.nearest({ vector: unit(1, 0, 0, 0), limit: 2, kinds: ['table'] });
+      expect(hits.map((h) => h.key)).toEqual(['t/a', 't/b']);
+      expect(hits[0]!.similarity).toBeCloseTo(1, 3);
+      expect(hits[1]!.similarity).toBeCloseTo(unit(0.9, 0.1, 0, 0)[0]!, 3);
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 5, kinds: ['dashboard'] })).map((h) => h.key)).toEqual(['d/a']);
+      expect(await index.count()).toEqual({ table: 3, dashboard: 1, column: 0 });
+      expect(await index.model()).toEqual(MODEL);
+    });
+
+    it('searches columns within one table', async () => {
+      await index.useModel(MODEL);
+      await index.upsert([
+        rec('t/a/x', unit(1, 0, 0, 0), { kind: 'column', parent: 't/a' }),
+        rec('t/a/y', unit(0, 1, 0, 0), { kind: 'column', parent: 't/a' }),
+        rec('t/b/x', unit(1, 0.01, 0, 0), { kind: 'column', parent: 't/b' }),
+      ]);
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 5, kinds: ['column'], parent: 't/a' })).map((h) => h.key)).toEqual(['t/a/x', 't/a/y']);
+      expect((await index.columnKeys(['t/a', 't/b', 't/none'])).get('t/a')).toEqual(['t/a/x', 't/a/y']);
+      expect((await index.columnKeys(['t/none'])).get('t/none')).toEqual([]);
+    });
+
+    it('keeps pending subjects until they get a vector or settle, tables before columns', async () => {
+      await index.useModel(MODEL);
+      await index.markPending([
+        { key: 't/a/x', kind: 'column', parent: 't/a' },
+        { key: 't/a', kind: 'table' },
+        { key: 't/b', kind: 'table' },
+      ]);
+      expect(await index.pendingCount()).toBe(3);
+      expect((await index.pending(10)).map((s) => s.key)).toEqual(['t/a', 't/b', 't/a/x']);
+      expect((await index.pending(1)).map((s) => s.key)).toEqual(['t/a']);
+      await index.upsert([rec('t/a', unit(1, 0, 0, 0))]);
+      await index.settle(['t/b']);
+      expect((await index.pending(10)).map((s) => s.key)).toEqual(['t/a/x']);
+      expect((await index.pending(10))[0]).toEqual({ key: 't/a/x', kind: 'column', parent: 't/a' });
+      // a pending subject with an old vector stays findable by it
+      await index.markPending([{ key: 't/a', kind: 'table' }]);
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 1, kinds: ['table'] }))[0]?.key).toBe('t/a');
+      expect(await index.textHashes(['t/a', 't/b', 't/zzz'])).toEqual(new Map([['t/a', 'h-t/a']]));
+    });
+
+    it('forgets removed tables with their columns', async () => {
+      await index.useModel(MODEL);
+      await index.upsert([rec('t/a', unit(1, 0, 0, 0)), rec('t/a/x', unit(1, 0, 0, 0), { kind: 'column', parent: 't/a' }), rec('t/b', unit(0, 1, 0, 0))]);
+      await index.remove(['t/a']);
+      expect(await index.count()).toEqual({ table: 1, dashboard: 0, column: 0 });
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 5, kinds: ['table', 'column'] })).map((h) => h.key)).toEqual(['t/b']);
+    });
+
+    it('a different model drops every vector and marks everything pending, so spaces never mix', async () => {
+      await index.useModel(MODEL);
+      await index.upsert([rec('t/a', unit(1, 0, 0, 0)), rec('t/a/x', unit(1, 0, 0, 0), { kind: 'column', parent: 't/a' })]);
+      expect(await index.useModel(MODEL)).toEqual({ reset: false });
+      expect(await index.useModel({ name: 'other-model', dimensions: 3 })).toEqual({ reset: true });
+      expect(await index.model()).toEqual({ name: 'other-model', dimensions: 3 });
+      expect(await index.count()).toEqual({ table: 0, dashboard: 0, column: 0 });
+      expect((await index.pending(10)).map((s) => s.key).sort()).toEqual(['t/a', 't/a/x']);
+      await expect(index.upsert([rec('t/a', unit(1, 0, 0, 0))])).rejects.toThrow(/dimensions/);
+      await index.upsert([rec('t/a', Float32Array.from([1, 0, 0]))]);
+      expect((await index.nearest({ vector: Float32Array.from([1, 0, 0]), limit: 1, kinds: ['table'] }))[0]?.key).toBe('t/a');
+    });
+
+    it('samples the same vectors every time', async () => {
+      await index.useModel(MODEL);
+      await index.upsert(Array.from({ length: 20 }, (_, i) => rec(`t/${i}`, unit(1, i / 20, 0, 0))));
+      const a = await index.sample('table', 5);
+      const b = await index.sample('table', 5);
+      expect(a).toHaveLength(5);
+      expect(a.map((v) => Array.from(v).map((x) => x.toFixed(4)))).toEqual(b.map((v) => Array.from(v).map((x) => x.toFixed(4))));
+      expect(await index.sample('column', 5)).toEqual([]);
+    });
+  });
+}
