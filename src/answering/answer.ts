@@ -1,10 +1,15 @@
 import type { Cadence } from '../domain/load-history';
-import { answerQuestion } from './pipeline';
-import type { Answer, AnsweringDeps, Question } from './types';
+import { answerQuestion, searchCatalogText } from './pipeline';
+import type { Answer, AnsweringDeps, FoundItem, Question } from './types';
 
 /** Answers one question (with its thread) from the stores. Never throws for what a person typed. */
 export function answer(question: Question, deps: AnsweringDeps): Promise<Answer> {
   return answerQuestion(question, deps);
+}
+
+/** Ranked catalog search of some words, as questions are searched (what `/data <words>` shows). */
+export function searchCatalog(words: string, deps: AnsweringDeps, options: { limit: number; kinds?: Array<'table' | 'dashboard'> }): Promise<FoundItem[]> {
+  return searchCatalogText(words, deps, options);
 }
 
 /** The table an answer is about, if any: what a follow-up in the same thread refers to. */

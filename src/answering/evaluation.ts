@@ -39,6 +39,10 @@ export function toEvalAnswer(id: string, a: Answer): EvalAnswer {
       return { id, kind: 'describe', table: a.table };
     case 'help':
       return { id, kind: 'help' };
+    case 'greeting':
+      return { id, kind: 'greeting' };
+    case 'person':
+      return { id, kind: 'person', user: a.user, tables: a.relation === 'owns' ? a.owned : a.used.map((u) => u.table) };
     case 'unknown':
       return { id, kind: 'unknown', suggestions: a.suggestions };
   }

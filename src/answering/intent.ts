@@ -9,11 +9,16 @@ export type Granularity = 'minutely' | 'hourly' | 'daily' | 'weekly' | 'monthly'
 export interface Cues {
   help: boolean;
   /** Out of scope: a secret, a "why" (root cause), or the value of a metric ("what was revenue yesterday"). */
-  outOfScope?: 'credentials' | 'why' | 'value';
+  outOfScope?: 'credentials' | 'access' | 'why' | 'value';
   /** Asks for something the catalog does not keep (row counts, sizes). */
   noData?: 'row_count' | 'size';
   dashboards: boolean;
   lineage?: 'upstream' | 'downstream';
+  /**
+   * The lineage cue only names a kind of table ("원천 테이블", "the source table"): it says which table is meant,
+   * while another cue says what is asked about it ("원천 테이블 업데이트 언제?" asks when it was updated).
+   */
+  lineageNoun?: boolean;
   frequentUsers: boolean;
   owners: boolean;
   cadence?: { strong: boolean; asked?: Granularity };
@@ -33,10 +38,16 @@ const any = (text: string, patterns: RegExp[]): boolean => patterns.some((p) => 
 const HELP = [/^\s*(help|\?|usage|도움말|도움|사용법|명령어|헬프)\s*[?!.]*\s*$/, /\bwhat can you do\b/, /\bhow (do|can) i use (you|this|nansen)\b/, /뭘 할 수 있/, /무엇을 할 수 있/, /사용 ?방법/];
 
 const CREDENTIALS = [/\bpass ?words?\b/, /\bpasswd\b/, /\bcredentials?\b/, /\bsecret key\b/, /\bapi ?keys?\b/, /\baccess ?keys?\b/, /\btokens?\b/, /비밀번호/, /비번/, /패스워드/, /접속 ?정보/, /계정 ?정보/, /인증 ?키/];
+const ACCESS = [
+  /\b(grant|give|add) (me|us|my team)( \w+)? (access|permissions?|read access|rights)\b/, /\b(can|could|may) (i|we) (get|have|be given) (access|permissions?)\b/,
+  /\b(request|requesting|get) (access|permissions?) (to|for|on)\b/, /\baccess request\b/,
+  /권한 ?(좀 )?(주세요|줘요|줄 수|부여|신청|요청|받을 수|얻을 수)/, /(접근|열람|조회) ?권한/,
+];
 const WHY = [/\bwhy (did|does|do|is|was|are|were|has|have|would|'s|is there|are there)\b/, /왜/, /원인이/, /이유가/, /떨어진 이유/];
 const VALUE = [
   /\b(what|how much|how many)\b.*\b(yesterday|today|tonight|last (night|week|month|year|quarter)|this (week|month|year|quarter)|on (mon|tues|wednes|thurs|fri|satur|sun)day)\b/,
   /\bwhat (was|were|is|are) (the |our )?(total|sum|overall|actual|exact)\b/,
+  /\bwhat('s| is| are| was| were) (the |our )?(current|today'?s|this (week|month|quarter|year)'?s?) \w+(?!.*(§t|\b(tables?|columns?|dashboards?|datasets?|data|updated?|loaded|refreshed)\b))/,
   /\bhow much (did|do|does|was|were|is|are)\b(?!.*\b(table|column|dashboard)s?\b)/,
   /(어제|오늘|지난 ?주|이번 ?주|지난 ?달|이번 ?달|작년|올해).*(얼마|몇 ?(명|개|건|원)|총)/,
   /(얼마였|얼마예요|얼마에요|몇 명이었|몇 명이에요|몇 명인가요|총 매출이)/,
@@ -79,6 +90,9 @@ const DOWNSTREAM = [
   /다운스트림/, /하위 ?테이블/, /영향/, /§t\s*(으로|로|를|을|에서|를 ?가지고|을 ?가지고|를 ?기반으로|을 ?기반으로)\s*(만들어지|만드는|만들어진|생성되|생성하|파생|집계되)/,
   /§t\s*(를|을)?\s*(쓰는|사용하는|참조하는|읽는) ?(테이블|곳)/, /의존/, /파생 ?테이블/,
 ];
+/** Lineage words that only name a kind of table. */
+const LINEAGE_NOUN = /(원천|소스|원본|상위|하위|업스트림|다운스트림) ?테이블|\b(source|upstream|downstream|parent|child|raw) tables?\b/;
+
 /** "built / made / derived from": upstream after the table ("T is built from"), downstream before it ("tables built from T"). */
 const FROM_CUE = /\b(built|made|derived|generated|computed|created|produced|come|comes|coming) from\b/;
 
@@ -105,7 +119,8 @@ const LAST_UPDATED = [
   /\bfresh(ness)?\b/, /\bstale\b/, /\bstuck\b/, /\bup[ -]to[ -]date\b/, /\blatest (update|load|data|partition|refresh|run)\b/, /\bupdated (at|on)\b/, /\bmost recent (update|load|partition)\b/,
   /\b(any|no) new data\b/, /\bhasn'?t (been )?(updated|loaded)\b/, /\bdelayed\b/, /\blate\b/,
   /마지막/, /최신 ?(적재|업데이트|갱신|데이터|파티션)/, /최근 ?(적재|업데이트|갱신)/, /언제.*(업데이트|적재|갱신|들어|로드)/, /(업데이트|적재|갱신|로드)(된|됐|되었|한)?\s*(시간|시각|날짜|일시|때)/,
-  /안 ?들어오/, /안 ?들어와/, /멈췄/, /멈춘/, /밀렸/, /지연되/, /늦어/, /언제/,
+  /안 ?들어오/, /안 ?들어와/, /멈췄/, /멈춘/, /밀렸/, /지연(되|됐|돼|중|이에요|인가요|인지|된|이 ?있)/, /늦어/, /늦었/, /늦나/, /늦는/, /늦게/, /언제/,
+  /최신(이|인|일|인가|이에요|인가요|이야|이죠|인지|상태)/, /(업데이트|갱신|적재)(가|는)? ?(됐|되었|된)(나요|어요|는지|지)/,
 ];
 
 const COLUMNS_WORD = [/\bcolumns?\b/, /\bcols?\b/, /\bfields?\b/, /\battributes?\b/, /컬럼/, /칼럼/, /필드/, /(^|\s)열(이|은|는|을)?(\s|$)/, /\bschema\b/, /스키마/];
@@ -131,6 +146,7 @@ export function readCues(masked: string): Cues {
     anaphora: any(text, ANAPHORA),
   };
   if (any(text, CREDENTIALS)) cues.outOfScope = 'credentials';
+  else if (any(text, ACCESS)) cues.outOfScope = 'access';
   else if (any(text, WHY)) cues.outOfScope = 'why';
   else if (any(text, VALUE)) cues.outOfScope = 'value';
   if (any(text, ROW_COUNT)) cues.noData = 'row_count';
@@ -145,6 +161,10 @@ export function readCues(masked: string): Cues {
   } else if (down && !up) cues.lineage = 'downstream';
   else if (up && !down) cues.lineage = 'upstream';
   else if (up && down) cues.lineage = /\bdownstream\b|다운스트림|하위|영향|affected|impact/.test(text) ? 'downstream' : 'upstream';
+  if (cues.lineage) {
+    const withoutNouns = text.replace(new RegExp(LINEAGE_NOUN.source, 'g'), ' ');
+    cues.lineageNoun = LINEAGE_NOUN.test(text) && !any(withoutNouns, UPSTREAM) && !any(withoutNouns, DOWNSTREAM) && !FROM_CUE.test(withoutNouns);
+  }
 
   const asked = GRANULARITY.find(([, p]) => p.test(text))?.[0];
   const strong = any(text, CADENCE_STRONG);

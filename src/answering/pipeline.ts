@@ -3,20 +3,30 @@ import type { Dashboard, Table } from '../domain/model';
 import { effectiveColumnDescription, effectiveDescription, effectiveOwners, effectiveTags, lastUpdate, totalReads } from '../domain/model';
 import type { SearchDocument, SearchKind } from '../ports/search-index';
 import { dashboardToSearchDocument, tableToSearchDocument } from '../search/document';
-import { analyze, words } from '../text/analyze';
+import { analyze, splitIdentifier, words } from '../text/analyze';
+import { sampleRank } from '../search/vectors';
+import { columnKey } from '../domain/keys';
 import { closestWord, editDistance } from '../text/fuzzy';
 import type { Vocabulary } from '../text/vocabulary';
 import { bundledVocabulary } from '../text/vocabulary';
-import type { Answer, AnswerCommon, AnswerRefs, AnsweringDeps, AskedKind, ColumnInfo, FoundItem, Lang, Question, SubjectResolution } from './types';
+import type { Answer, AnswerCommon, AnswerRefs, AnsweringDeps, AskedKind, ColumnInfo, FindEvidence, FoundItem, HelpExamples, Lang, Question, SubjectResolution } from './types';
 import type { TableDirectory, TableEntry } from './directory';
 import { tableDirectory } from './directory';
 import type { Cues } from './intent';
+import { attributeCandidates, isGreeting, type Attribute, type Intent } from './intents';
+import { intentSimilarities } from './classify';
+import { peopleDirectory, type PersonMention } from './people';
 import { CUE_WORDS, INTENT_WORDS, MENTION, readCues } from './intent';
 import type { Mention } from './mentions';
 import { findMentions } from './mentions';
 import { cleanMessage, detectLang } from './normalize';
 import type { BuiltQuery, Concept, IndexStats } from './query';
 import { buildQuery, conceptMatch, idf, indexStats } from './query';
+import { fuse } from './hybrid';
+import { DEFAULT_FIND_TUNING } from './tuning';
+import { backgroundOf, embedQuestion, sameSpace, type Background } from './meaning';
+import { priorFactor } from '../search/ranking';
+import type { VectorHit } from '../ports/vector-index';
 import type { CandidateText } from './rank';
 import { FIELDS, rankCandidates } from './rank';
 
@@ -37,20 +47,9 @@ const MIN_SPECIFIC_SHARE = 0.1;
 type Body = DistributiveOmit<Answer, keyof AnswerCommon>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** The table-attribute intents, in the order they win when a message has cues for several. */
-type Attribute = 'no_data' | 'dashboards' | 'lineage' | 'frequent_users' | 'owners' | 'cadence' | 'last_updated' | 'columns';
-
-function attributeOf(cues: Cues): Attribute | undefined {
-  if (cues.noData) return 'no_data';
-  if (cues.dashboards) return 'dashboards';
-  if (cues.lineage) return 'lineage';
-  if (cues.frequentUsers) return 'frequent_users';
-  if (cues.owners) return 'owners';
-  if (cues.cadence?.strong) return 'cadence';
-  if (cues.lastUpdated) return 'last_updated';
-  if (cues.cadence) return 'cadence';
-  if (cues.columns) return 'columns';
-  return undefined;
+/** Whether the cues ask something about a table (a row count too). */
+function asksAboutTable(cues: Cues): boolean {
+  return !!cues.noData || attributeCandidates(cues).length > 0;
 }
 
 const analysedCueWords = new Set([...CUE_WORDS, ...INTENT_WORDS].flatMap((w) => analyze(w)));
@@ -111,6 +110,12 @@ class Refs {
 
 interface Ctx {
   deps: AnsweringDeps;
+  /** The message as cleaned: its meaning is embedded once and serves every reading of it. */
+  message: string;
+  /** The table the conversation is about, once looked up. */
+  context?: Promise<Subject | undefined>;
+  /** The vector of a text, embedded once per question (undefined: meaning unavailable). */
+  embed(text: string): Promise<Float32Array | undefined>;
   now: Date;
   timeZone: string;
   vocabulary: Vocabulary;
@@ -127,8 +132,12 @@ interface Subject {
 interface FindOutcome {
   built: BuiltQuery;
   results: FoundItem[];
+  /** The best result is the answer. */
   confident: boolean;
+  /** `answer`: the best result is clearly it; `guess`: likely ones, offered as guesses; `unknown`: the catalog lacks it. */
+  verdict: 'answer' | 'guess' | 'unknown';
   kinds: SearchKind[];
+  evidence?: FindEvidence;
 }
 
 /** Replaces table mentions with the placeholder, so table names never read as cues. */
@@ -167,54 +176,130 @@ function candidateText(doc: SearchDocument): CandidateText {
   return { doc, fields: Object.fromEntries(FIELDS.map((f) => [f, doc.fields[f].split(' ').filter(Boolean)])) as CandidateText['fields'] };
 }
 
-/** Searches the catalog for what a message describes, re-ranked by how much of the question each result covers. */
-async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: ReadonlySet<string> = new Set()): Promise<FindOutcome> {
+/** How many candidates the dense path proposes. */
+const DENSE_POOL = 100;
+
+interface Candidate {
+  text: CandidateText;
+  prior: number;
+}
+
+async function candidatesFor(keys: Array<{ key: string; kind: SearchKind }>, ctx: Ctx): Promise<Candidate[]> {
+  const tableKeys = keys.filter((h) => h.kind === 'table' && !ctx.refs.loaded.has(h.key)).map((h) => h.key);
+  const dashKeys = keys.filter((h) => h.kind === 'dashboard' && !ctx.refs.loadedDashboards.has(h.key)).map((h) => h.key);
+  const [tables, dashboards] = await Promise.all([
+    tableKeys.length ? ctx.deps.graph.getTables(tableKeys) : Promise.resolve([] as Table[]),
+    dashKeys.length ? ctx.deps.graph.getDashboards(dashKeys) : Promise.resolve([] as Dashboard[]),
+  ]);
+  for (const t of tables) ctx.refs.loaded.set(t.key, t);
+  for (const d of dashboards) ctx.refs.loadedDashboards.set(d.key, d);
+  const nowMs = ctx.now.getTime();
+  const out: Candidate[] = [];
+  for (const { key, kind } of keys) {
+    const entity = kind === 'table' ? ctx.refs.loaded.get(key) : ctx.refs.loadedDashboards.get(key);
+    if (!entity || entity.removedAt) continue;
+    const doc = kind === 'table' ? tableToSearchDocument(entity as Table) : dashboardToSearchDocument(entity as Dashboard);
+    out.push({ text: candidateText(doc), prior: priorFactor({ ...doc, textScore: 0 }, nowMs) });
+  }
+  return out;
+}
+
+/** The question's vector for the dense path, when meaning is available and the index is in its space. */
+async function denseHits(text: string, kinds: SearchKind[], ctx: Ctx): Promise<{ hits: VectorHit[]; background?: Background } | undefined> {
+  const meaning = ctx.deps.meaning;
+  const vector = await ctx.embed(text);
+  if (!meaning || !vector || !(await sameSpace(meaning, vector))) return undefined;
+  const [hits, background] = await Promise.all([
+    meaning.vectors.nearest({ vector, limit: DENSE_POOL, kinds }),
+    backgroundOf(vector, meaning, kinds.includes('table') ? 'table' : 'dashboard'),
+  ]);
+  return { hits, ...(background ? { background } : {}) };
+}
+
+/**
+ * Searches the catalog for what a message describes. The lexical path: search clauses, then a concept-level re-rank
+ * of the candidates by how much of the question each covers. The dense path, when there is an embeddings server:
+ * the nearest vectors to the question. Both are fused; then the evidence decides between an answer, guesses, or "I
+ * don't know": only when neither the words nor the meaning find anything specific does the catalog lack it.
+ */
+async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: ReadonlySet<string> = new Set(), limit = FIND_RESULTS, meaningOf = text): Promise<FindOutcome> {
+  const tuning = { ...DEFAULT_FIND_TUNING, ...ctx.deps.tuning };
   const full = buildQuery(text, ctx.vocabulary, ctx.stats);
   const concepts = weighBySentence(text, full.concepts.filter((c) => !c.typed.length || c.typed.some((t) => !drop.has(t))));
   const built: BuiltQuery = {
     concepts,
     clauses: full.clauses.filter((cl) => !drop.has(cl.term) || concepts.some((c) => c.alternatives.some((a) => a.terms.includes(cl.term)))),
   };
-  if (!built.clauses.length || !concepts.length) return { built, results: [], confident: false, kinds };
-  const hits = await ctx.deps.search.search({ clauses: built.clauses, limit: RERANK_POOL, kinds, now: ctx.now.toISOString() });
-  const tableKeys = hits.filter((h) => h.kind === 'table').map((h) => h.key);
-  const dashKeys = hits.filter((h) => h.kind === 'dashboard').map((h) => h.key);
-  const [tables, dashboards] = await Promise.all([
-    tableKeys.length ? ctx.deps.graph.getTables(tableKeys) : Promise.resolve([] as Table[]),
-    dashKeys.length ? ctx.deps.graph.getDashboards(dashKeys) : Promise.resolve([] as Dashboard[]),
-  ]);
-  const candidates: CandidateText[] = [];
-  for (const t of tables) {
-    ctx.refs.loaded.set(t.key, t);
-    candidates.push(candidateText(tableToSearchDocument(t)));
-  }
-  for (const d of dashboards) {
-    ctx.refs.loadedDashboards.set(d.key, d);
-    candidates.push(candidateText(dashboardToSearchDocument(d)));
-  }
+  const densePromise = denseHits(meaningOf, kinds, ctx);
+  const hits = built.clauses.length && concepts.length ? await ctx.deps.search.search({ clauses: built.clauses, limit: Math.max(RERANK_POOL, limit), kinds, now: ctx.now.toISOString() }) : [];
+  const dense = await densePromise;
+  const denseKinds = (dense?.hits ?? []).filter((h): h is VectorHit & { kind: SearchKind } => h.kind === 'table' || h.kind === 'dashboard');
+  const seen = new Set<string>();
+  const pool: Array<{ key: string; kind: SearchKind }> = [];
+  for (const h of [...hits, ...denseKinds]) if (!seen.has(h.key) && seen.add(h.key)) pool.push({ key: h.key, kind: h.kind });
+  if (!pool.length) return { built, results: [], confident: false, verdict: 'unknown', kinds };
+
+  const candidates = await candidatesFor(pool, ctx);
   const nowIso = ctx.now.toISOString();
-  const ranked = rankCandidates(concepts, candidates, nowIso)
-    .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))
-    .slice(0, FIND_RESULTS);
+  const lexical = concepts.length ? rankCandidates(concepts, candidates.map((c) => c.text), nowIso) : candidates.map((c) => ({ key: c.text.doc.key, kind: c.text.doc.kind, score: 0, coverage: 0, covered: 0, why: [] }));
+  const byKey = new Map(lexical.map((r) => [r.key, r]));
+  const similarity = new Map(denseKinds.map((h) => [h.key, h.similarity]));
+  const lexicalHits = new Set(hits.map((h) => h.key));
+  const order = dense
+    ? fuse(candidates.map((c) => ({ key: c.text.doc.key, lexical: byKey.get(c.text.doc.key)?.score ?? 0, similarity: similarity.get(c.text.doc.key), prior: c.prior })), tuning.lexicalWeight).map((f) => ({ key: f.key, score: f.score }))
+    : [...lexical].sort((a, b) => b.score - a.score || a.key.localeCompare(b.key)).map((r) => ({ key: r.key, score: r.score }));
+  const ranked = order
+    .filter((o) => dense || (byKey.get(o.key)?.score ?? 0) > 0)
+    .slice(0, limit)
+    .map((o) => ({ ...byKey.get(o.key)!, score: o.score }));
+
+  // the evidence
   const minSpecific = idf(ctx.stats.documents * MIN_SPECIFIC_SHARE, ctx.stats.documents);
-  const top = ranked[0];
-  let confident = !!top && top.coverage >= CONFIDENT_COVERAGE && top.covered >= minSpecific;
-  if (top && !confident) {
+  const bestLexical = [...lexical].sort((a, b) => b.score - a.score)[0];
+  let lexicalConfident = !!bestLexical && bestLexical.score > 0 && bestLexical.coverage >= CONFIDENT_COVERAGE && bestLexical.covered >= minSpecific;
+  if (bestLexical && bestLexical.score > 0 && !lexicalConfident) {
     // people add context after the question ("realtime revenue, hourly? launching a new slot today and ..."):
     // the best result is also an answer when it covers one sentence of the message well
-    const topText = candidates.find((c) => c.doc.key === top.key)!;
+    const topText = candidates.find((c) => c.text.doc.key === bestLexical.key)!.text;
     for (const segment of sentences(text)) {
       const part = buildQuery(segment, ctx.vocabulary, ctx.stats).concepts.filter((c) => !c.typed.length || c.typed.some((t) => !drop.has(t)));
       if (!part.length || part.length === concepts.length) continue;
       const r = rankCandidates(part, [topText], nowIso)[0];
       if (r && r.coverage >= CONFIDENT_COVERAGE && r.covered >= minSpecific) {
-        confident = true;
+        lexicalConfident = true;
         break;
       }
     }
   }
-  const results = ranked.map((r) => ({ key: r.key, kind: r.kind, score: Math.round(r.score * 1000) / 1000, coverage: Math.round(r.coverage * 1000) / 1000, why: r.why }));
-  return { built, results, confident, kinds };
+  const lexicalEvident = !!bestLexical && bestLexical.covered >= tuning.lexicalAbstainCovered * minSpecific;
+  const topSimilarity = denseKinds[0]?.similarity;
+  const denseZ = dense?.background && topSimilarity !== undefined ? (topSimilarity - dense.background.median) / dense.background.spread : undefined;
+  let verdict: FindOutcome['verdict'];
+  if (!ranked.length) verdict = 'unknown';
+  else if (lexicalConfident || (denseZ !== undefined && denseZ >= tuning.denseAnswerZ)) verdict = 'answer';
+  else if (lexicalEvident || (denseZ !== undefined && denseZ >= tuning.denseAbstainZ)) verdict = 'guess';
+  else verdict = 'unknown';
+
+  const results: FoundItem[] = ranked.map((r) => {
+    const sim = similarity.get(r.key);
+    const retrieval: FoundItem['retrieval'] = lexicalHits.has(r.key) && r.coverage > 0 ? (sim !== undefined ? 'both' : 'lexical') : 'meaning';
+    return {
+      key: r.key,
+      kind: r.kind,
+      score: Math.round(r.score * 1000) / 1000,
+      coverage: Math.round(r.coverage * 1000) / 1000,
+      why: r.why,
+      retrieval,
+      ...(sim !== undefined ? { similarity: Math.round(sim * 1000) / 1000 } : {}),
+    };
+  });
+  const evidence: FindEvidence = {
+    verdict,
+    lexicalConfident,
+    lexicalCovered: bestLexical ? Math.round((bestLexical.covered / minSpecific) * 100) / 100 : 0,
+    ...(denseZ !== undefined ? { denseZ: Math.round(denseZ * 100) / 100, denseGap: Math.round((topSimilarity! - dense!.background!.median) * 1000) / 1000 } : {}),
+  };
+  return { built, results, confident: verdict === 'answer', verdict, kinds, evidence };
 }
 
 const SENTENCE_END = /[?!;\n]+|\.(?=\s|$)|\s[-–—]\s|\s\/\s/g;
@@ -280,7 +365,6 @@ async function subjectFromMention(m: Mention | undefined, from: SubjectResolutio
 
 interface Reading {
   cues: Cues;
-  attribute?: Attribute;
   /** The mention that names the table the message is about. */
   subject?: Mention;
   mentions: Mention[];
@@ -291,23 +375,24 @@ interface Reading {
  * mention of its table. An identifier that names a table wins; an ordinary word that happens to be a table's
  * name (`users`, `orders`) counts only when, masked, the rest still asks something about a table.
  */
-function readMessage(text: string, ctx: Ctx): Reading {
-  const mentions = findMentions(text, ctx.directory);
+function readMessage(text: string, ctx: Ctx, contextColumns: ReadonlySet<string> = new Set()): Reading {
+  // in a conversation about a table, its columns come first: `net_usd` there is a column, not some other table
+  const mentions = findMentions(text, ctx.directory).filter((m) => !contextColumns.has(m.text.slice(m.text.lastIndexOf('.') + 1).toLowerCase()));
   const strong = mentions.filter((m) => m.strong);
   let cues = readCues(correctCueTypos(mask(text, strong), ctx));
   let subject = strong.find((m) => m.tables.length);
   if (!subject) {
     for (const weak of mentions.filter((m) => !m.strong && m.tables.length)) {
       const withWeak = readCues(correctCueTypos(mask(text, [...strong, weak].sort((a, b) => a.start - b.start)), ctx));
-      if (attributeOf(withWeak)) {
+      // "parent account 기준으로 … 테이블 있어요?" searches; the word `account` is no table's name there
+      if (asksAboutTable(withWeak) && !withWeak.find) {
         subject = weak;
         cues = withWeak;
         break;
       }
     }
   }
-  const attribute = attributeOf(cues);
-  return { cues, ...(attribute ? { attribute } : {}), ...(subject ? { subject } : {}), mentions };
+  return { cues, ...(subject ? { subject } : {}), mentions };
 }
 
 /** The table a thread is about: the newest message naming one, else the best confident match of the newest search. */
@@ -318,8 +403,7 @@ async function threadSubject(thread: string[], ctx: Ctx): Promise<Subject | unde
     if (s) return s;
   }
   for (const msg of cleaned) {
-    const cues = readCues(msg);
-    if (attributeOf(cues)) continue;
+    if (asksAboutTable(readCues(msg))) continue;
     const found = await runFind(msg, ['table'], ctx);
     const top = found.results[0];
     if (found.confident && top) {
@@ -367,7 +451,23 @@ function namedColumns(table: Table, text: string): Array<Table['columns'][number
   return close;
 }
 
-function answerColumns(subject: Subject, cues: Cues, rest: string, ctx: Ctx): Body {
+/** The table's columns nearest in meaning to what the message asks, best first (with an embeddings server). */
+async function columnsByMeaning(t: Table, ctx: Ctx): Promise<Array<Table['columns'][number]>> {
+  const meaning = ctx.deps.meaning;
+  if (!meaning || !t.columns.length) return [];
+  const vector = await ctx.embed(ctx.message);
+  if (!vector || !(await sameSpace(meaning, vector))) return [];
+  const hits = await meaning.vectors.nearest({ vector, limit: 5, kinds: ['column'], parent: t.key });
+  const byKey = new Map(t.columns.map((c) => [columnKey(t.key, c.name), c]));
+  return hits.flatMap((h) => (byKey.has(h.key) ? [byKey.get(h.key)!] : []));
+}
+
+/**
+ * A column question about one table: a column the message names; else the column that best covers the message's
+ * words; else, by meaning, the nearest column (Korean and paraphrased questions about English column names);
+ * else the column list.
+ */
+async function answerColumns(subject: Subject, cues: Cues, rest: string, ctx: Ctx): Promise<Body> {
   const t = subject.table;
   const base = { table: t.key, subject: t.key } as const;
   const named = namedColumns(t, rest);
@@ -375,10 +475,12 @@ function answerColumns(subject: Subject, cues: Cues, rest: string, ctx: Ctx): Bo
     const info = columnInfo(named[0]);
     return { kind: 'columns', ...base, mode: cues.columns === 'which' ? 'which' : 'meaning', column: info.name, ...(info.description ? { description: info.description } : {}), type: info.type };
   }
-  const ranked = rankColumns(t, rest, ctx);
-  const best = ranked[0];
+  const ranked = rankColumns(t, rest, ctx).map((r) => r.column);
+  const nearest = await columnsByMeaning(t, ctx);
+  const order = ranked.length ? [...ranked, ...nearest.filter((c) => !ranked.includes(c))] : nearest;
+  const best = order[0];
   if (!best) return { kind: 'columns', ...base, mode: 'list', columns: t.columns.map(columnInfo) };
-  const info = columnInfo(best.column);
+  const info = columnInfo(best);
   return {
     kind: 'columns',
     ...base,
@@ -386,19 +488,25 @@ function answerColumns(subject: Subject, cues: Cues, rest: string, ctx: Ctx): Bo
     column: info.name,
     ...(info.description ? { description: info.description } : {}),
     type: info.type,
-    candidates: ranked.slice(1, 4).map((r) => columnInfo(r.column)),
+    candidates: order.slice(1, 4).map(columnInfo),
   };
+}
+
+/** How a table loads; a deprecated one that stopped loading is not late, it is retired. */
+function cadenceOf(t: Table, ctx: Ctx): ReturnType<typeof inferCadence> {
+  const c = inferCadence(t.updates, { now: ctx.now, timeZone: ctx.timeZone });
+  return t.deprecated ? { ...c, late: false } : c;
 }
 
 function readersOf(t: Table): Array<{ user: string; count: number }> {
   return [...t.readers].sort((a, b) => b.count - a.count || a.user.localeCompare(b.user)).map((r) => ({ user: r.user, count: r.count }));
 }
 
-async function answerAttribute(attribute: Exclude<Attribute, 'no_data'>, subject: Subject, cues: Cues, rest: string, ctx: Ctx): Promise<Body> {
+async function answerAttribute(attribute: Attribute, subject: Subject, cues: Cues, rest: string, ctx: Ctx): Promise<Body> {
   const t = subject.table;
   const base = { table: t.key, subject: t.key } as const;
   ctx.refs.table(t.key);
-  const cadence = (): ReturnType<typeof inferCadence> => inferCadence(t.updates, { now: ctx.now, timeZone: ctx.timeZone });
+  const cadence = (): ReturnType<typeof inferCadence> => cadenceOf(t, ctx);
   switch (attribute) {
     case 'last_updated': {
       const at = lastUpdate(t);
@@ -420,7 +528,7 @@ async function answerAttribute(attribute: Exclude<Attribute, 'no_data'>, subject
       return { kind: 'frequent_users', ...base, users };
     }
     case 'columns':
-      return answerColumns(subject, cues, rest, ctx);
+      return await answerColumns(subject, cues, rest, ctx);
     case 'lineage': {
       const direction = cues.lineage ?? 'upstream';
       const tables = await ctx.deps.graph.lineage(t.key, direction, 1);
@@ -448,7 +556,7 @@ function describe(subject: Subject, ctx: Ctx): Body {
     columns: t.columns.map(columnInfo),
     owners,
     frequentUsers,
-    cadence: inferCadence(t.updates, { now: ctx.now, timeZone: ctx.timeZone }),
+    cadence: cadenceOf(t, ctx),
     upstream: [...t.upstream],
     downstream: [...t.downstream],
     dashboards: [...t.dashboards],
@@ -470,6 +578,7 @@ function findBody(text: string, found: FindOutcome, ctx: Ctx): Body {
     kinds: found.kinds,
     results: found.results,
     confident: found.confident,
+    ...(found.evidence ? { evidence: found.evidence } : {}),
     ...(found.confident && top?.kind === 'table' ? { subject: top.key } : {}),
   };
 }
@@ -482,7 +591,6 @@ function unknown(reason: Extract<Answer, { kind: 'unknown' }>['reason'], extra: 
 }
 
 const ASKED: Record<Attribute, AskedKind> = {
-  no_data: 'row_count',
   dashboards: 'dashboards',
   lineage: 'lineage',
   frequent_users: 'frequent_users',
@@ -493,79 +601,167 @@ const ASKED: Record<Attribute, AskedKind> = {
 };
 
 async function suggestionsFor(text: string, ctx: Ctx): Promise<string[]> {
-  const found = await runFind(text, ['table'], ctx, analysedCueWords);
+  const found = await runFind(text, ['table'], ctx, analysedCueWords, FIND_RESULTS, ctx.message);
   return found.results.filter((r) => r.coverage >= CONFIDENT_COVERAGE).slice(0, 3).map((r) => r.key);
 }
 
+/** Words that ask for tables (a person's: "what tables does Hana Cho own?"). */
+const TABLES_WORD = /\b(tables?|datasets?|data)\b|테이블|데이터/i;
+/** Words that ask what someone uses rather than owns. */
+const USES_WORD = /\b(use|uses|used|using|read|reads|query|queries|look at|looks at)\b|쓰는|쓰고|사용|조회|보는|자주/i;
+
+/** How far the meaning of a message must lean to "find" for it to overrule an attribute cue word of the grammar. */
+const FIND_VETO_MARGIN = 0.01;
+/** How much nearer in meaning another cued attribute must be for it to win over the grammar's first choice. */
+const ATTRIBUTE_SWITCH_MARGIN = 0.02;
+
+/**
+ * What a message asks: the cue grammar's reading, settled by meaning where the grammar is unsure. With an
+ * embeddings server, among several attribute cues the one whose examples the message is nearest to wins; and an
+ * attribute cue in a message that names no table becomes a search when the message reads as one ("how often do
+ * people pick Firefox?"). Without one, the grammar's order decides.
+ */
+async function readIntent(text: string, reading: Reading, ctx: Ctx, refersBack: () => Promise<boolean>, person: PersonMention | undefined): Promise<Intent> {
+  const { cues, mentions } = reading;
+  const candidates = attributeCandidates(cues);
+  if (cues.help && !candidates.length && !mentions.some((m) => m.tables.length)) return { kind: 'help' };
+  if (isGreeting(text)) return { kind: 'greeting' };
+  if (cues.outOfScope === 'credentials' || cues.outOfScope === 'access' || cues.outOfScope === 'why') return { kind: 'out_of_scope', asked: cues.outOfScope };
+  if (cues.noData) return { kind: 'no_data', asked: cues.noData };
+  if (person && !reading.subject && (candidates.includes('owners') || candidates.includes('frequent_users') || TABLES_WORD.test(text))) {
+    const uses = candidates.includes('frequent_users') || (!candidates.includes('owners') && USES_WORD.test(text));
+    return { kind: 'person', relation: uses ? 'uses' : 'owns' };
+  }
+  if (candidates.length) {
+    const meaning = ctx.deps.meaning;
+    const vector = meaning ? await ctx.embed(ctx.message) : undefined;
+    const sims = meaning && vector ? await intentSimilarities(vector, meaning.embedder) : undefined;
+    if (!sims) return { kind: 'attribute', attribute: candidates[0]! };
+    // the grammar's first choice stands unless the meaning clearly prefers another of the cued attributes
+    const first = candidates[0]!;
+    const nearest = candidates.reduce((a, b) => ((sims.get(b) ?? -1) > (sims.get(a) ?? -1) ? b : a));
+    const best = (sims.get(nearest) ?? -1) - (sims.get(first) ?? -1) >= ATTRIBUTE_SWITCH_MARGIN ? nearest : first;
+    const findLean = (sims.get('find') ?? -1) - (sims.get(best) ?? -1);
+    if (!reading.subject && findLean >= FIND_VETO_MARGIN && !(await refersBack())) return { kind: 'find', target: 'table' };
+    return { kind: 'attribute', attribute: best };
+  }
+  if (cues.outOfScope === 'value') return { kind: 'out_of_scope', asked: 'value' };
+  if (reading.subject) return cues.find && !cues.help ? { kind: 'find', target: cues.dashboards ? 'dashboard' : 'table' } : { kind: 'describe' };
+  return { kind: 'find', target: cues.dashboards ? 'dashboard' : 'table' };
+}
+
 async function decide(question: Question, text: string, ctx: Ctx): Promise<{ body: Body; resolution?: SubjectResolution }> {
-  const reading = readMessage(text, ctx);
-  const { cues, attribute, mentions } = reading;
+  const context = question.subjectTable || question.thread?.length ? await contextSubject(question, ctx) : undefined;
+  const reading = readMessage(text, ctx, new Set(context?.table.columns.map((c) => c.name.toLowerCase()) ?? []));
+  const { cues, mentions } = reading;
   // the message without its table's name (for column lookups), and without any identifier (for searching)
   const rest = withoutMentions(text, reading.subject ? [reading.subject] : []);
   const searchable = withoutMentions(text, mentions.filter((m) => m.strong || m === reading.subject));
+  const refersBack = async (): Promise<boolean> => !!(question.subjectTable || question.thread?.length) && (cues.anaphora || !(await hasContent(searchable, ctx)));
+  const person = (await peopleDirectory(ctx.deps.graph)).find(text);
+  const intent = await readIntent(text, reading, ctx, refersBack, person);
+  const own = reading.subject ? await subjectFromMention(reading.subject, 'message', ctx) : undefined;
+  const resolution = own?.resolution;
 
-  if (cues.help && !attribute && !mentions.some((m) => m.tables.length)) return { body: { kind: 'help' } };
-  if (cues.outOfScope === 'credentials') return { body: unknown('out_of_scope', { asked: 'credentials' }) };
-  if (cues.outOfScope === 'why') return { body: unknown('out_of_scope', { asked: 'why', suggestions: await suggestionsFor(searchable, ctx) }, ctx) };
-
-  const own = await subjectFromMention(reading.subject, 'message', ctx);
-  if (own) {
-    const subject = own;
-    const key = subject.table.key;
-    if (attribute === 'no_data') return { body: unknown('no_data', { asked: cues.noData ?? 'row_count', subject: key }, ctx), resolution: subject.resolution };
-    if (attribute) return { body: await answerAttribute(attribute, subject, cues, rest, ctx), resolution: subject.resolution };
-    if (cues.outOfScope === 'value') return { body: unknown('out_of_scope', { asked: 'value', subject: key }, ctx), resolution: subject.resolution };
-    if (namedColumns(subject.table, rest).length) return { body: await answerAttribute('columns', subject, cues, rest, ctx), resolution: subject.resolution };
-    if (cues.find && !cues.help) {
-      const found = await runFind(text, cues.dashboards ? ['dashboard'] : ['table'], ctx);
-      return { body: findBody(text, found, ctx) };
+  switch (intent.kind) {
+    case 'help':
+    case 'greeting': {
+      const examples = await helpExamples(ctx);
+      return { body: { kind: intent.kind, ...(examples ? { examples } : {}) } };
     }
-    return { body: describe(subject, ctx), resolution: subject.resolution };
+    case 'out_of_scope': {
+      if (intent.asked === 'credentials' || intent.asked === 'access') return { body: unknown('out_of_scope', { asked: intent.asked }) };
+      if (own) return { body: unknown('out_of_scope', { asked: intent.asked, subject: own.table.key }, ctx), resolution };
+      return { body: unknown('out_of_scope', { asked: intent.asked, suggestions: await suggestionsFor(searchable, ctx) }, ctx) };
+    }
+    case 'no_data': {
+      const subject = own ?? (await contextSubject(question, ctx));
+      return { body: unknown('no_data', { asked: intent.asked, ...(subject ? { subject: subject.table.key } : {}) }, ctx), ...(subject ? { resolution: subject.resolution } : {}) };
+    }
+    case 'describe':
+      if (own && namedColumns(own.table, rest).length) return { body: await answerAttribute('columns', own, cues, rest, ctx), resolution };
+      if (own) return { body: describe(own, ctx), resolution };
+      return findAnswer(text, 'table', reading, ctx);
+    case 'find':
+      if (own && !cues.find && namedColumns(own.table, rest).length) return { body: await answerAttribute('columns', own, cues, rest, ctx), resolution };
+      return findAnswer(text, intent.target, reading, ctx);
+    case 'person': {
+      const user = person!.user;
+      const { owned, read } = await ctx.deps.graph.tablesOfPerson(user.id);
+      ctx.refs.users.add(user.id);
+      const used = read.slice(0, 10);
+      [...owned.slice(0, 20), ...used.map((u) => u.table)].forEach((k) => ctx.refs.table(k));
+      return { body: { kind: 'person', user: user.id, relation: intent.relation, owned, used } };
+    }
+    case 'attribute':
+      if (own) return { body: await answerAttribute(intent.attribute, own, cues, rest, ctx), resolution };
+      return attributeWithoutName(intent.attribute, question, text, reading, { rest, searchable }, ctx);
   }
+}
 
-  const unresolved = mentions.find((m) => m.strong && !m.tables.length);
-  if (attribute) {
-    if (unresolved && !(attribute === 'dashboards' && !cues.anaphora)) {
-      const suggestions = (unresolved.suggestions ?? []).map((s) => s.entry.key);
-      return { body: unknown('unknown_table', { named: unresolved.text, suggestions, asked: ASKED[attribute] }, ctx) };
-    }
-    const contextual = await contextSubject(question, ctx);
-    const bySearch = runFind(searchable, ['table'], ctx, analysedCueWords);
-    if (contextual && (cues.anaphora || !(await hasContent(searchable, ctx)))) {
-      return attributeAnswer(attribute, contextual, cues, rest, ctx);
-    }
-    if (attribute === 'dashboards' && !cues.anaphora && !contextual) {
-      const found = await runFind(text, ['dashboard'], ctx);
-      return { body: findBody(text, found, ctx) };
-    }
-    if (cues.find && !cues.anaphora) {
-      const found = await runFind(text, cues.dashboards ? ['dashboard'] : ['table'], ctx);
-      if (found.results.length) return { body: findBody(text, found, ctx) };
-    }
-    const found = await bySearch;
-    const top = found.results[0];
-    if (found.confident && top) {
-      const t = ctx.refs.loaded.get(top.key) ?? (await ctx.deps.graph.getTable(top.key));
-      if (t) return attributeAnswer(attribute, { table: t, resolution: { from: 'search' } }, cues, rest, ctx);
-    }
-    if (contextual) return attributeAnswer(attribute, contextual, cues, rest, ctx);
-    if (attribute === 'no_data') return { body: unknown('no_data', { asked: cues.noData ?? 'row_count' }) };
-    return { body: unknown('no_subject', { asked: ASKED[attribute], suggestions: found.results.filter((r) => r.coverage >= CONFIDENT_COVERAGE).slice(0, 3).map((r) => r.key) }, ctx) };
-  }
+/** Warehouse naming prefixes and suffixes that say how a table is built, not what it holds. */
+const LAYER_WORDS = new Set(['fct', 'fact', 'dim', 'stg', 'staging', 'rpt', 'mart', 'prep', 'tmp', 'temp', 'int', 'base', 'src', 'source', 'raw', 'agg', 'tbl', 'vw', 'v', 'snapshot', 'daily', 'hourly', 'weekly', 'monthly']);
 
-  if (cues.outOfScope === 'value') return { body: unknown('out_of_scope', { asked: 'value', suggestions: await suggestionsFor(searchable, ctx) }, ctx) };
+/** Help's example questions are about a well-used table of the loaded catalog. */
+async function helpExamples(ctx: Ctx): Promise<HelpExamples | undefined> {
+  const sample = [...ctx.directory.entries].sort((a, b) => sampleRank(a.key) - sampleRank(b.key)).slice(0, 40);
+  if (!sample.length) return undefined;
+  const tables = (await ctx.deps.graph.getTables(sample.map((e) => e.key))).filter((t) => !t.removedAt && !t.deprecated);
+  const t = tables.sort((a, b) => totalReads(b) - totalReads(a) || a.key.localeCompare(b.key))[0];
+  if (!t) return undefined;
+  ctx.refs.table(t.key);
+  const column = t.columns.find((c) => effectiveColumnDescription(c)) ?? t.columns[0];
+  const topic = splitIdentifier(t.name).filter((w) => !LAYER_WORDS.has(w) && !/^\d+$/.test(w)).join(' ');
+  return { table: t.key, ...(column ? { column: column.name } : {}), ...(topic ? { topic } : {}) };
+}
 
-  const kinds: SearchKind[] = cues.dashboards ? ['dashboard'] : ['table'];
-  const found = await runFind(text, kinds, ctx);
-  if (!found.confident) {
+async function findAnswer(text: string, target: 'table' | 'dashboard', reading: Reading, ctx: Ctx): Promise<{ body: Body }> {
+  const found = await runFind(text, [target], ctx);
+  if (found.verdict === 'unknown') {
+    const unresolved = reading.mentions.find((m) => m.strong && !m.tables.length);
     const named = unresolved && !found.results.length ? { named: unresolved.text } : {};
-    return { body: unknown('no_match', { asked: 'find', suggestions: found.results.slice(0, 3).map((r) => r.key), ...named }, ctx) };
+    return { body: { ...unknown('no_match', { asked: 'find', suggestions: found.results.slice(0, 3).map((r) => r.key), ...named }, ctx), ...(found.evidence ? { evidence: found.evidence } : {}) } as Body };
   }
   return { body: findBody(text, found, ctx) };
 }
 
+/** An attribute question that names no table: a follow-up about the thread's table, or a table described in words. */
+async function attributeWithoutName(
+  attribute: Attribute,
+  question: Question,
+  text: string,
+  reading: Reading,
+  parts: { rest: string; searchable: string },
+  ctx: Ctx,
+): Promise<{ body: Body; resolution?: SubjectResolution }> {
+  const { cues, mentions } = reading;
+  const unresolved = mentions.find((m) => m.strong && !m.tables.length);
+  if (unresolved && !(attribute === 'dashboards' && !cues.anaphora)) {
+    const suggestions = (unresolved.suggestions ?? []).map((s) => s.entry.key);
+    return { body: unknown('unknown_table', { named: unresolved.text, suggestions, asked: ASKED[attribute] }, ctx) };
+  }
+  const contextual = await contextSubject(question, ctx);
+  if (contextual && (cues.anaphora || namedColumns(contextual.table, parts.rest).length || !(await hasContent(parts.searchable, ctx)))) {
+    return attributeAnswer(attribute, contextual, cues, parts.rest, ctx);
+  }
+  const bySearch = runFind(parts.searchable, ['table'], ctx, analysedCueWords, FIND_RESULTS, ctx.message);
+  if (attribute === 'dashboards' && !cues.anaphora && !contextual) return findAnswer(text, 'dashboard', reading, ctx);
+  if (cues.find && !cues.anaphora) {
+    const found = await runFind(text, cues.dashboards ? ['dashboard'] : ['table'], ctx);
+    if (found.results.length) return { body: findBody(text, found, ctx) };
+  }
+  const found = await bySearch;
+  const top = found.results[0];
+  // a table described in words is the subject when the search is sure of it, or a likely one when there is no thread to fall back on
+  if (top && (contextual ? found.evidence?.lexicalConfident : found.verdict !== 'unknown')) {
+    const t = ctx.refs.loaded.get(top.key) ?? (await ctx.deps.graph.getTable(top.key));
+    if (t) return attributeAnswer(attribute, { table: t, resolution: { from: 'search' } }, cues, parts.rest, ctx);
+  }
+  if (contextual) return attributeAnswer(attribute, contextual, cues, parts.rest, ctx);
+  return { body: unknown('no_subject', { asked: ASKED[attribute], suggestions: found.results.filter((r) => r.coverage >= CONFIDENT_COVERAGE).slice(0, 3).map((r) => r.key) }, ctx) };
+}
+
 async function attributeAnswer(attribute: Attribute, subject: Subject, cues: Cues, rest: string, ctx: Ctx): Promise<{ body: Body; resolution?: SubjectResolution }> {
-  if (attribute === 'no_data') return { body: unknown('no_data', { asked: cues.noData ?? 'row_count', subject: subject.table.key }, ctx), resolution: subject.resolution };
   return { body: await answerAttribute(attribute, subject, cues, rest, ctx), resolution: subject.resolution };
 }
 
@@ -575,8 +771,13 @@ async function hasContent(text: string, ctx: Ctx): Promise<boolean> {
   return built.concepts.some((c) => c.known && c.typed.some((t) => !analysedCueWords.has(t)));
 }
 
-/** The table a follow-up refers to: the caller's context, else the thread's. */
-async function contextSubject(question: Question, ctx: Ctx): Promise<Subject | undefined> {
+/** The table a follow-up refers to: the caller's context, else the thread's (worked out once per question). */
+function contextSubject(question: Question, ctx: Ctx): Promise<Subject | undefined> {
+  ctx.context ??= findContextSubject(question, ctx);
+  return ctx.context;
+}
+
+async function findContextSubject(question: Question, ctx: Ctx): Promise<Subject | undefined> {
   if (question.subjectTable) {
     const t = await ctx.deps.graph.getTable(question.subjectTable);
     if (t) {
@@ -588,6 +789,19 @@ async function contextSubject(question: Question, ctx: Ctx): Promise<Subject | u
   return undefined;
 }
 
+/** What answering works with for one message: the stores, the vocabulary, the catalog's names and its meaning. */
+async function contextFor(text: string, deps: AnsweringDeps, now: Date, refs: Refs): Promise<Ctx> {
+  const early = embedQuestion(text, deps.meaning);
+  const [directory, stats] = await Promise.all([tableDirectory(deps.graph), indexStats(deps.search)]);
+  const vectors = new Map<string, Promise<Float32Array | undefined>>([[text, early]]);
+  const embed = (t: string): Promise<Float32Array | undefined> => {
+    let v = vectors.get(t);
+    if (!v) vectors.set(t, (v = embedQuestion(t, deps.meaning)));
+    return v;
+  };
+  return { deps, message: text, embed, now, timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE, vocabulary: deps.vocabulary ?? bundledVocabulary(), directory, stats, refs };
+}
+
 /** The question pipeline behind `answer()`: message → intent → entities → store queries → structured answer. */
 export async function answerQuestion(question: Question, deps: AnsweringDeps): Promise<Answer> {
   const now = deps.now?.() ?? new Date();
@@ -597,8 +811,19 @@ export async function answerQuestion(question: Question, deps: AnsweringDeps): P
   const common = { lang, now: now.toISOString() };
   const refs = new Refs();
   if (!/[\p{L}\p{N}]/u.test(text)) return { ...common, refs: { tables: {}, dashboards: {}, users: {} }, ...unknown('empty') } as Answer;
-  const [directory, stats] = await Promise.all([tableDirectory(deps.graph), indexStats(deps.search)]);
-  const ctx: Ctx = { deps, now, timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE, vocabulary: deps.vocabulary ?? bundledVocabulary(), directory, stats, refs };
+  const ctx = await contextFor(text, deps, now, refs);
   const { body, resolution } = await decide(question, text, ctx);
   return { ...common, ...body, refs: await refs.load(deps), ...(resolution ? { resolution } : {}) } as Answer;
+}
+
+/**
+ * A catalog search of some words, ranked as questions are (the same analysis, vocabulary and hybrid ranking), best
+ * first; what `/data <words>` lists. Dashboards and tables together unless `kinds` says otherwise.
+ */
+export async function searchCatalogText(words: string, deps: AnsweringDeps, options: { limit: number; kinds?: SearchKind[] }): Promise<FoundItem[]> {
+  const text = cleanMessage(words);
+  if (!/[\p{L}\p{N}]/u.test(text)) return [];
+  const ctx = await contextFor(text, deps, deps.now?.() ?? new Date(), new Refs());
+  const found = await runFind(text, options.kinds ?? ['table', 'dashboard'], ctx, new Set(), options.limit);
+  return found.results;
 }

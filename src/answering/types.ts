@@ -4,6 +4,8 @@ import type { GraphStore } from '../ports/graph-store';
 import type { SearchIndex } from '../ports/search-index';
 import type { Vocabulary } from '../text/vocabulary';
 import type { Granularity } from './intent';
+import type { MeaningDeps } from './meaning';
+import type { FindTuning } from './tuning';
 
 export type { Cadence, CadenceInfo } from '../domain/load-history';
 export type { Granularity } from './intent';
@@ -43,6 +45,10 @@ export interface FoundItem {
   /** Share (0..1) of the question's concepts this result covers. */
   coverage: number;
   why: MatchReason[];
+  /** Which path found it: its words (`lexical`), its meaning (`meaning`, with an embeddings server), or both. */
+  retrieval?: 'lexical' | 'meaning' | 'both';
+  /** Cosine similarity of meaning to the question, when the dense path returned it. */
+  similarity?: number;
 }
 
 /** A column as answers show it. */
@@ -116,7 +122,31 @@ export type AskedKind =
   | 'size'
   | 'value'
   | 'why'
-  | 'credentials';
+  | 'credentials'
+  | 'access';
+
+/** What help's example questions are about, taken from the catalog that is loaded (not a made-up `orders`). */
+export interface HelpExamples {
+  /** A well-used table's key. */
+  table: string;
+  /** One of its columns. */
+  column?: string;
+  /** A few words of what it holds, for "which table has …?". */
+  topic?: string;
+}
+
+/** Why a search ended in an answer, guesses or "I don't know": what the maintainers look at when it was wrong. */
+export interface FindEvidence {
+  verdict: 'answer' | 'guess' | 'unknown';
+  /** The best lexical result covers the question well and specifically. */
+  lexicalConfident: boolean;
+  /** The idf mass of the question's words the best lexical result covers, in units of a word found in 10% of documents. */
+  lexicalCovered: number;
+  /** How far the best similarity of meaning stands above the catalog's background, in robust z units. */
+  denseZ?: number;
+  /** The same distance in cosine: the best similarity minus the median similarity to the catalog. */
+  denseGap?: number;
+}
 
 /** Fields every answer has. */
 export interface AnswerCommon {
@@ -150,8 +180,9 @@ export type Answer = AnswerCommon &
         corrections: Array<{ from: string; to: string }>;
         kinds: Array<'table' | 'dashboard'>;
         results: FoundItem[];
-        /** Whether the best result covers the question well enough to be offered as the answer. */
+        /** Whether the best result is the answer (false: the results are guesses). */
         confident: boolean;
+        evidence?: FindEvidence;
         subject?: string;
       }
     | (AboutTable & { kind: 'last_updated'; at?: IsoTime; cadence: CadenceInfo })
@@ -187,7 +218,18 @@ export type Answer = AnswerCommon &
         downstream: string[];
         dashboards: string[];
       })
-    | { kind: 'help' }
+    | {
+        kind: 'person';
+        /** The person named. */
+        user: UserId;
+        /** Whether they asked what the person owns or what they use most. */
+        relation: 'owns' | 'uses';
+        owned: string[];
+        used: Array<{ table: string; count: number }>;
+      }
+    | { kind: 'help'; examples?: HelpExamples }
+    /** A greeting or thanks, answered in kind, with what one can ask. */
+    | { kind: 'greeting'; examples?: HelpExamples }
     | {
         kind: 'unknown';
         /**
@@ -203,6 +245,8 @@ export type Answer = AnswerCommon &
         /** What was asked, when understood. */
         asked?: AskedKind;
         subject?: string;
+        /** For a search that found nothing clear: why. */
+        evidence?: FindEvidence;
       }
   );
 
@@ -218,4 +262,8 @@ export interface AnsweringDeps {
   vocabulary?: Vocabulary;
   /** IANA time zone of typical load times ("daily around 03:10 KST"); default `Asia/Seoul`. */
   timeZone?: string;
+  /** Matching by meaning (an embeddings server and the catalog's vectors); without it, answers are lexical. */
+  meaning?: MeaningDeps;
+  /** Experiments only: other evidence thresholds and fusion weight than the measured defaults. */
+  tuning?: Partial<FindTuning>;
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger';
 import type { GraphStore } from '../ports/graph-store';
 import type { SearchIndex } from '../ports/search-index';
 import type { Vocabulary } from '../text/vocabulary';
+import type { MeaningDeps } from '../answering/meaning';
 import type { EventDeduper } from '../ports/event-deduper';
 import type { ThreadContextStore } from '../ports/thread-context-store';
 import type { UserStateStore } from '../ports/user-state-store';
@@ -23,6 +24,8 @@ export interface CoreDeps {
   answer: AnswerFn;
   /** The question vocabulary (bundled plus `NANSEN_VOCABULARY`); default: the bundled one. */
   vocabulary?: Vocabulary;
+  /** Matching by meaning, with an embeddings server; answers and searches are lexical without it. */
+  meaning?: MeaningDeps;
   threads: ThreadContextStore;
   dedupe: EventDeduper;
   userState: UserStateStore;

@@ -1,3 +1,4 @@
+import { searchCatalog as searchAnswering } from '../answering/answer';
 import { analyze } from '../text/analyze';
 import type { CoreDeps } from './deps';
 import type { ResultItem } from './results';
@@ -27,14 +28,16 @@ export function queryTerms(words: string): string[] {
   return meaningful.length ? meaningful : all;
 }
 
-/** Ranked catalog search, one page at a time. */
-export async function searchCatalog(words: string, page: number, deps: Pick<CoreDeps, 'graph' | 'search' | 'now'>, pageSize = SEARCH_PAGE_SIZE): Promise<SearchPage> {
+/**
+ * Ranked catalog search, one page at a time: the same analysis, vocabulary and (with an embeddings server) hybrid
+ * ranking as questions, so `/data 국가별 매출` finds what "국가별 매출 테이블 있어요?" finds.
+ */
+export async function searchCatalog(words: string, page: number, deps: Pick<CoreDeps, 'graph' | 'search' | 'now' | 'vocabulary' | 'meaning' | 'timeZone'>, pageSize = SEARCH_PAGE_SIZE): Promise<SearchPage> {
   const query = words.trim();
-  const terms = queryTerms(query);
   const safePage = Math.max(0, Math.min(Math.floor(page) || 0, Math.floor((SEARCH_MAX_RESULTS - 1) / pageSize)));
-  if (!terms.length) return { query, page: 0, pageSize, items: [], hasMore: false };
+  if (!queryTerms(query).length) return { query, page: 0, pageSize, items: [], hasMore: false };
   const limit = Math.min(SEARCH_MAX_RESULTS, (safePage + 1) * pageSize + 1);
-  const hits = await deps.search.search({ clauses: terms.map((term) => ({ term, boost: 1 })), limit, now: deps.now().toISOString() });
+  const hits = await searchAnswering(query, { graph: deps.graph, search: deps.search, now: deps.now, timeZone: deps.timeZone, ...(deps.vocabulary ? { vocabulary: deps.vocabulary } : {}), ...(deps.meaning ? { meaning: deps.meaning } : {}) }, { limit });
   const slice = hits.slice(safePage * pageSize, safePage * pageSize + pageSize);
   const items = await toResultItems(slice.map((h) => ({ key: h.key, kind: h.kind })), deps.graph);
   return { query, page: safePage, pageSize, items, hasMore: hits.length > (safePage + 1) * pageSize };

@@ -4,6 +4,11 @@
  * shared/eval/score.mjs does.
  *
  *   npm run eval -- --catalog <file> --questions <file> [--backend embedded|neo4j-es] [--answers-out <file>] [--json]
+ *                   [--embeddings <url>|off] [--embeddings-cache <file>] [--tuning <json>]
+ *
+ * With an embeddings server (`--embeddings`, else NANSEN_EMBEDDINGS_URL and its settings), the catalog is embedded
+ * after the import and answers are hybrid; vectors are kept in a cache file between runs, so only new text costs
+ * the model anything.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +25,12 @@ import { importCatalog, readCatalogFile } from '../catalog/import';
 import type { Stores } from '../catalog/publish';
 import { UserError } from '../domain/errors';
 import { loadConfig } from '../config/config';
+import { CachedEmbedder } from '../adapters/embedded/sqlite-embedding-cache';
+import { SqliteVectorIndex } from '../adapters/embedded/sqlite-vector-index';
+import { embedPending } from '../catalog/embed';
+import { prepareIntentExamples } from '../answering/classify';
+import type { FindTuning } from '../answering/tuning';
+import { embedderFromConfig } from './stores';
 import { vocabularyFromConfig } from './settings';
 
 type Backend = 'embedded' | 'neo4j-es';
@@ -31,12 +42,20 @@ interface Options {
   answersOut?: string;
   json: boolean;
   timeZone: string;
+  /** The embeddings server's URL, `off`, or undefined for the configured one. */
+  embeddings?: string;
+  /** Where vectors are remembered between runs (default: a file in the system's temporary folder). */
+  embeddingsCache?: string;
+  tuning?: Partial<FindTuning>;
+  /** Writes each question with its full structured answer (evidence, ranking paths) as JSON lines, for tuning. */
+  debugOut?: string;
 }
 
-const USAGE = 'usage: npm run eval -- --catalog <file> --questions <file> [--backend embedded|neo4j-es] [--answers-out <file>] [--json] [--time-zone <IANA zone>]';
+const USAGE =
+  'usage: npm run eval -- --catalog <file> --questions <file> [--backend embedded|neo4j-es] [--answers-out <file>] [--json] [--time-zone <IANA zone>] [--embeddings <url>|off] [--embeddings-cache <file>] [--tuning <json>] [--debug-out <file>]';
 
 function parseArgs(argv: string[]): Options {
-  const opts: Partial<Options> = { backend: 'embedded', json: false, timeZone: process.env.NANSEN_TIMEZONE || 'Asia/Seoul' };
+  const opts: Partial<Options> = { backend: 'embedded', json: false, timeZone: process.env.NANSEN_TIMEZONE || 'Asia/Seoul', embeddingsCache: join(tmpdir(), 'nansen-embeddings-cache.sqlite') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -66,6 +85,22 @@ function parseArgs(argv: string[]): Options {
       case '--json':
         opts.json = true;
         break;
+      case '--embeddings':
+        opts.embeddings = value();
+        break;
+      case '--debug-out':
+        opts.debugOut = value();
+        break;
+      case '--embeddings-cache':
+        opts.embeddingsCache = value();
+        break;
+      case '--tuning':
+        try {
+          opts.tuning = JSON.parse(value()) as Partial<FindTuning>;
+        } catch {
+          throw new UserError('bad_args', `--tuning needs a JSON object\n${USAGE}`);
+        }
+        break;
       case '-h':
       case '--help':
         console.log(USAGE);
@@ -83,17 +118,20 @@ interface OpenedStores extends Stores {
   close(): Promise<void>;
 }
 
-async function openEmbedded(): Promise<OpenedStores> {
+async function openEmbedded(withVectors: boolean): Promise<OpenedStores> {
   const dir = mkdtempSync(join(tmpdir(), 'nansen-eval-'));
   const graph = new SqliteGraphStore({ path: join(dir, 'graph.sqlite') });
   const search = new SqliteSearchIndex({ path: join(dir, 'search.sqlite') });
+  const vectors = withVectors ? new SqliteVectorIndex({ path: join(dir, 'vectors.sqlite') }) : undefined;
   await graph.init();
   await search.init();
+  await vectors?.init();
   return {
     graph,
     search,
+    ...(vectors ? { vectors: { index: vectors, columns: true } } : {}),
     async close() {
-      await Promise.allSettled([graph.close(), search.close()]);
+      await Promise.allSettled([graph.close(), search.close(), ...(vectors ? [vectors.close()] : [])]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -114,7 +152,7 @@ function serviceEnv(): NodeJS.ProcessEnv {
  * Neo4j + Elasticsearch through the composition root, isolated from anything else on the same servers: a fresh
  * Neo4j keyspace and a fresh Elasticsearch index prefix, both unique to this run and removed when it ends.
  */
-async function openNeo4jEs(): Promise<OpenedStores> {
+async function openNeo4jEs(embeddingsUrl: string | undefined): Promise<OpenedStores> {
   const [{ openStores }, { loadConfig }, { createLogger }, { Client }] = await Promise.all([
     import('./stores'),
     import('../config/config'),
@@ -128,6 +166,7 @@ async function openNeo4jEs(): Promise<OpenedStores> {
     ELASTICSEARCH_INDEX_PREFIX: `nansen-${run}`,
     NEO4J_KEYSPACE: run,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    NANSEN_EMBEDDINGS_URL: embeddingsUrl ?? '',
   });
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'nansen-eval' });
   const stores = await openStores(config, logger, 'neo4j-es');
@@ -138,6 +177,7 @@ async function openNeo4jEs(): Promise<OpenedStores> {
   return {
     graph: stores.graph,
     search: stores.search,
+    ...(stores.vectors ? { vectors: stores.vectors } : {}),
     async close() {
       const graph = stores.graph as unknown as { clear?: () => Promise<void> };
       await graph.clear?.call(stores.graph).catch(() => undefined);
@@ -163,6 +203,8 @@ function percentile(sorted: number[], p: number): number {
 
 export interface EvalResult extends ScoreReport {
   backend: Backend;
+  /** Whether answers matched by meaning too. */
+  hybrid: boolean;
   latencyMs: { p50: number; p95: number; max: number; mean: number };
 }
 
@@ -170,12 +212,35 @@ export interface EvalResult extends ScoreReport {
 export async function runEvaluation(opts: Options): Promise<{ report: EvalResult; answers: EvalAnswer[]; full: Answer[] }> {
   const catalog = await readCatalogFile(opts.catalog);
   const questions = parseJsonl<EvalQuestion>(readFileSync(opts.questions, 'utf8'), opts.questions);
-  const vocabulary = vocabularyFromConfig(loadConfig());
-  const stores = opts.backend === 'embedded' ? await openEmbedded() : await openNeo4jEs();
+  const config = loadConfig();
+  const vocabulary = vocabularyFromConfig(config);
+  const url = opts.embeddings === 'off' ? undefined : (opts.embeddings ?? config.NANSEN_EMBEDDINGS_URL);
+  const inner = url ? embedderFromConfig({ ...config, NANSEN_EMBEDDINGS_URL: url }) : undefined;
+  const embedder = inner ? new CachedEmbedder(inner, config.NANSEN_EMBEDDINGS_MODEL, opts.embeddingsCache ?? join(tmpdir(), 'nansen-embeddings-cache.sqlite')) : undefined;
+  const stores = opts.backend === 'embedded' ? await openEmbedded(!!embedder) : await openNeo4jEs(url);
   try {
     await importCatalog(catalog, stores);
+    if (embedder && stores.vectors) {
+      const t0 = performance.now();
+      const embedded = await embedPending(
+        { graph: stores.graph, vectors: stores.vectors.index, embedder, columns: stores.vectors.columns },
+        { onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\rembedding the catalog: ${p.done}/${p.total}`) },
+      );
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      await prepareIntentExamples(embedder);
+      process.stderr.write(`embedded ${embedded.embedded + embedded.unchanged} subjects in ${Math.round(performance.now() - t0)} ms\n`);
+    }
     const now = new Date(catalog.now ?? new Date().toISOString());
-    const deps = { graph: stores.graph, search: stores.search, now: () => now, vocabulary, timeZone: opts.timeZone };
+    const deps = {
+      graph: stores.graph,
+      search: stores.search,
+      now: () => now,
+      vocabulary,
+      timeZone: opts.timeZone,
+      // the evaluation measures answers, not a loaded machine: a question waits up to 10 s for its vector unless told otherwise
+      ...(embedder && stores.vectors ? { meaning: { embedder, vectors: stores.vectors.index, queryTimeoutMs: Number(process.env.NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS ?? 10_000) } } : {}),
+      ...(opts.tuning ? { tuning: opts.tuning } : {}),
+    };
     // one warm-up question, so the first real one does not pay for loading caches
     await answer({ text: 'warm up' }, deps);
     const answers: EvalAnswer[] = [];
@@ -193,18 +258,20 @@ export async function runEvaluation(opts: Options): Promise<{ report: EvalResult
     const report: EvalResult = {
       ...scoreAnswers(questions, answers),
       backend: opts.backend,
+      hybrid: !!deps.meaning,
       latencyMs: { p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), max: r(sorted[sorted.length - 1] ?? 0), mean: r(latencies.reduce((s, x) => s + x, 0) / (latencies.length || 1)) },
     };
     return { report, answers, full };
   } finally {
     await stores.close();
+    embedder?.close();
   }
 }
 
 function printTable(report: EvalResult): void {
   const fmt = (x: number | null): string => (x === null ? '  -  ' : x.toFixed(3));
   const lines: string[] = [];
-  lines.push(`backend ${report.backend}   questions ${report.questions}   overall ${fmt(report.overall)}`);
+  lines.push(`backend ${report.backend}${report.hybrid ? ' (hybrid)' : ' (lexical)'}   questions ${report.questions}   overall ${fmt(report.overall)}`);
   lines.push(`find     r@1 ${fmt(report.find.r1)}   r@3 ${fmt(report.find.r3)}   r@5 ${fmt(report.find.r5)}   mrr ${fmt(report.find.mrr)}`);
   lines.push('');
   lines.push('kind             score');
@@ -222,11 +289,15 @@ function printTable(report: EvalResult): void {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const { report, answers } = await runEvaluation(opts);
+  const { report, answers, full } = await runEvaluation(opts);
   if (opts.answersOut) writeFileSync(opts.answersOut, answers.map((a) => JSON.stringify(a)).join('\n') + '\n');
+  if (opts.debugOut) {
+    const questions = parseJsonl<EvalQuestion>(readFileSync(opts.questions, 'utf8'), opts.questions);
+    writeFileSync(opts.debugOut, full.map((a, i) => JSON.stringify({ question: questions[i], answer: { ...a, refs: undefined } })).join('\n') + '\n');
+  }
   if (opts.json) {
-    const { overall, find, byKind, byLang, latencyMs, failures, questions, backend } = report;
-    console.log(JSON.stringify({ overall, find, byKind, byLang, latencyMs: { p50: latencyMs.p50, p95: latencyMs.p95 }, failures, questions, backend }));
+    const { overall, find, byKind, byLang, latencyMs, failures, questions, backend, hybrid } = report;
+    console.log(JSON.stringify({ overall, find, byKind, byLang, latencyMs: { p50: latencyMs.p50, p95: latencyMs.p95 }, failures, questions, backend, hybrid }));
   } else printTable(report);
 }
 

@@ -76,6 +76,10 @@ export interface GraphStore {
   getUsers(ids: string[]): Promise<User[]>;
   /** The catalog user with this Slack id, if any. */
   getUserBySlackId(slackId: string): Promise<User | undefined>;
+  /** Every user, by id: people are named in questions ("what does Hana Cho own?"). */
+  listUsers(): Promise<User[]>;
+  /** The tables (not removed) a person owns, by key, and those they read, most reads first. */
+  tablesOfPerson(userId: string): Promise<{ owned: string[]; read: Array<{ table: string; count: number }> }>;
   /** Keys of tables, removed ones only when asked. */
   listTableKeys(filter?: TableFilter): Promise<string[]>;
   /** Keys of dashboards, removed ones only when asked. */

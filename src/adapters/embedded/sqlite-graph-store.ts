@@ -179,6 +179,27 @@ export class SqliteGraphStore implements GraphStore {
     return row ? (JSON.parse(row.doc) as User) : undefined;
   }
 
+  async listUsers(): Promise<User[]> {
+    return (this.db.prepare('SELECT doc FROM users ORDER BY id').all() as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as User);
+  }
+
+  async tablesOfPerson(userId: string): Promise<{ owned: string[]; read: Array<{ table: string; count: number }> }> {
+    const owned = this.db
+      .prepare(
+        `SELECT key FROM tables WHERE removed_at IS NULL
+           AND EXISTS (SELECT 1 FROM json_each(coalesce(json_extract(doc, '$.humanOwners'), json_extract(doc, '$.sourceOwners'))) WHERE value = ?)
+         ORDER BY key`,
+      )
+      .all(userId) as Array<{ key: string }>;
+    const read = this.db
+      .prepare(
+        `SELECT t.key AS tableKey, json_extract(r.value, '$.count') AS count FROM tables t, json_each(t.doc, '$.readers') r
+         WHERE t.removed_at IS NULL AND json_extract(r.value, '$.user') = ? ORDER BY count DESC, t.key`,
+      )
+      .all(userId) as Array<{ tableKey: string; count: number }>;
+    return { owned: owned.map((r) => r.key), read: read.map((r) => ({ table: r.tableKey, count: Number(r.count) })) };
+  }
+
   async listTableKeys(filter: TableFilter = {}): Promise<string[]> {
     return this.listKeys('tables', filter);
   }

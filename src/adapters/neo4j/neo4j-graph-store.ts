@@ -475,6 +475,34 @@ export class Neo4jGraphStore implements GraphStore {
     return rec ? toUser(rec.get('u') as Record<string, unknown>) : undefined;
   }
 
+  async listUsers(): Promise<User[]> {
+    const res = await this.read((tx) =>
+      tx.run('MATCH (u:User {ks: $ks}) WHERE u.placeholder IS NULL RETURN u {.id, .name, .email, .slackId, .team} AS u ORDER BY u.id', { ks: this.ks }),
+    );
+    return res.records.map((r) => toUser(r.get('u') as Record<string, unknown>));
+  }
+
+  async tablesOfPerson(userId: string): Promise<{ owned: string[]; read: Array<{ table: string; count: number }> }> {
+    const [owned, read] = await Promise.all([
+      this.read((tx) =>
+        tx.run(
+          'MATCH (t:Table {ks: $ks}) WHERE t.placeholder IS NULL AND t.removedAt IS NULL AND $id IN coalesce(t.humanOwners, t.sourceOwners, []) RETURN t.key AS key ORDER BY key',
+          { ks: this.ks, id: userId },
+        ),
+      ),
+      this.read((tx) =>
+        tx.run(
+          'MATCH (u:User {ks: $ks, id: $id})-[r:READ]->(t:Table) WHERE t.placeholder IS NULL AND t.removedAt IS NULL RETURN t.key AS key, r.count AS count ORDER BY count DESC, key',
+          { ks: this.ks, id: userId },
+        ),
+      ),
+    ]);
+    return {
+      owned: owned.records.map((r) => r.get('key') as string),
+      read: read.records.map((r) => ({ table: r.get('key') as string, count: Number(r.get('count')) })),
+    };
+  }
+
   async listTableKeys(filter: TableFilter = {}): Promise<string[]> {
     const query = filter.source !== undefined
       ? 'MATCH (t:Table {ks: $ks, source: $source}) WHERE t.placeholder IS NULL AND ($includeRemoved OR t.removedAt IS NULL) RETURN t.key AS key ORDER BY key'

@@ -1,6 +1,7 @@
 import type { Answer } from '../../answering/types';
 import { composeFind } from './find';
-import { composeHelp } from './help';
+import { composeGreeting, composeHelp } from './help';
+import { composePerson } from './person';
 import { t, tableName, type ComposeContext } from './parts';
 import { composeCadence, composeFrequentUsers, composeLastUpdated, composeOwners } from './table-facts';
 import { composeColumns, composeDashboards, composeDescribe, composeLineage } from './table-structure';
@@ -46,6 +47,10 @@ export function compose(a: Answer, s: Style, options: ComposeOptions = {}): Comp
       return composeDescribe(a, c);
     case 'help':
       return composeHelp(a, c);
+    case 'greeting':
+      return composeGreeting(a, c);
+    case 'person':
+      return composePerson(a, c);
     case 'unknown':
       return composeUnknown(a, c);
     default: {

@@ -10,7 +10,9 @@ export function composeLastUpdated(a: Extract<Answer, { kind: 'last_updated' }>,
   if (!a.at) return done(t(lang, { en: `${name} has no recorded loads.`, ko: `${name}의 적재 기록이 없습니다.` }));
   const when = `${s.bold(formatTime(a.at, a.cadence.timeZone))} (${formatAgo(a.at, a.now, lang)})`;
   const notes = [t(lang, { en: `It loads ${describeCadence(a.cadence, lang)}.`, ko: `적재 주기: ${describeCadence(a.cadence, lang)}.` })];
-  if (a.cadence.late && a.cadence.nextDueAt) {
+  if (refs.tables[a.table]?.deprecated) {
+    notes.push(t(lang, { en: '⚠️ It is deprecated: no longer loaded on purpose, not late.', ko: '⚠️ 사용 중단된 테이블이라 더 이상 적재되지 않습니다 (지연이 아닙니다).' }));
+  } else if (a.cadence.late && a.cadence.nextDueAt) {
     notes.push(t(lang, { en: `⚠️ It looks late: the next load was due by ${formatTime(a.cadence.nextDueAt, a.cadence.timeZone)}.`, ko: `⚠️ 적재가 늦어지고 있습니다: 다음 적재 예정 시각은 ${formatTime(a.cadence.nextDueAt, a.cadence.timeZone)}이었습니다.` }));
   }
   return done(t(lang, { en: `${name} was last updated ${when}.`, ko: `${name}은(는) ${when}에 마지막으로 업데이트되었습니다.` }), [], notes);
