@@ -48,12 +48,11 @@ const VALUE = [
   /\b(what|how much|how many)\b.*\b(yesterday|today|tonight|last (night|week|month|year|quarter)|this (week|month|year|quarter)|on (mon|tues|wednes|thurs|fri|satur|sun)day)\b/,
   /\bwhat (was|were|is|are) (the |our )?(total|sum|overall|actual|exact)\b/,
   /\bwhat('s| is| are| was| were) (the |our )?(current|today'?s|this (week|month|quarter|year)'?s?) \w+(?!.*(§t|\b(tables?|columns?|dashboards?|datasets?|data|updated?|loaded|refreshed)\b))/,
-  /\bhow much (did|do|does|was|were|is|are)\b(?!.*\b(table|column|dashboard)s?\b)/,
   /(어제|오늘|지난 ?주|이번 ?주|지난 ?달|이번 ?달|작년|올해).*(얼마|몇 ?(명|개|건|원)|총)/,
   /(얼마였|얼마예요|얼마에요|몇 명이었|몇 명이에요|몇 명인가요|총 매출이)/,
 ];
 const ROW_COUNT = [/\brows?\b.*\b(count|many|number)\b/, /\b(how many|number of|count of) (rows|records|lines)\b/, /\brow ?counts?\b/, /\browcount\b/, /(row|로우|행|레코드|줄)\s*(수|개수|갯수)/, /몇 ?(행|줄|개의 행|로우)/, /데이터 ?(건수|양)/];
-const SIZE = [/\b(how (big|large)|disk size|table size|storage size|size of)\b/, /(용량|크기|사이즈)/];
+const SIZE = [/\b(how (big|large)|disk size|table size|storage size|size of)\b/, /((?<!사)용량|크기|사이즈)/];
 
 const DASHBOARDS = [/\bdash ?boards?\b/, /\bdashbaords?\b/, /대시 ?보드/, /대쉬 ?보드/];
 
@@ -78,7 +77,7 @@ const OWNERS = [
 ];
 
 const UPSTREAM = [
-  /\bupstream\b/, /\bsources? (tables?|data|of)\b/, /\bsourced from\b/, /\bparents?( tables?)?\b/, /\binputs?\b/, /\bfeeds? §t\b/, /\bfeeds? into §t\b/,
+  /\bupstream\b/, /\bsources? (tables?|data|of)\b/, /\bsourced from\b/, /\bparents?(?=\s+(tables?|models?|datasets?|of|for)\b|\s*[?.!,]|\s*$)/, /\binputs?\b/, /\bfeeds? §t\b/, /\bfeeds? into §t\b/,
   /\bwhat (tables )?(goes|go|feeds?) into\b/, /\bwhere does §t (come|get)\b/, /\bwhere does (it|this|that)( table)? (come|get)\b/, /\bwhere is §t (built|made|derived|computed) from\b/, /\bdepends? on what\b/, /\bbased on what\b/,
   /\blineage\b/, /리니지/, /계보/, /어디서.*(가져|오나요|와요|받아|들어)/,
   /원천/, /소스 ?테이블/, /상위 ?테이블/, /업스트림/, /부모 ?테이블/, /어디서 ?(오|와|만들|생성|가져)/, /어디에서 ?(오|와|만들|생성|가져)/, /무엇으로|뭘로|뭐로/,
@@ -124,6 +123,13 @@ const LAST_UPDATED = [
 ];
 
 const COLUMNS_WORD = [/\bcolumns?\b/, /\bcols?\b/, /\bfields?\b/, /\battributes?\b/, /컬럼/, /칼럼/, /필드/, /(^|\s)열(이|은|는|을)?(\s|$)/, /\bschema\b/, /스키마/];
+/** A table described by the columns it has ("the account table with the health fields"): a search, not a column question. */
+const TABLE_WITH_COLUMNS = [
+  /\b(with|having|has|have|including|includes|contains?|containing)\b[^?.!]*\b(columns?|cols?|fields?|attributes?)\b/,
+  /(컬럼|칼럼|필드)(이|까지|도|이랑|과|와|가)?\s*(다\s*)?(있는|포함된|포함한|들어있는|들어간|가진|달린)/,
+];
+/** "How often do people / users / devs ..." asks about behaviour recorded in data, not a load schedule. */
+const PEOPLE_DOING = /\bhow (often|frequently|regularly) (do|does|did|are|is|will|would|can) (people|persons?|users?|customers?|devs?|developers?|engineers?|members?|employees?|reps?|folks|visitors?|players?|buyers?|we|they|you)\b/;
 const MEANING = [/\bmean(s|ing|t)?\b/, /\bstand(s)? for\b/, /\bdefin(e|ed|ition)\b/, /\bexplain\b/, /의미/, /뜻/, /정의/, /무슨 값/];
 
 const FIND = [
@@ -135,7 +141,9 @@ const ANAPHORA = [/\b(it|its|it's|this|that|these|those|same) ?(table|one|datase
 
 /** Reads the cues of a masked, lower-cased message. */
 export function readCues(masked: string): Cues {
-  const text = masked.toLowerCase();
+  // an aside in brackets explains the ask ("monthly, (by the last ping of the month)"); it does not make it
+  const text = masked.toLowerCase().replace(/\([^()]*\)/g, ' ');
+  const named = text.includes(MENTION);
   const cues: Cues = {
     help: any(text, HELP),
     dashboards: any(text, DASHBOARDS),
@@ -154,7 +162,8 @@ export function readCues(masked: string): Cues {
 
   const up = any(text, UPSTREAM);
   const down = any(text, DOWNSTREAM);
-  const from = FROM_CUE.exec(text);
+  // "scores computed from product usage" describes a table's content; lineage needs a table to be about
+  const from = named || any(text, ANAPHORA) ? FROM_CUE.exec(text) : null;
   if (from && !(up || down)) {
     const at = text.indexOf(MENTION);
     cues.lineage = at >= 0 && at > from.index ? 'downstream' : 'upstream';
@@ -167,11 +176,11 @@ export function readCues(masked: string): Cues {
   }
 
   const asked = GRANULARITY.find(([, p]) => p.test(text))?.[0];
-  const strong = any(text, CADENCE_STRONG);
+  const strong = any(text, CADENCE_STRONG) && !PEOPLE_DOING.test(text);
   if (strong) cues.cadence = { strong: true, ...(asked ? { asked } : {}) };
   else if (asked && (any(text, LOAD_VERB) || any(text, IS_IT))) cues.cadence = { strong: false, asked };
 
-  if (any(text, COLUMNS_WORD)) cues.columns = any(text, MEANING) ? 'meaning' : 'which';
+  if (any(text, COLUMNS_WORD) && !(!named && any(text, TABLE_WITH_COLUMNS))) cues.columns = any(text, MEANING) ? 'meaning' : 'which';
   else if (any(text, MEANING)) cues.columns = 'meaning';
   return cues;
 }

@@ -26,11 +26,15 @@ export function identifierEdits(token: string): number {
   return 3;
 }
 
+/** A web address (`gitlab.com`, `app.example.io`) names a product or a site, not a schema's table. */
+const HOSTNAME = /\.(com|net|org|io|ai|co|dev|app|kr|jp|de|uk|cloud)$/i;
+
 function looksLikeIdentifier(token: string, backticked: boolean): boolean {
   if (backticked) return true;
   if (token.includes('_') || token.includes('://')) return /[A-Za-z]/.test(token);
   if (token.includes('.')) {
     const segments = token.split('.');
+    if (HOSTNAME.test(token)) return false;
     return segments.length >= 2 && segments.every((s) => s.length >= 2) && segments.some((s) => /[A-Za-z]{3,}/.test(s)) && !/^v?\d/.test(token);
   }
   return false;

@@ -1,8 +1,10 @@
 import type { QueryClause, SearchIndex } from '../ports/search-index';
 import { analyze, analyzeTokens, hasHangul, words } from '../text/analyze';
+import { abbreviationsOf, expansions } from '../text/abbreviations';
 import { closestWord, isTransposition } from '../text/fuzzy';
+import { transliterations } from '../text/loanwords';
 import type { Alternative, Vocabulary } from '../text/vocabulary';
-import { CUE_WORDS } from './intent';
+import { CUE_WORDS, INTENT_WORDS } from './intent';
 
 /** What the search index knows, for typo correction and term weights. */
 export interface IndexStats {
@@ -44,6 +46,10 @@ const MAX_ALTERNATIVES = 12;
 const MAX_CLAUSES = 80;
 
 const cueDictionary = new Map(CUE_WORDS.flatMap((w) => analyze(w)).map((t) => [t, 1]));
+/** Words that say what is asked, not about what: never read as a catalog word (`업데이트` is a cue, not `update`). */
+const intentTerms = new Set(INTENT_WORDS.flatMap((w) => analyze(w)));
+const koreanIntentWords = INTENT_WORDS.filter(hasHangul);
+const saysWhatIsAsked = (word: string): boolean => intentTerms.has(word) || koreanIntentWords.some((w) => word.startsWith(w));
 
 const statsCache = new WeakMap<SearchIndex, { stats: Promise<IndexStats>; at: number }>();
 /** How long the index's vocabulary is reused before it is read again. */
@@ -74,7 +80,12 @@ interface Part {
   corrected?: { from: string; to: string };
   /** For a negated word nobody indexed (`unpaid`), the known root (`paid`), searched as a synonym. */
   root?: string;
+  /** Other indexed ways of writing the word: the catalog's shorthand for it, or further transliterations. */
+  also?: string[];
 }
+
+/** Weight of another way of writing a word (`prvt` for private, a second transliteration). */
+const SPELLING_WEIGHT = 0.8;
 
 /** Weight of the root of a negated word (`paid` for `unpaid`). */
 const ROOT_WEIGHT = 0.6;
@@ -97,13 +108,28 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
       joinedByWord.set(tok.word, [...(joinedByWord.get(tok.word) ?? []), tok.term]);
       continue;
     }
-    if (known(tok.term) || /^\d+$/.test(tok.term) || vocabulary.stopwords.has(tok.term)) {
+    if (vocabulary.stopwords.has(tok.term) || /^\d+$/.test(tok.term)) {
       parts.push({ term: tok.term, word: tok.word });
+      continue;
+    }
+    if (known(tok.term)) {
+      const shorthand = abbreviationsOf(tok.term, stats.vocabulary);
+      parts.push({ term: tok.term, word: tok.word, ...(shorthand.length ? { also: shorthand } : {}) });
       continue;
     }
     const split = hasHangul(tok.term) ? splitCompound(tok.term, known) : undefined;
     if (split) {
       for (const term of split) parts.push({ term, word: tok.word });
+      continue;
+    }
+    const typedRaw = (raw[tok.word] ?? tok.term).toLowerCase();
+    // a Korean loanword for one of the catalog's English words (`네임스페이스` namespace), or the catalog's word for
+    // a shorthand (`acct` account): read as that word, as a correction is
+    const spelled = saysWhatIsAsked(tok.term) || saysWhatIsAsked(typedRaw) ? [] : hasHangul(tok.term) ? transliterations(typedRaw, stats.vocabulary) : expansions(tok.term, stats.vocabulary);
+    if (spelled.length) {
+      const [to, ...others] = spelled as [string, ...string[]];
+      const from = hasHangul(tok.term) || analyze(typedRaw).length === 1 ? typedRaw : tok.term;
+      parts.push({ term: to, word: tok.word, corrected: { from, to }, ...(others.length ? { also: others } : {}) });
       continue;
     }
     const negated = /^(un|non)([a-z]{4,})$/.exec(tok.term);
@@ -132,6 +158,7 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
       : [];
     const root = len === 1 ? span[0]!.root : undefined;
     if (root) alternatives.push({ terms: [root], joined: [], weight: ROOT_WEIGHT }, ...vocabulary.alternatives([root]).slice(0, 4).map((a) => ({ ...a, weight: a.weight * ROOT_WEIGHT })));
+    if (len === 1) for (const other of span[0]!.also ?? []) alternatives.push({ terms: [other], joined: [], weight: SPELLING_WEIGHT });
     if (!typed.length && !(len > 1 && alternatives.length)) continue;
     const id = `${typed.join(' ')}|${phraseTerms.join(' ')}`;
     if (seenConcepts.has(id)) continue;

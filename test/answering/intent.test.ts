@@ -28,6 +28,44 @@ describe('intent cues', () => {
   });
 });
 
+describe('cues that describe a table rather than ask about one', () => {
+  it('reads "how often do people ..." as a search for behaviour, not a schedule', () => {
+    expect(readCues('how often do devs take the autocomplete suggestions?').cadence).toBeUndefined();
+    expect(readCues('how often do people pick firefox').cadence).toBeUndefined();
+    expect(readCues('how often does §t update?').cadence?.strong).toBe(true);
+    expect(readCues('how often is it refreshed?').cadence?.strong).toBe(true);
+  });
+
+  it('reads a table described by its columns as a search', () => {
+    expect(readCues('account master with the health score fields').columns).toBeUndefined();
+    expect(readCues('네임스페이스 테이블인데 플랜 컬럼까지 있는 거 뭐예요?').columns).toBeUndefined();
+    expect(readCues('does §t have a country column?').columns).toBe('which');
+    expect(readCues('which columns does §t have').columns).toBe('which');
+  });
+
+  it('needs a table for "built from" to be lineage', () => {
+    expect(readCues('scores computed from product usage per customer').lineage).toBeUndefined();
+    expect(readCues('what is §t computed from').lineage).toBe('upstream');
+    expect(readCues('where does it come from?').lineage).toBe('upstream');
+  });
+
+  it('reads "parent" as lineage only when it names tables', () => {
+    expect(readCues('NDR and GDR by parent account?').lineage).toBeUndefined();
+    expect(readCues('what are the parents of §t').lineage).toBe('upstream');
+    expect(readCues('§t parent tables').lineage).toBe('upstream');
+  });
+
+  it('leaves bracketed asides out of the cues', () => {
+    expect(readCues('월별 핑 지표 (그 달 마지막 핑 기준) 보는 테이블').lastUpdated).toBe(false);
+    expect(readCues('§t 마지막 업데이트 언제예요?').lastUpdated).toBe(true);
+  });
+
+  it('does not read usage (사용량) as size, nor a web address as a table', () => {
+    expect(readCues('CI 러너 사용량 일별로 집계된 거 있나요?').noData).toBeUndefined();
+    expect(readCues('§t 용량이 얼마예요?').noData).toBe('size');
+  });
+});
+
 describe('free phrasing, end to end', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -1,0 +1,138 @@
+/**
+ * Korean loanwords against English metadata. Korean writes English terms of the trade in Hangul by sound
+ * (`네임스페이스` namespace, `컴플라이언스` compliance, `오퍼튜니티` opportunity), so a Korean question about an English
+ * catalog often holds the catalog's own words, transliterated. Both sides are reduced to a consonant skeleton in
+ * the classes Korean spelling keeps apart: vowels, `h`, `w` and `y` are dropped, `r` before a consonant or at the
+ * end is dropped (Korean is non-rhotic: runner → 러너), and sounds Korean merges are one class (p/f/b/v, t/d/th,
+ * k/g/c/q, s/z/j/ch/sh, r/l). No word list: any catalog's English vocabulary is matched the same way.
+ */
+
+const HANGUL_BASE = 0xac00;
+const HANGUL_LAST = 0xd7a3;
+
+/** Initial consonants (choseong), in Unicode order, as skeleton classes ('' for the silent ㅇ). */
+const INITIAL = ['G', 'K', 'N', 'D', 'T', 'L', 'M', 'B', 'B', 'S', 'S', '', 'S', 'S', 'S', 'K', 'T', 'P', ''];
+/** Final consonants (jongseong), in Unicode order (index 0: none). A final ㅅ is a t in loanwords (인터넷 internet). */
+const FINAL = ['', 'K', 'K', 'KS', 'N', 'NS', 'N', 'T', 'L', 'LK', 'LM', 'LP', 'LS', 'LT', 'LP', 'L', 'M', 'P', 'PS', 'T', 'T', 'N', 'T', 'T', 'K', 'T', 'P', ''];
+/** Medial vowel ㅡ (eu): the vowel Korean adds to a lone consonant (스 s, 프 p), not one the English word says. */
+const EPENTHETIC = 18;
+
+/** The consonant skeleton of a Hangul word (`네임스페이스` → NMSPS); empty when it holds no Hangul syllable. */
+export function hangulSkeleton(word: string): string {
+  let out = '';
+  for (const ch of word) {
+    const code = ch.codePointAt(0)!;
+    if (code < HANGUL_BASE || code > HANGUL_LAST) continue;
+    const index = code - HANGUL_BASE;
+    out += INITIAL[Math.floor(index / 588)]! + FINAL[index % 28]!;
+  }
+  return collapse(out);
+}
+
+const VOWEL = /[aeiouy]/;
+
+/** The consonant skeleton of an English word (`namespace` → NMSPS, `runner` → LN); empty for non-letters. */
+export function englishSkeleton(word: string): string {
+  const w = word.toLowerCase();
+  if (!/^[a-z]+$/.test(w)) return '';
+  let out = '';
+  for (let i = 0; i < w.length; i++) {
+    const c = w[i]!;
+    const next = w[i + 1] ?? '';
+    const after = w[i + 2] ?? '';
+    if (VOWEL.test(c) || c === 'w' || c === 'h') continue;
+    if (c === 'f' || c === 'p') out += 'P';
+    else if (c === 'v' || c === 'b') out += 'B';
+    else if (c === 't' && next === 'i' && VOWEL.test(after)) out += 'S'; // -tion
+    else if (c === 't') out += 'T';
+    else if (c === 'd') out += 'D';
+    else if (c === 'c' && (next === 'e' || next === 'i' || next === 'y')) out += 'S';
+    else if (c === 'c' && next === 'h') out += 'S';
+    else if (c === 'g' && (next === 'e' || next === 'i' || next === 'y')) out += 'S';
+    else if (c === 'g') out += 'G';
+    else if (c === 'c' || c === 'k' || c === 'q') out += 'K';
+    else if (c === 'x') out += 'KS';
+    else if (c === 's' || c === 'z' || c === 'j') out += 'S';
+    else if (c === 'r') out += VOWEL.test(next) ? 'L' : '';
+    else if (c === 'l') out += 'L';
+    else if (c === 'm') out += 'M';
+    else if (c === 'n') out += next === 'g' && !VOWEL.test(after) ? (i++, 'N') : 'N';
+  }
+  return collapse(out);
+}
+
+/**
+ * The syllables a Hangul word says: each syllable, less the epenthetic ones (스, 프) and a vowel-initial syllable
+ * after an open one, which is a diphthong in English (파이 pi, 네임 name).
+ */
+export function hangulSyllables(word: string): number {
+  let count = 0;
+  let open = false;
+  for (const ch of word) {
+    const code = ch.codePointAt(0)!;
+    if (code < HANGUL_BASE || code > HANGUL_LAST) continue;
+    const index = code - HANGUL_BASE;
+    const initial = Math.floor(index / 588);
+    const medial = Math.floor((index % 588) / 28);
+    const silentStart = initial === 11;
+    if (medial !== EPENTHETIC && !(silentStart && open && count > 0)) count++;
+    open = index % 28 === 0;
+  }
+  return count;
+}
+
+/** The syllables an English word says, roughly: its vowel groups, less a silent final e. */
+export function englishSyllables(word: string): number {
+  const groups = word.toLowerCase().match(/[aeiouy]+/g)?.length ?? 0;
+  return groups > 1 && /[^aeiouy]e$/.test(word) ? groups - 1 : groups;
+}
+
+/** Doubled classes are one sound (`nn`, `ss`, `플라` → PLL): collapse runs. */
+function collapse(skeleton: string): string {
+  return skeleton.replace(/(.)\1+/g, '$1');
+}
+
+/** English letters a written Hangul syllable stands for, about (네임스페이스 namespace, 플랜 plan): breaks ties. */
+const LETTERS_PER_SYLLABLE = 1.6;
+
+/** Shortest skeleton that is matched at all: two consonants name too many words (`LN`: line, loan, runner). */
+export const MIN_SKELETON = 3;
+
+const skeletonIndexes = new WeakMap<ReadonlyMap<string, number>, Map<string, string[]>>();
+
+function skeletonIndex(vocabulary: ReadonlyMap<string, number>): Map<string, string[]> {
+  let index = skeletonIndexes.get(vocabulary);
+  if (index) return index;
+  index = new Map();
+  for (const term of vocabulary.keys()) {
+    if (term.length < 4 || !/^[a-z]+$/.test(term)) continue;
+    const skeleton = englishSkeleton(term);
+    if (skeleton.length < MIN_SKELETON) continue;
+    const list = index.get(skeleton);
+    if (list) list.push(term);
+    else index.set(skeleton, [term]);
+  }
+  skeletonIndexes.set(vocabulary, index);
+  return index;
+}
+
+/**
+ * The English terms of a vocabulary that a Hangul word transliterates, most common first: the whole word, or else
+ * its longest leading part of two or more syllables (`디멘전인데` → dimension). At most `limit`; empty when none.
+ */
+export function transliterations(word: string, vocabulary: ReadonlyMap<string, number>, limit = 3): string[] {
+  const index = skeletonIndex(vocabulary);
+  const chars = [...word];
+  for (let end = chars.length; end >= 2; end--) {
+    const skeleton = hangulSkeleton(chars.slice(0, end).join(''));
+    if (skeleton.length < MIN_SKELETON) break;
+    const syllables = hangulSyllables(chars.slice(0, end).join(''));
+    const letters = LETTERS_PER_SYLLABLE * end;
+    const terms = (index.get(skeleton) ?? [])
+      .map((term) => ({ term, off: Math.abs(englishSyllables(term) - syllables), length: Math.abs(term.length - letters), df: vocabulary.get(term) ?? 0 }))
+      .filter((t) => t.off <= 1)
+      .sort((a, b) => a.off - b.off || a.length - b.length || b.df - a.df || a.term.localeCompare(b.term));
+    if (terms.length) return terms.filter((t) => t.off === terms[0]!.off).slice(0, limit).map((t) => t.term);
+  }
+  return [];
+}
