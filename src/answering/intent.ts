@@ -55,6 +55,11 @@ const ROW_COUNT = [/\brows?\b.*\b(count|many|number)\b/, /\b(how many|number of|
 const SIZE = [/\b(how (big|large)|disk size|table size|storage size|size of)\b/, /((?<!사)용량|크기|사이즈)/];
 
 const DASHBOARDS = [/\bdash ?boards?\b/, /\bdashbaords?\b/, /대시 ?보드/, /대쉬 ?보드/];
+/** Dashboards asked for, not merely the reason for asking ("the dashboard looks stale, when did X last load?"). */
+const DASHBOARDS_ASKED = [
+  /\b(which|what|any|list|show|find)( \w+)? dash ?boards?\b/, /\bdash ?boards? (on|use|uses|using|for|built|that|with|of|read|reading|about)\b/, /\bdash ?boards?\s*[?]/,
+  /(어떤|무슨|어느) ?대시 ?보드/, /대시 ?보드(가|는|들)? ?(뭐|뭔|있|어디|알려|목록)/, /대시 ?보드(에서|로)? ?(쓰|사용|참조|읽)/,
+];
 
 const FREQUENT = [
   /\bwho\b[^?.!]*\b(uses?|using|used|reads?|reading|queries|query|queried|querying|looks? at|accesses|accessed|consumes?)\b[^?.!]*\b(most|mostly|often|frequently|a lot|heavily|regularly)\b/,
@@ -146,7 +151,7 @@ export function readCues(masked: string): Cues {
   const named = text.includes(MENTION);
   const cues: Cues = {
     help: any(text, HELP),
-    dashboards: any(text, DASHBOARDS),
+    dashboards: any(text, DASHBOARDS) && (!any(text, LAST_UPDATED) || any(text, DASHBOARDS_ASKED)),
     frequentUsers: any(text, FREQUENT),
     owners: any(text, OWNERS),
     lastUpdated: any(text, LAST_UPDATED),

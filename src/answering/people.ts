@@ -1,5 +1,6 @@
 import type { User } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
+import { stripKoreanParticle } from '../text/analyze';
 
 /** A person named in a message. */
 export interface PersonMention {
@@ -32,7 +33,11 @@ export class PeopleDirectory {
   /** The person a message names, the longest name first; undefined when none (or two different people). */
   find(text: string): PersonMention | undefined {
     if (!this.byForm.size) return undefined;
-    const words = (text.normalize('NFKC').toLowerCase().match(WORD) ?? []).slice(0, 400);
+    // a Korean particle sticks to a name in any script ("Hana Cho가", "조하나가"): cut at the script change, strip it
+    const words = (text.normalize('NFKC').toLowerCase().match(WORD) ?? [])
+      .slice(0, 400)
+      .flatMap((w) => w.match(/[\uac00-\ud7a3]+|[^\uac00-\ud7a3]+/g) ?? [])
+      .map((w) => (/^[\uac00-\ud7a3]+$/.test(w) ? stripKoreanParticle(w) : w));
     let best: PersonMention | undefined;
     const people = new Set<string>();
     for (let i = 0; i < words.length; i++) {

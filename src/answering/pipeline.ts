@@ -375,6 +375,9 @@ interface Reading {
  * mention of its table. An identifier that names a table wins; an ordinary word that happens to be a table's
  * name (`users`, `orders`) counts only when, masked, the rest still asks something about a table.
  */
+/** A word right after "per", "by" or "each" says how data is grouped ("per subscription"), not which table. */
+const GROUPED_BY = /\b(per|by|each|every|for each|across)\s+$/i;
+
 function readMessage(text: string, ctx: Ctx, contextColumns: ReadonlySet<string> = new Set()): Reading {
   // in a conversation about a table, its columns come first: `net_usd` there is a column, not some other table
   const mentions = findMentions(text, ctx.directory).filter((m) => !contextColumns.has(m.text.slice(m.text.lastIndexOf('.') + 1).toLowerCase()));
@@ -382,7 +385,7 @@ function readMessage(text: string, ctx: Ctx, contextColumns: ReadonlySet<string>
   let cues = readCues(correctCueTypos(mask(text, strong), ctx));
   let subject = strong.find((m) => m.tables.length);
   if (!subject) {
-    for (const weak of mentions.filter((m) => !m.strong && m.tables.length)) {
+    for (const weak of mentions.filter((m) => !m.strong && m.tables.length && !GROUPED_BY.test(text.slice(0, m.start)))) {
       const withWeak = readCues(correctCueTypos(mask(text, [...strong, weak].sort((a, b) => a.start - b.start)), ctx));
       // "parent account 기준으로 … 테이블 있어요?" searches; the word `account` is no table's name there
       if (asksAboutTable(withWeak) && !withWeak.find) {

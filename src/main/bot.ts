@@ -13,6 +13,7 @@ import { renderSlack } from '../render/slack';
 import { createSlackApp } from '../slack/app';
 import type { SlackDeps } from '../slack/deps';
 import { openAlertStore, openStores } from './stores';
+import { startMeaning } from './meaning';
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -43,6 +44,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     await Promise.allSettled([state.close(), stores.close()]);
     throw e;
   }
+  const meaning = startMeaning(stores, config, log);
   const { tables } = await stores.graph.stats();
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
   const deps: SlackDeps = {
@@ -59,6 +61,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     log,
     renderAnswer: (a) => renderSlack(a),
     alerts: alerts.store,
+    ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
   };
   const slack = createSlackApp(
     {
@@ -74,7 +77,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   try {
     await slack.start();
   } catch (e) {
-    await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
+    await Promise.allSettled([meaning.stop(), alerts.close(), state.close(), stores.close()]);
     throw e;
   }
   log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables }, 'nansen bot started');
@@ -82,6 +85,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   return {
     async stop() {
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'slack app did not stop cleanly'));
+      await meaning.stop();
       await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
     },
   };

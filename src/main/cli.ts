@@ -23,6 +23,7 @@ import { loadConfig, type Config } from '../config/config';
 import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
 import { openStores, type Backend } from './stores';
+import { embedNow } from './meaning';
 import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
 import { createAlertQueue } from '../alerts/jobs/queues';
 
@@ -135,9 +136,15 @@ async function runImport(p: Parsed, io: CliIo, config: Config, logger: Logger): 
   const progress = progressDisplay(io, 'import');
   try {
     const result = await importCatalog(catalog, stores, { onProgress: (done, total) => progress.update(done, total) });
+    const embedded = await embedNow(stores, ({ done, total }) => progress.update(done, total, 'embeddings'));
     progress.stop();
-    if (p.values.json) io.out.write(`${JSON.stringify({ backend, ...result })}\n`);
-    else io.out.write(`Imported ${result.users} users, ${result.tables} tables and ${result.dashboards} dashboards from ${file} into ${backend}.\n`);
+    const embeddings = embedded && { embedded: embedded.report?.embedded ?? 0, unchanged: embedded.report?.unchanged ?? 0, pending: embedded.pending, ...(embedded.failed ? { failed: embedded.failed } : {}) };
+    if (p.values.json) io.out.write(`${JSON.stringify({ backend, ...result, ...(embeddings ? { embeddings } : {}) })}\n`);
+    else {
+      io.out.write(`Imported ${result.users} users, ${result.tables} tables and ${result.dashboards} dashboards from ${file} into ${backend}.\n`);
+      if (embeddings?.failed) io.out.write(`Embeddings: the server failed (${redactSecrets(embeddings.failed)}); ${embeddings.pending} subjects stay pending and are answered by their words until the bot or the worker catches them up.\n`);
+      else if (embeddings) io.out.write(`Embeddings: ${embeddings.embedded} embedded, ${embeddings.unchanged} unchanged text skipped.\n`);
+    }
     return 0;
   } finally {
     progress.stop();

@@ -26,6 +26,7 @@ import { blocksToText } from '../render/blocks-text';
 import { renderTerminal } from '../render/terminal';
 import { runBot, slackConfigured } from './bot';
 import { openStores } from './stores';
+import { startMeaning } from './meaning';
 
 export const DEMO_CATALOG = join(__dirname, '../../data/demo-catalog.json');
 
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   const interactive = Boolean(process.stdin.isTTY);
   const log: Logger = createLogger({ level: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', name: 'nansen-shell' });
   const stores = await openStores(config, log);
+  const meaning = startMeaning(stores, config, log);
   try {
     const seeded = await seedDemoCatalog(stores, new Date());
     if (seeded) process.stderr.write(`Seeded the ${stores.backend} store in ${config.NANSEN_DATA_DIR} with the demo catalog (${seeded} tables).\n`);
@@ -127,7 +129,9 @@ async function main(): Promise<void> {
       now: () => new Date(),
       timeZone: config.NANSEN_TIMEZONE,
       log,
+      ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
     };
+    if (seeded) meaning.catchUp?.nudge();
     const session = shellSession(deps, { color: interactive && Boolean(process.stdout.isTTY) });
     if (interactive) process.stdout.write('Nansen: ask about data ("which table shows latency by country?"), follow up ("is it hourly?"), or /data help. /new starts over, /exit quits.\n');
     const rl = createInterface({ input: process.stdin, ...(interactive ? { output: process.stdout, prompt: '> ' } : {}), terminal: interactive });
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
     }
     rl.close();
   } finally {
+    await meaning.stop();
     await stores.close();
   }
 }

@@ -15,6 +15,7 @@ import { openChatState } from './chat-state';
 import { UserError } from '../domain/errors';
 import { createLogger } from '../log/logger';
 import { openAlertStore, openStores } from './stores';
+import { startMeaning } from './meaning';
 import { personalSubscribers } from '../alerts/personal';
 import { startWorkerApp } from './worker-app';
 import { safeErrorMessage } from '../../workers/errors';
@@ -57,6 +58,11 @@ async function main(): Promise<void> {
     return s;
   });
   const stores = await open(() => openStores(config, logger));
+  // crawls mark changed tables pending; the catch-up embeds them, and waits out an embeddings server that is down
+  const meaning = await open(async () => {
+    const m = startMeaning(stores, config, logger);
+    return { catchUp: m.catchUp, close: () => m.stop() };
+  });
   const alerts = await open(() => openAlertStore(config, logger, safeErrorMessage));
   // People's own table subscriptions (the table card's button) live in the Slack app's user state.
   const chatState = await open(() => openChatState(config, logger));
@@ -67,7 +73,11 @@ async function main(): Promise<void> {
     redisUrl: config.REDIS_URL,
     tz: config.NANSEN_TIMEZONE,
     loadSources: () => loadSources(config.NANSEN_SOURCES),
-    crawl: (source, options) => crawlSource(source, { stores, logger, state: crawlStore, status: crawlStore }, options),
+    crawl: async (source, options) => {
+      const report = await crawlSource(source, { stores, logger, state: crawlStore, status: crawlStore }, options);
+      meaning.catchUp?.nudge();
+      return report;
+    },
     // The pipeline records its own failures; this adds what only the worker knows (will it be retried?) and
     // failures outside the pipeline (source removed, lock lost).
     recordFailure: async (f) => {

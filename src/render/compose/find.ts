@@ -13,7 +13,7 @@ export function composeFind(a: Extract<Answer, { kind: 'find' }>, c: ComposeCont
   if (!a.results.length) return done(t(lang, { en: `I couldn't find any ${what.en} for that.`, ko: `맞는 ${what.ko}을(를) 찾지 못했습니다.` }));
   const title = a.confident
     ? t(lang, { en: `These ${what.en} match best:`, ko: `가장 잘 맞는 ${what.ko}입니다:` })
-    : t(lang, { en: `I'm not sure; these ${what.en} are the closest:`, ko: `확실하지 않지만 가장 가까운 ${what.ko}입니다:` });
+    : t(lang, { en: `I'm not sure; my best guesses are these ${what.en}:`, ko: `확실하지 않습니다. 가장 그럴듯한 ${what.ko}입니다(추측):` });
   const { items, notes } = listed(a.results, max, lang, (r) => {
     const label = r.kind === 'dashboard' ? dashboardLabel(r.key, refs, s) : tableLabel(r.key, refs, s, lang);
     const description = r.kind === 'dashboard' ? refs.dashboards[r.key]?.description : refs.tables[r.key]?.description;

@@ -57,12 +57,14 @@ export function columnLine(c: ColumnInfo, s: Style, lang: Lang, maxDescription: 
 }
 
 export function why(item: FoundItem, s: Style, lang: Lang): string {
-  return item.why
-    .map((w) => {
-      const via = w.via && w.via !== w.word.toLowerCase() ? ` → ${s.escape(w.via)}` : '';
-      return `${s.escape(w.word)}${via} (${t(lang, FIELD[w.field])})`;
-    })
-    .join(' · ');
+  const words = item.why.map((w) => {
+    const via = w.via && w.via !== w.word.toLowerCase() ? ` → ${s.escape(w.via)}` : '';
+    return `${s.escape(w.word)}${via} (${t(lang, FIELD[w.field])})`;
+  });
+  // which path ranked it: the words alone say nothing when it was found by meaning
+  if (item.retrieval === 'meaning' || (item.retrieval === 'both' && !words.length)) words.push(t(lang, { en: 'similar in meaning', ko: '의미가 비슷함' }));
+  else if (item.retrieval === 'both') words.push(t(lang, { en: 'and in meaning', ko: '의미도 비슷함' }));
+  return words.join(' · ');
 }
 
 export function updatedNote(key: string, a: Answer, lang: Lang): string | undefined {
