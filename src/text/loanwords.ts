@@ -95,8 +95,37 @@ function collapse(skeleton: string): string {
 /** English letters a written Hangul syllable stands for, about (네임스페이스 namespace, 플랜 plan): breaks ties. */
 const LETTERS_PER_SYLLABLE = 1.6;
 
-/** Shortest skeleton that is matched at all: two consonants name too many words (`LN`: line, loan, runner). */
+/** Shortest skeleton matched by consonants alone; a shorter one (`MT` 마트 mart) must agree in its vowels too. */
 export const MIN_SKELETON = 3;
+/** Shortest skeleton matched at all. */
+const MIN_SHORT_SKELETON = 2;
+
+/** English vowel letters each Korean medial vowel writes, by medial index (ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ). */
+const MEDIAL_VOWELS = ['ao', 'ae', 'ya', 'ye', 'uoeia', 'ea', 'yie', 'ye', 'oa', 'wo', 'w', 'w', 'yo', 'uo', 'wo', 'w', 'wi', 'uy', '', 'u', 'iey'];
+
+/** The spoken vowels of a Hangul word, as the English letters each may be written with ('' for epenthetic ones). */
+function hangulVowels(word: string): string[] {
+  const out: string[] = [];
+  let open = false;
+  for (const ch of word) {
+    const code = ch.codePointAt(0)!;
+    if (code < HANGUL_BASE || code > HANGUL_LAST) continue;
+    const index = code - HANGUL_BASE;
+    const medial = Math.floor((index % 588) / 28);
+    const silentStart = Math.floor(index / 588) === 11;
+    if (silentStart && open && out.length) out[out.length - 1] += MEDIAL_VOWELS[medial]!; // 라인 "lai": line
+    else if (medial !== EPENTHETIC) out.push(MEDIAL_VOWELS[medial]!);
+    open = index % 28 === 0;
+  }
+  return out;
+}
+
+/** Whether an English word's vowel groups are the ones a Hangul word says, one for one (마트 mart, 러너 runner). */
+function vowelsAgree(korean: string, english: string): boolean {
+  const spoken = hangulVowels(korean);
+  const groups = (english.match(/[aeiouy]+/g) ?? []).slice(0, englishSyllables(english));
+  return spoken.length === groups.length && groups.every((g, i) => spoken[i]!.includes(g[0]!) || (g[0] === 'y' && spoken[i]!.includes('i')));
+}
 
 const skeletonIndexes = new WeakMap<ReadonlyMap<string, number>, Map<string, string[]>>();
 
@@ -107,7 +136,7 @@ function skeletonIndex(vocabulary: ReadonlyMap<string, number>): Map<string, str
   for (const term of vocabulary.keys()) {
     if (term.length < 4 || !/^[a-z]+$/.test(term)) continue;
     const skeleton = englishSkeleton(term);
-    if (skeleton.length < MIN_SKELETON) continue;
+    if (skeleton.length < MIN_SHORT_SKELETON) continue;
     const list = index.get(skeleton);
     if (list) list.push(term);
     else index.set(skeleton, [term]);
@@ -123,16 +152,19 @@ function skeletonIndex(vocabulary: ReadonlyMap<string, number>): Map<string, str
 export function transliterations(word: string, vocabulary: ReadonlyMap<string, number>, limit = 3): string[] {
   const index = skeletonIndex(vocabulary);
   const chars = [...word];
+  // one syllable says too little (돈 money reads as "down"): two at least
   for (let end = chars.length; end >= 2; end--) {
-    const skeleton = hangulSkeleton(chars.slice(0, end).join(''));
-    if (skeleton.length < MIN_SKELETON) break;
-    const syllables = hangulSyllables(chars.slice(0, end).join(''));
+    const part = chars.slice(0, end).join('');
+    const skeleton = hangulSkeleton(part);
+    if (skeleton.length < MIN_SHORT_SKELETON) break;
+    const short = skeleton.length < MIN_SKELETON;
+    const syllables = hangulSyllables(part);
     const letters = LETTERS_PER_SYLLABLE * end;
     const terms = (index.get(skeleton) ?? [])
-      .map((term) => ({ term, off: Math.abs(englishSyllables(term) - syllables), length: Math.abs(term.length - letters), df: vocabulary.get(term) ?? 0 }))
-      .filter((t) => t.off <= 1)
-      .sort((a, b) => a.off - b.off || a.length - b.length || b.df - a.df || a.term.localeCompare(b.term));
-    if (terms.length) return terms.filter((t) => t.off === terms[0]!.off).slice(0, limit).map((t) => t.term);
+      .map((term) => ({ term, off: Math.abs(englishSyllables(term) - syllables), vowels: vowelsAgree(part, term), length: Math.abs(term.length - letters), df: vocabulary.get(term) ?? 0 }))
+      .filter((t) => (short ? t.off === 0 && t.vowels : t.off <= 1))
+      .sort((a, b) => a.off - b.off || Number(b.vowels) - Number(a.vowels) || a.length - b.length || b.df - a.df || a.term.localeCompare(b.term));
+    if (terms.length) return terms.filter((t) => t.off === terms[0]!.off && t.vowels === terms[0]!.vowels).slice(0, limit).map((t) => t.term);
   }
   return [];
 }

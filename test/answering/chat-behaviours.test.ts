@@ -78,7 +78,7 @@ describe('what a new user hits in the terminal chat', () => {
   });
 
   it('/data search in Korean uses the same analysis as questions', async () => {
-    const page = await searchCatalog('일별 매출', 0, { ...h.deps, timeZone: 'Asia/Seoul' });
+    const page = await searchCatalog('일별 매출', 0, { ...h.deps, now: () => new Date(shopCatalog.now ?? Date.now()), timeZone: 'Asia/Seoul' });
     const asked = as(await h.ask('일별 매출 테이블 있어요?'), 'find');
     expect(page.items.length).toBeGreaterThan(0);
     expect(page.items[0]!.key).toBe(asked.results[0]!.key);

@@ -32,9 +32,13 @@ describe('Korean loanwords', () => {
     expect(transliterations('플랜', v)).toEqual(['plan']);
   });
 
-  it('matches nothing it cannot tell: native words and two-consonant skeletons', () => {
-    const v = vocabulary({ runner: 3, line: 50, loan: 4, table: 99 });
-    expect(transliterations('러너', v)).toEqual([]);
+  it('matches nothing it cannot tell: native words, single syllables, short skeletons whose vowels differ', () => {
+    const v = vocabulary({ runner: 3, line: 50, loan: 4, table: 99, mart: 4, down: 3 });
+    // two consonants (LN) name line, loan and runner; the vowels tell them apart
+    expect(transliterations('러너', v)).toEqual(['runner']);
+    expect(transliterations('마트', v)).toEqual(['mart']);
+    expect(transliterations('라인', v)[0]).toBe('line');
+    expect(transliterations('돈', v)).toEqual([]);
     expect(transliterations('테이블', v)).toEqual(['table']);
     expect(transliterations('사용자', vocabulary({ user: 20 }))).toEqual([]);
   });
