@@ -35,7 +35,7 @@ import { vocabularyFromConfig } from './settings';
 
 type Backend = 'embedded' | 'neo4j-es';
 
-interface Options {
+export interface Options {
   catalog: string;
   questions: string;
   backend: Backend;
