@@ -127,6 +127,17 @@ export function describeGraphStoreContract(name: string, factory: GraphStoreFact
       expect(await store.listDashboardKeys()).toEqual(['tableau://bi/revenue_overview']);
     });
 
+    it("lists its people, and a person's tables: owned, and read most first; removed tables left out", async () => {
+      expect((await store.listUsers()).map((u) => u.id).sort()).toEqual(sampleUsers().map((u) => u.id).sort());
+      const hana = await store.tablesOfPerson('hana.cho');
+      expect(hana.owned).toEqual([REVENUE]);
+      expect(hana.read).toEqual([{ table: LATENCY, count: 30 }]);
+      expect(await store.tablesOfPerson('minsu.lee')).toEqual({ owned: [], read: [{ table: LATENCY, count: 120 }] });
+      await store.markRemoved([REVENUE], '2026-11-24T10:00:00Z');
+      expect((await store.tablesOfPerson('hana.cho')).owned).toEqual([]);
+      expect(await store.tablesOfPerson('nobody')).toEqual({ owned: [], read: [] });
+    });
+
     it('applies an edit atomically: human value, version bump, log entry with old and new', async () => {
       const { entry, table } = await store.applyEdit({
         tableKey: LATENCY,

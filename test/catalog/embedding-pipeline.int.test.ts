@@ -1,0 +1,127 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serviceEnv } from '../../bench/service-env';
+import { SqliteGraphStore } from '../../src/adapters/embedded/sqlite-graph-store';
+import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index';
+import { SqliteVectorIndex } from '../../src/adapters/embedded/sqlite-vector-index';
+import { OpenAiEmbedder } from '../../src/adapters/http/openai-embedder';
+import { answer } from '../../src/answering/answer';
+import type { AnsweringDeps } from '../../src/answering/types';
+import { EmbeddingCatchUp, embedPending } from '../../src/catalog/embed';
+import { importCatalog, readCatalogFile } from '../../src/catalog/import';
+import type { Catalog } from '../../src/catalog/catalog-file';
+import { silentLogger, type Logger } from '../../src/log/logger';
+import { SHOP_CATALOG } from '../answering/helpers';
+
+const URL = process.env.EMBEDDINGS_URL ?? serviceEnv().EMBEDDINGS_URL ?? 'http://127.0.0.1:8089';
+const real = (model = 'multilingual-e5-small'): OpenAiEmbedder => new OpenAiEmbedder({ url: URL, model, sendInputType: true });
+
+/** A logger that keeps what was warned, to count log lines. */
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  const log = silentLogger() as Logger & { warnings: string[] };
+  log.warnings = warnings;
+  log.warn = ((a: unknown, b?: unknown) => void warnings.push(String(typeof a === 'string' ? a : b))) as Logger['warn'];
+  return log;
+}
+
+describe('the catalog embedded through a real model server, and a server that fails', () => {
+  let catalog: Catalog;
+  let graph: SqliteGraphStore;
+  let search: SqliteSearchIndex;
+  let vectors: SqliteVectorIndex;
+  let garbage: Server;
+  let garbageUrl: string;
+
+  beforeAll(async () => {
+    // the shop catalog's tables without their columns' own vectors: the model's work stays at seconds
+    catalog = { ...(await readCatalogFile(SHOP_CATALOG)), dashboards: [] };
+    garbage = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"data": [{"index": 0, "embedding": "not a vector"}]}');
+    });
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+    garbageUrl = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    garbage.closeAllConnections();
+    await new Promise<void>((resolve) => garbage.close(() => resolve()));
+  });
+
+  beforeEach(async () => {
+    graph = new SqliteGraphStore({ path: ':memory:' });
+    search = new SqliteSearchIndex({ path: ':memory:' });
+    vectors = new SqliteVectorIndex({ path: ':memory:' });
+    await Promise.all([graph.init(), search.init(), vectors.init()]);
+  });
+  afterEach(async () => {
+    await Promise.all([graph.close(), search.close(), vectors.close()]);
+  });
+
+  const stores = () => ({ graph, search, vectors: { index: vectors, columns: false } });
+
+  it('an import with the server down loses nothing: tables pending, answers lexical, caught up when it answers', async () => {
+    await importCatalog(catalog, stores());
+    expect(await vectors.pendingCount()).toBe(catalog.tables.length);
+    const down = new OpenAiEmbedder({ url: 'http://127.0.0.1:9', model: 'multilingual-e5-small', attempts: 1 });
+    const now = new Date(catalog.now!);
+    const lexical: AnsweringDeps = { graph, search, now: () => now, meaning: { embedder: down, vectors, queryTimeoutMs: 500 } };
+    const a = await answer({ text: 'which table has daily gmv?' }, lexical);
+    expect(a.kind).toBe('find');
+
+    const log = recordingLogger();
+    const failing = new EmbeddingCatchUp({ graph, vectors, embedder: down, columns: false, log });
+    await failing.runOnce();
+    await failing.runOnce();
+    await failing.stop();
+    expect(log.warnings.filter((w) => /embeddings pending/.test(w))).toHaveLength(1);
+    expect(await vectors.pendingCount()).toBe(catalog.tables.length);
+
+    const catchUp = new EmbeddingCatchUp({ graph, vectors, embedder: real(), columns: false, log: silentLogger() });
+    await catchUp.runOnce();
+    await catchUp.stop();
+    expect(await vectors.pendingCount()).toBe(0);
+    expect((await vectors.count()).table).toBe(catalog.tables.length);
+  });
+
+  it('a server answering garbage leaves the tables pending, with a clear error', async () => {
+    await importCatalog(catalog, stores());
+    await expect(embedPending({ graph, vectors, embedder: new OpenAiEmbedder({ url: garbageUrl, model: 'm', attempts: 1 }), columns: false })).rejects.toThrow(/embedding/i);
+    expect(await vectors.pendingCount()).toBe(catalog.tables.length);
+  });
+
+  it('embeds only changed text again, and a new model re-embeds everything', async () => {
+    await importCatalog(catalog, stores());
+    const first = await embedPending({ graph, vectors, embedder: real(), columns: false });
+    expect(first.embedded).toBe(catalog.tables.length);
+
+    await importCatalog(catalog, stores());
+    const again = await embedPending({ graph, vectors, embedder: real(), columns: false });
+    expect(again).toMatchObject({ embedded: 0, unchanged: catalog.tables.length, reset: false });
+
+    const changed = { ...catalog, tables: catalog.tables.map((t, i) => (i === 0 ? { ...t, description: `${t.description ?? ''} Now also per seller.` } : t)) };
+    await importCatalog(changed, stores());
+    expect(await embedPending({ graph, vectors, embedder: real(), columns: false })).toMatchObject({ embedded: 1, unchanged: catalog.tables.length - 1 });
+
+    await importCatalog(catalog, stores());
+    const other = await embedPending({ graph, vectors, embedder: real('another-model-name'), columns: false });
+    expect(other.reset).toBe(true);
+    expect(other.embedded).toBe(catalog.tables.length);
+  });
+
+  it('ranks by meaning as well as words, and says which path found each result', async () => {
+    await importCatalog(catalog, stores());
+    const embedder = real();
+    await embedPending({ graph, vectors, embedder, columns: false });
+    const now = new Date(catalog.now!);
+    const deps: AnsweringDeps = { graph, search, now: () => now, meaning: { embedder, vectors, queryTimeoutMs: 10_000 } };
+    const a = await answer({ text: 'customer complaints to support' }, deps);
+    expect(a.kind).toBe('find');
+    if (a.kind !== 'find') return;
+    expect(a.results[0]!.key).toMatch(/cs_ticket/);
+    expect(a.results[0]!.retrieval).toBe('both');
+    expect(a.results[0]!.similarity).toBeGreaterThan(0.5);
+    const lexical = await answer({ text: 'customer complaints to support' }, { graph, search, now: () => now });
+    if (lexical.kind === 'find') expect(lexical.results.every((r) => r.retrieval === 'lexical')).toBe(true);
+  });
+});
