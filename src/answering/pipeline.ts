@@ -279,6 +279,14 @@ async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: Readon
   else if (lexicalConfident || (denseZ !== undefined && denseZ >= tuning.denseAnswerZ)) verdict = 'answer';
   else if (lexicalEvident || (denseZ !== undefined && denseZ >= tuning.denseAbstainZ)) verdict = 'guess';
   else verdict = 'unknown';
+  // a name glossed in the original ("라인(LINE) 광고 비용") is what is asked about: a best result without it is
+  // about something else, unless its meaning alone is unmistakable
+  const named = glossedNames(text);
+  if (verdict !== 'unknown' && named.length && !(denseZ !== undefined && denseZ >= tuning.denseAnswerZ)) {
+    const top = ranked[0];
+    const covers = !!top && top.why.some((w) => named.some((n) => analyze(w.word).includes(n) || (w.via !== undefined && analyze(w.via).includes(n))));
+    if (!covers) verdict = 'unknown';
+  }
 
   const results: FoundItem[] = ranked.map((r) => {
     const sim = similarity.get(r.key);
@@ -300,6 +308,14 @@ async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: Readon
     ...(denseZ !== undefined ? { denseZ: Math.round(denseZ * 100) / 100, denseGap: Math.round((topSimilarity! - dense!.background!.median) * 1000) / 1000 } : {}),
   };
   return { built, results, confident: verdict === 'answer', verdict, kinds, evidence };
+}
+
+/** A Korean word with its original spelling after it in brackets (`라인(LINE)`, `휴가(PTO)`): a name, glossed. */
+const GLOSS = /[\uac00-\ud7a3]+\(\s*([A-Za-z][A-Za-z0-9 .&-]{1,40}?)\s*\)/g;
+
+/** The analysed terms of the names a message glosses in their original spelling. */
+function glossedNames(text: string): string[] {
+  return [...text.matchAll(GLOSS)].flatMap((m) => analyze(m[1]!));
 }
 
 const SENTENCE_END = /[?!;\n]+|\.(?=\s|$)|\s[-–—]\s|\s\/\s/g;

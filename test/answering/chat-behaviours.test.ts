@@ -108,7 +108,8 @@ function shorthandCatalog(): Catalog {
       table('sales', 'dim_account', 'Salesforce accounts with parent account and health score.', ['account_id', 'parent_account_id', 'health_score']),
       table('web', 'fct_browser_session', 'Browser sessions of visitors.', ['session_id', 'prvt_brwsng_flag', 'browser_name']),
       table('legal', 'risk_register', 'Compliance risks, their owners and mitigations.', ['risk_id', 'compliance_area']),
-      table('finance', 'fct_invoice', 'Invoices sent to customers each month.', ['invoice_id', 'amount']),
+      table('finance', 'fct_invoice', 'Invoices sent to customers each month, one row per invoice line.', ['invoice_id', 'line_number', 'amount']),
+      table('marketing', 'fct_ad_campaign_cost', 'Ad campaign costs per network and day.', ['campaign_id', 'ad_network', 'cost']),
       // the rest of a catalog, so that a word's rarity means what it means in a real one
       ...FILLER.map((topic, i) => table('misc', `fct_${topic}`, `Daily ${topic} figures by region.`, [`${topic}_id`, 'region', `metric_${i}`])),
     ],
@@ -140,6 +141,12 @@ describe('real-world wording without a list of synonyms', () => {
     expect(await top('which table has the accnt health score?')).toBe('dim_account');
     expect(await top('brwsr sessions table?')).toBe('fct_browser_session');
     expect(await top('is there a table with private browsing sessions?')).toBe('fct_browser_session');
+  });
+
+  it('abstains when the name a question glosses (라인(LINE)) is in no result, and answers when it is', async () => {
+    expect((await h.ask('라인(LINE) 광고 캠페인 비용 테이블 있나요?')).kind).toBe('unknown');
+    expect(await top('광고 캠페인 비용 테이블 있나요?')).toBe('fct_ad_campaign_cost');
+    expect(await top('인보이스(invoice) 데이터 어디 있어요?')).toBe('fct_invoice');
   });
 
   it('says which words it read differently', async () => {
