@@ -82,7 +82,7 @@ const OWNERS = [
 ];
 
 const UPSTREAM = [
-  /\bupstream\b/, /\bsources? (tables?|data|of)\b/, /\bsourced from\b/, /\bparents?(?=\s+(tables?|models?|datasets?|of|for)\b|\s*[?.!,]|\s*$)/, /\binputs?\b/, /\bfeeds? §t\b/, /\bfeeds? into §t\b/,
+  /\bupstream\b/, /§t (reads?|pulls?|selects?|consumes?) from\b/, /\bsources? (tables?|data|of)\b/, /\bsourced from\b/, /\bparents?(?=\s+(tables?|models?|datasets?|of|for)\b|\s*[?.!,]|\s*$)/, /\binputs?\b/, /\bfeeds? §t\b/, /\bfeeds? into §t\b/,
   /\bwhat (tables )?(goes|go|feeds?) into\b/, /\bwhere does §t (come|get)\b/, /\bwhere does (it|this|that)( table)? (come|get)\b/, /\bwhere is §t (built|made|derived|computed) from\b/, /\bdepends? on what\b/, /\bbased on what\b/,
   /\blineage\b/, /리니지/, /계보/, /어디서.*(가져|오나요|와요|받아|들어)/,
   /원천/, /소스 ?테이블/, /상위 ?테이블/, /업스트림/, /부모 ?테이블/, /어디서 ?(오|와|만들|생성|가져)/, /어디에서 ?(오|와|만들|생성|가져)/, /무엇으로|뭘로|뭐로/,
@@ -90,7 +90,7 @@ const UPSTREAM = [
 ];
 const DOWNSTREAM = [
   /\bdownstream\b/, /\bbuilt on( top of)?\b/, /\bdepend(s|ent|ents|ing)? on §t\b/, /\bdependents?\b/, /\bdependencies\b/, /\bchildren\b/, /\bchild tables?\b/,
-  /\baffected\b/, /\bimpact(s|ed)?\b/, /\bbreaks?\b/, /\bwhat (uses|reads|consumes) §t\b/, /\bconsumers?\b/, /\b(tables?|what) (reads?|uses?) (from )?§t\b/, /\bfed by §t\b/,
+  /\b(reads?|consumes?|selects?|pulls?|queries|query) from (\w+ ){0,2}§t\b/, /\baffected\b/, /\bimpact(s|ed)?\b/, /\bbreaks?\b/, /\bwhat (uses|reads|consumes) §t\b/, /\bconsumers?\b/, /\b(tables?|what) (reads?|uses?) (from )?§t\b/, /\bfed by §t\b/,
   /다운스트림/, /하위 ?테이블/, /영향/, /§t\s*(으로|로|를|을|에서|를 ?가지고|을 ?가지고|를 ?기반으로|을 ?기반으로)\s*(만들어지|만드는|만들어진|생성되|생성하|파생|집계되)/,
   /§t\s*(를|을)?\s*(쓰는|사용하는|참조하는|읽는) ?(테이블|곳)/, /의존/, /파생 ?테이블/,
 ];
@@ -212,5 +212,5 @@ export const INTENT_WORDS = [
   'field', 'fields', 'mean', 'means', 'meaning', 'upstream', 'downstream', 'source', 'come', 'comes', 'from', 'dashboard', 'dashboards',
   'use', 'uses', 'used', 'user', 'users', 'most', 'mostly', 'top', 'heaviest', 'reader', 'readers', 'queries', 'who', 'whom',
   '담당', '담당자', '오너', '관리', '관리자', '누구', '누가', '마지막', '마지막으로', '최신', '업데이트', '적재', '갱신', '언제', '시간', '시각', '주기',
-  '자주', '얼마나', '컬럼', '칼럼', '컬럼명', '필드', '의미', '뜻', '원천', '만들어', '대시보드', '사용', '많이', '제일', '가장', '사람', '조회',
+  '자주', '얼마나', '매시간', '매일', '매주', '매달', '매월', '데일리', '위클리', '먼슬리', '컬럼', '칼럼', '컬럼명', '필드', '의미', '뜻', '원천', '만들어', '대시보드', '사용', '많이', '제일', '가장', '사람', '조회',
 ];

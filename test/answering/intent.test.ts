@@ -55,6 +55,11 @@ describe('cues that describe a table rather than ask about one', () => {
     expect(readCues('§t parent tables').lineage).toBe('upstream');
   });
 
+  it('reads "X reads from T" as lineage on the side X stands', () => {
+    expect(readCues('which models read from the raw §t table?').lineage).toBe('downstream');
+    expect(readCues('§t reads from what?').lineage).toBe('upstream');
+  });
+
   it('leaves bracketed asides out of the cues', () => {
     expect(readCues('월별 핑 지표 (그 달 마지막 핑 기준) 보는 테이블').lastUpdated).toBe(false);
     expect(readCues('§t 마지막 업데이트 언제예요?').lastUpdated).toBe(true);
