@@ -485,14 +485,22 @@ async function columnsByMeaning(t: Table, ctx: Ctx): Promise<Array<{ column: Tab
 const COLUMN_POOL = 20;
 
 /**
- * A table's columns for a question, best first: the columns its words cover, then the nearest in meaning; by
- * meaning alone when no word matched. Fusing the two as tables are was measured and cost the synthetic sets a
+ * A table's columns for a question, best first: the columns its words cover (ties broken by meaning), then the
+ * nearest in meaning; by meaning alone when no word matched. Fusing the two as tables are was measured and cost the synthetic sets a
  * tenth of their column answers (a column's few words are a sharper signal than its short passage's vector).
  */
 function orderColumns(ranked: Array<{ column: Table['columns'][number]; score: number }>, nearest: Array<{ column: Table['columns'][number]; similarity: number }>): Array<Table['columns'][number]> {
-  const byWords = ranked.map((r) => r.column);
+  const similarity = new Map(nearest.map((n) => [n.column.name, n.similarity]));
+  // columns the words cannot tell apart (each covers the same words) are told apart by meaning
+  const best = ranked[0]?.score ?? 0;
+  const tied = ranked.filter((r) => r.score >= best * COLUMN_TIE);
+  tied.sort((a, b) => (similarity.get(b.column.name) ?? -1) - (similarity.get(a.column.name) ?? -1));
+  const byWords = [...tied, ...ranked.slice(tied.length)].map((r) => r.column);
   return [...byWords, ...nearest.map((n) => n.column).filter((c) => !byWords.includes(c))];
 }
+
+/** Lexical column scores this close to the best are a tie. */
+const COLUMN_TIE = 0.97;
 
 /**
  * A column question about one table: a column the message names; else the column that best covers the message's
@@ -502,12 +510,16 @@ function orderColumns(ranked: Array<{ column: Table['columns'][number]; score: n
 async function answerColumns(subject: Subject, cues: Cues, rest: string, ctx: Ctx): Promise<Body> {
   const t = subject.table;
   const base = { table: t.key, subject: t.key } as const;
-  const named = namedColumns(t, rest);
-  if (named[0]) {
-    const info = columnInfo(named[0]);
+  // "which column holds the annualized revenue (12x mrr)?": the aside explains the ask, it does not name the answer
+  const ask = rest.replace(/\([^()]*\)/g, ' ');
+  const named = namedColumns(t, ask);
+  const asked = named.length || rankColumns(t, ask, ctx).length ? ask : rest;
+  const namedAny = named.length ? named : namedColumns(t, asked);
+  if (namedAny[0]) {
+    const info = columnInfo(namedAny[0]);
     return { kind: 'columns', ...base, mode: cues.columns === 'which' ? 'which' : 'meaning', column: info.name, ...(info.description ? { description: info.description } : {}), type: info.type };
   }
-  const order = orderColumns(rankColumns(t, rest, ctx), await columnsByMeaning(t, ctx));
+  const order = orderColumns(rankColumns(t, asked, ctx), await columnsByMeaning(t, ctx));
   const best = order[0];
   if (!best) return { kind: 'columns', ...base, mode: 'list', columns: t.columns.map(columnInfo) };
   const info = columnInfo(best);

@@ -188,6 +188,8 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
     });
   }
 
+  concepts.push(...acronymConcepts(parts, raw, vocabulary, stats, seenConcepts));
+
   // a word that is itself asked about is not also a synonym of another word asked about ("purchase transactions"):
   // one word in a document must not satisfy two concepts
   const typedKeys = new Set(concepts.map((c) => c.typed.join(' ')));
@@ -217,6 +219,31 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
     .sort((a, b) => b.boost - a.boost || a.term.localeCompare(b.term))
     .slice(0, MAX_CLAUSES);
   return { concepts, clauses };
+}
+
+/** Weight of an acronym of the question's words (`arr` for "annualized recurring revenue") as a way to say them. */
+const ACRONYM_WEIGHT = 0.9;
+
+/**
+ * Catalogs name things by acronym (`arr`, `dau`, `clv`) where people spell them out: three or four words in a row
+ * whose initials are an indexed term become one more concept, said by that acronym.
+ */
+function acronymConcepts(parts: Part[], raw: string[], vocabulary: Vocabulary, stats: IndexStats, seen: Set<string>): Concept[] {
+  const out: Concept[] = [];
+  const content = parts.filter((p, i) => /^[a-z]+$/.test(p.term) && !vocabulary.stopwords.has(p.term) && !intentTerms.has(p.term) && !cueDictionary.has(p.term) && parts.findIndex((q) => q.word === p.word) === i);
+  for (let i = 0; i < content.length; i++) {
+    for (let len = 4; len >= 3; len--) {
+      const span = content.slice(i, i + len);
+      if (span.length < len || span.some((p, k) => k > 0 && p.word !== span[k - 1]!.word + 1)) continue;
+      const acronym = span.map((p) => p.term[0]).join('');
+      const df = stats.vocabulary.get(acronym);
+      const id = `|acronym ${acronym}`;
+      if (!df || seen.has(id)) continue;
+      seen.add(id);
+      out.push({ label: span.map((p) => raw[p.word]).join(' '), words: span.map((p) => p.word), typed: [], joined: [], alternatives: [{ terms: [acronym], joined: [], weight: ACRONYM_WEIGHT }], known: true, weight: idf(df, stats.documents) });
+    }
+  }
+  return out;
 }
 
 /**

@@ -109,6 +109,7 @@ function shorthandCatalog(): Catalog {
       table('web', 'fct_browser_session', 'Browser sessions of visitors.', ['session_id', 'prvt_brwsng_flag', 'browser_name']),
       table('legal', 'risk_register', 'Compliance risks, their owners and mitigations.', ['risk_id', 'compliance_area']),
       table('finance', 'fct_invoice', 'Invoices sent to customers each month, one row per invoice line.', ['invoice_id', 'line_number', 'amount']),
+      table('finance', 'fct_recurring_revenue', 'Recurring revenue per customer and month.', ['customer_id', 'mrr', 'arr', 'arr_month']),
       table('marketing', 'fct_ad_campaign_cost', 'Ad campaign costs per network and day.', ['campaign_id', 'ad_network', 'cost']),
       // the rest of a catalog, so that a word's rarity means what it means in a real one
       ...FILLER.map((topic, i) => table('misc', `fct_${topic}`, `Daily ${topic} figures by region.`, [`${topic}_id`, 'region', `metric_${i}`])),
@@ -147,6 +148,11 @@ describe('real-world wording without a list of synonyms', () => {
     expect((await h.ask('라인(LINE) 광고 캠페인 비용 테이블 있나요?')).kind).toBe('unknown');
     expect(await top('광고 캠페인 비용 테이블 있나요?')).toBe('fct_ad_campaign_cost');
     expect(await top('인보이스(invoice) 데이터 어디 있어요?')).toBe('fct_invoice');
+  });
+
+  it('reads words spelled out as the acronym a column is named by, and a bracketed aside as an aside', async () => {
+    const a = as(await h.ask('in fct_recurring_revenue which column holds the annualized recurring revenue (12x mrr)?'), 'columns');
+    expect(a.column).toBe('arr');
   });
 
   it('says which words it read differently', async () => {
