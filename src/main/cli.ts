@@ -136,20 +136,36 @@ async function runImport(p: Parsed, io: CliIo, config: Config, logger: Logger): 
   const progress = progressDisplay(io, 'import');
   try {
     const result = await importCatalog(catalog, stores, { onProgress: (done, total) => progress.update(done, total) });
-    const embedded = await embedNow(stores, ({ done, total }) => progress.update(done, total, 'embeddings'));
+    const embeddings = await embedPendingNow(stores, progress);
     progress.stop();
-    const embeddings = embedded && { embedded: embedded.report?.embedded ?? 0, unchanged: embedded.report?.unchanged ?? 0, pending: embedded.pending, ...(embedded.failed ? { failed: embedded.failed } : {}) };
     if (p.values.json) io.out.write(`${JSON.stringify({ backend, ...result, ...(embeddings ? { embeddings } : {}) })}\n`);
     else {
       io.out.write(`Imported ${result.users} users, ${result.tables} tables and ${result.dashboards} dashboards from ${file} into ${backend}.\n`);
-      if (embeddings?.failed) io.out.write(`Embeddings: the server failed (${redactSecrets(embeddings.failed)}); ${embeddings.pending} subjects stay pending and are answered by their words until the bot or the worker catches them up.\n`);
-      else if (embeddings) io.out.write(`Embeddings: ${embeddings.embedded} embedded, ${embeddings.unchanged} unchanged text skipped.\n`);
+      if (embeddings) io.out.write(embeddingsLine(embeddings));
     }
     return 0;
   } finally {
     progress.stop();
     await stores.close();
   }
+}
+
+interface EmbeddingsOutcome {
+  embedded: number;
+  unchanged: number;
+  pending: number;
+  failed?: string;
+}
+
+/** Embeds what an import or a crawl left pending (with an embeddings server), on the same progress display. */
+async function embedPendingNow(stores: Parameters<typeof embedNow>[0], progress: ReturnType<typeof progressDisplay>): Promise<EmbeddingsOutcome | undefined> {
+  const embedded = await embedNow(stores, ({ done, total }) => progress.update(done, total, 'embeddings'));
+  return embedded && { embedded: embedded.report?.embedded ?? 0, unchanged: embedded.report?.unchanged ?? 0, pending: embedded.pending, ...(embedded.failed ? { failed: redactSecrets(embedded.failed) } : {}) };
+}
+
+function embeddingsLine(e: EmbeddingsOutcome): string {
+  if (e.failed) return `Embeddings: the server failed (${e.failed}); ${e.pending} subjects stay pending and are answered by their words until the bot or the worker catches them up.\n`;
+  return `Embeddings: ${e.embedded} embedded, ${e.unchanged} unchanged text skipped.\n`;
 }
 
 function sourcesFile(p: Parsed, config: Config): string {
@@ -219,8 +235,10 @@ async function runCrawl(p: Parsed, io: CliIo, config: Config, logger: Logger): P
         onProgress: (x: CrawlProgress) => progress.update(x.done, x.total, x.phase),
       },
     );
+    const embeddings = report.dryRun || report.refused ? undefined : await embedPendingNow(stores, progress);
     progress.stop();
     io.out.write(p.values.json ? `${JSON.stringify(report)}\n` : summary(report));
+    if (embeddings) io.err.write(embeddingsLine(embeddings));
     await announceChanges(report, config, stores.graph, logger, io);
     return report.refused ? 1 : 0;
   } finally {
