@@ -8,46 +8,25 @@ import { describeSearchIndexContract } from '../contract/search-index.contract';
 import { describeVectorIndexContract } from '../contract/vector-index.contract';
 import { SqliteVectorIndex } from '../../src/adapters/embedded/sqlite-vector-index';
 
-const dirs = new Map<object, string>();
+/** A contract factory for an embedded store kept in one SQLite file of a fresh temporary folder. */
+function inTemporaryFile<T extends { init(): Promise<void>; close(): Promise<void> }>(name: string, open: (path: string) => T): { create(): Promise<T>; dispose(store: T): Promise<void> } {
+  const dirs = new Map<T, string>();
+  return {
+    async create() {
+      const dir = mkdtempSync(join(tmpdir(), `nansen-${name}-`));
+      const store = open(join(dir, `${name}.sqlite`));
+      await store.init();
+      dirs.set(store, dir);
+      return store;
+    },
+    async dispose(store) {
+      await store.close();
+      rmSync(dirs.get(store)!, { recursive: true, force: true });
+      dirs.delete(store);
+    },
+  };
+}
 
-describeGraphStoreContract('embedded (SQLite)', {
-  async create() {
-    const dir = mkdtempSync(join(tmpdir(), 'nansen-graph-'));
-    const store = new SqliteGraphStore({ path: join(dir, 'graph.sqlite') });
-    await store.init();
-    dirs.set(store, dir);
-    return store;
-  },
-  async dispose(store) {
-    await store.close();
-    rmSync(dirs.get(store)!, { recursive: true, force: true });
-  },
-});
-
-describeSearchIndexContract('embedded (SQLite FTS5)', {
-  async create() {
-    const dir = mkdtempSync(join(tmpdir(), 'nansen-search-'));
-    const index = new SqliteSearchIndex({ path: join(dir, 'search.sqlite') });
-    await index.init();
-    dirs.set(index, dir);
-    return index;
-  },
-  async dispose(index) {
-    await index.close();
-    rmSync(dirs.get(index)!, { recursive: true, force: true });
-  },
-});
-
-describeVectorIndexContract('embedded (SQLite, exact cosine)', {
-  async create() {
-    const dir = mkdtempSync(join(tmpdir(), 'nansen-vectors-'));
-    const index = new SqliteVectorIndex({ path: join(dir, 'vectors.sqlite') });
-    await index.init();
-    dirs.set(index, dir);
-    return index;
-  },
-  async dispose(index) {
-    await index.close();
-    rmSync(dirs.get(index)!, { recursive: true, force: true });
-  },
-});
+describeGraphStoreContract('embedded (SQLite)', inTemporaryFile('graph', (path) => new SqliteGraphStore({ path })));
+describeSearchIndexContract('embedded (SQLite FTS5)', inTemporaryFile('search', (path) => new SqliteSearchIndex({ path })));
+describeVectorIndexContract('embedded (SQLite, exact cosine)', inTemporaryFile('vectors', (path) => new SqliteVectorIndex({ path })));

@@ -1,8 +1,8 @@
 import { Client, errors } from '@elastic/elasticsearch';
 import type { estypes } from '@elastic/elasticsearch';
 import type pino from 'pino';
-import { BackendUnavailableError } from '../../domain/errors';
 import { silentLogger } from '../../log/logger';
+import { callElasticsearch, isStatus } from './errors';
 import type { SearchDocument, SearchFields, SearchHit, SearchIndex, SearchKind, SearchQuery } from '../../ports/search-index';
 import { FIELD_WEIGHTS } from '../../ports/search-index';
 import { applyRankingPriors, candidatePoolSize } from '../../search/ranking';
@@ -147,9 +147,6 @@ function checkKind(doc: SearchDocument): void {
   if (!KINDS.includes(doc.kind)) throw new Error(`search document ${doc.key} has unknown kind ${String(doc.kind)}`);
 }
 
-function isStatus(e: unknown, status: number): boolean {
-  return e instanceof errors.ResponseError && e.statusCode === status;
-}
 
 /**
  * The Elasticsearch `SearchIndex`: one index per kind behind an alias (`{prefix}-table` → `{prefix}-table-{stamp}`),
@@ -199,21 +196,8 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   }
 
   /** Runs a request, turning "cannot reach the server" into `BackendUnavailableError`. */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (
-        e instanceof errors.ConnectionError ||
-        e instanceof errors.TimeoutError ||
-        e instanceof errors.NoLivingConnectionsError ||
-        e instanceof errors.ProductNotSupportedError ||
-        isStatus(e, 503)
-      ) {
-        throw new BackendUnavailableError('elasticsearch', this.options.node, e);
-      }
-      throw e;
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return callElasticsearch(this.options.node, fn);
   }
 
   /** The physical indexes an alias points to (none when the alias is missing). */

@@ -1,8 +1,8 @@
-import { Client, errors } from '@elastic/elasticsearch';
+import { Client } from '@elastic/elasticsearch';
 import type { estypes } from '@elastic/elasticsearch';
 import type pino from 'pino';
-import { BackendUnavailableError } from '../../domain/errors';
 import { silentLogger } from '../../log/logger';
+import { callElasticsearch, isStatus } from './errors';
 import type { EmbeddingModel } from '../../ports/embedder';
 import type { NearestQuery, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
 import { sampleRank } from '../../search/vectors';
@@ -52,9 +52,6 @@ function baseMappings(model?: EmbeddingModel): estypes.MappingTypeMapping {
 
 const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_replicas: 0 };
 
-function isStatus(e: unknown, status: number): boolean {
-  return e instanceof errors.ResponseError && e.statusCode === status;
-}
 
 /**
  * The Elasticsearch `VectorIndex`: one index behind the alias `{prefix}-vectors` with a `dense_vector` field
@@ -79,15 +76,9 @@ export class ElasticsearchVectorIndex implements VectorIndex {
     this.client = new Client({ node: options.node, maxRetries: 1, requestTimeout: 60_000 });
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof errors.ConnectionError || e instanceof errors.TimeoutError || e instanceof errors.NoLivingConnectionsError || isStatus(e, 503)) {
-        throw new BackendUnavailableError('elasticsearch', this.options.node, e);
-      }
-      throw e;
-    }
+  /** Runs a request, turning "cannot reach the server" into `BackendUnavailableError`. */
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return callElasticsearch(this.options.node, fn);
   }
 
   private physicalName(): string {
