@@ -1,5 +1,6 @@
 import { UserError } from '../domain/errors';
 import { parseTableKey } from '../domain/keys';
+import { collapseStars, countStars, globMatch } from '../text/glob';
 
 /**
  * What a channel subscribes to:
@@ -18,16 +19,20 @@ export interface PatternTarget {
   tags?: readonly string[];
 }
 
-const MAX_PATTERN = 400;
+/** The longest pattern accepted, in characters. */
+export const MAX_PATTERN = 200;
+/** The most `*` a pattern may hold (after runs of stars are folded into one). */
+export const MAX_STARS = 8;
 
 /**
  * Parses the text a person typed after `/data subscribe`. Returns the normalised pattern; throws a `UserError`
  * (`bad_pattern`) that says what forms are accepted.
  */
 export function parsePattern(raw: string): SubscriptionPattern {
-  const text = raw.trim().replace(/^`+|`+$/g, '').replace(/^<|>$/g, '').trim();
+  const text = collapseStars(raw.trim().replace(/^`+|`+$/g, '').replace(/^<|>$/g, '').trim());
   if (!text) throw badPattern(raw);
   if (text.length > MAX_PATTERN) throw new UserError('bad_pattern', `That pattern is too long (at most ${MAX_PATTERN} characters).`);
+  if (countStars(text) > MAX_STARS) throw new UserError('bad_pattern', `That pattern has too many \`*\` (at most ${MAX_STARS}).`);
   if (/\s/.test(text)) throw badPattern(raw);
   const tag = /^tag:(.+)$/i.exec(text);
   if (tag) {
@@ -53,33 +58,16 @@ function badPattern(raw: string): UserError {
   );
 }
 
-const regexCache = new Map<string, RegExp>();
-
-function globRegExp(glob: string, caseInsensitive: boolean): RegExp {
-  const cacheKey = `${caseInsensitive ? 'i' : 's'}:${glob}`;
-  let re = regexCache.get(cacheKey);
-  if (!re) {
-    const body = glob
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&'))
-      .join('.*');
-    re = new RegExp(`^${body}$`, caseInsensitive ? 'isu' : 'su');
-    if (regexCache.size > 5000) regexCache.clear();
-    regexCache.set(cacheKey, re);
-  }
-  return re;
-}
-
 /** Whether a table matches a pattern. Names and tags compare without regard to case; keys exactly. */
 export function matchesPattern(pattern: SubscriptionPattern, target: PatternTarget): boolean {
   switch (pattern.kind) {
     case 'key':
-      return pattern.glob ? globRegExp(pattern.text, false).test(target.key) : pattern.text === target.key;
+      return pattern.glob ? globMatch(pattern.text, target.key) : pattern.text === target.key;
     case 'name': {
       const parts = parseTableKey(target.key);
       if (!parts) return false;
       const name = `${parts.schema}.${parts.name}`;
-      return pattern.glob ? globRegExp(pattern.text, true).test(name) : pattern.text.toLowerCase() === name.toLowerCase();
+      return pattern.glob ? globMatch(pattern.text.toLowerCase(), name.toLowerCase()) : pattern.text.toLowerCase() === name.toLowerCase();
     }
     case 'tag':
       return (target.tags ?? []).some((t) => t.toLowerCase() === pattern.tag);
