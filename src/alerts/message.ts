@@ -287,7 +287,7 @@ function fallbackText(input: AlertMessageInput, groups: TableGroup[]): string {
     groups.map((g) => g.context.label),
     300,
   );
-  return `${what}: ${counts} in ${plural(groups.length, 'table')} (${names})`;
+  return escapeMrkdwn(`${what}: ${counts} in ${plural(groups.length, 'table')} (${names})`);
 }
 
 /** Which page of the full change list a button asks for. */

@@ -168,14 +168,18 @@ export function fitView(blocks: Block[], maxBlocks: number, maxBytes = 240 * 102
   return out;
 }
 
-/** Plain text of mrkdwn, for a message's `text` fallback. */
+/**
+ * Plain text of mrkdwn, for a message's `text` fallback: dates, mentions and links become their labels. Escaped
+ * characters stay escaped (`&lt;` is never turned back into `<`), so the result is as safe as its input; whatever is
+ * left of `<`/`>` is escaped too.
+ */
 export function plain(mrkdwn: string): string {
-  return mrkdwn
-    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<@([A-Z0-9]+)(?:\|([^>]*))?>/g, (_, id: string, name?: string) => `@${name ?? id}`)
-    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
-    .replace(/<(https?:[^>]+)>/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return escapeMrkdwn(
+    mrkdwn
+      .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+      .replace(/<@([A-Z0-9]+)(?:\|([^>]*))?>/g, (_, id: string, name?: string) => `@${name ?? id}`)
+      .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
+      .replace(/<(https?:[^>]+)>/g, '$1')
+      .replace(/<![^>]*>/g, ''),
+  );
 }

@@ -37,10 +37,10 @@ function entryText(e: HistoryEntry, now: Date, timeZone: string): string {
 export function historyBlocks(h: TableHistory, options: { now: Date; timeZone: string }): Rendered {
   if (!h.entries.length) {
     const text = `No one has edited *${escapeMrkdwn(h.title)}* in Nansen yet. Its card has the edit buttons.`;
-    return { text: `No edits of ${h.title} yet.`, blocks: [section(text)] };
+    return { text: escapeMrkdwn(`No edits of ${h.title} yet.`), blocks: [section(text)] };
   }
   const blocks: Block[] = [header(`Edit history of ${h.title}`)];
   h.entries.forEach((e, i) => blocks.push(section(entryText(e, options.now, options.timeZone), button('Revert', actionId(ACTION.revert, i), encodeValue('revert', { id: e.id, key: h.key, v: h.version })))));
   blocks.push(context([`Newest first · reverting writes the old value back as a new edit, logged like any other`]));
-  return { text: `Edit history of ${h.title}: ${h.entries.length} edits`, blocks };
+  return { text: escapeMrkdwn(`Edit history of ${h.title}: ${h.entries.length} edits`), blocks };
 }

@@ -13,7 +13,7 @@ export function noticeBlocks(mrkdwn: string): Rendered {
 /** What a person sees when something failed: their error as-is, or an apology quoting a reference id. */
 export function failureBlocks(notice: FailureNotice): Rendered {
   const text = notice.ref ? `:warning: ${escapeMrkdwn(notice.text)}` : `:information_source: ${escapeMrkdwn(notice.text)}`;
-  return { text: notice.text, blocks: [section(text)] };
+  return { text: escapeMrkdwn(notice.text), blocks: [section(text)] };
 }
 
 export function helpBlocks(): Rendered {
@@ -32,5 +32,5 @@ export function helpBlocks(): Rendered {
 export function notFoundBlocks(ref: string, suggestions: ResultItem[], now: Date): Rendered {
   const blocks: Block[] = [section(`I couldn't find a table called *${escapeMrkdwn(ref)}*.${suggestions.length ? ' Did you mean one of these?' : ' Try `/data <words>` to search.'}`)];
   suggestions.slice(0, 5).forEach((s, i) => blocks.push(resultBlock(s, i, now)));
-  return { text: `No table called ${ref}.`, blocks };
+  return { text: escapeMrkdwn(`No table called ${ref}.`), blocks };
 }

@@ -43,6 +43,6 @@ export function searchBlocks(page: SearchPage, options: ListOptions & { tag?: st
     buttons.push(button('Share in channel', ACTION.share, options.tag ? encodeValue('share', { k: 'tag', t: options.tag, p: page.page }) : encodeValue('share', { k: 'search', q: page.query, p: page.page })));
   }
   if (buttons.length) blocks.push(...actions(buttons, 'nansen.results.actions'));
-  const text = `Results for ${options.tag ? `#${options.tag}` : page.query}: ${page.items.map((i) => i.title).join(', ')}`;
+  const text = escapeMrkdwn(`Results for ${options.tag ? `#${options.tag}` : page.query}: ${page.items.map((i) => i.title).join(', ')}`);
   return { text, blocks };
 }

@@ -2,6 +2,7 @@ import type { Answer } from '../answering/types';
 import type { ComposeOptions, Style } from './compose/types';
 import { compose } from './compose';
 import { escapeMrkdwn, truncate } from '../text/mrkdwn';
+import { plain as plainText } from './blocks-common';
 
 /** The Block Kit blocks this renderer produces (a subset of Slack's). */
 export type SlackTextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string; emoji?: boolean };
@@ -44,7 +45,7 @@ function fallbackText(title: string): string {
     .replace(/\*([^*\n]+)\*/g, '$1')
     .replace(/`([^`\n]+)`/g, '$1')
     .replace(/(^|\s)_([^_\n]+)_(?=\s|[.,:;!?]|$)/g, '$1$2');
-  return truncate(plain, 300);
+  return truncate(plainText(plain), 300);
 }
 
 /**

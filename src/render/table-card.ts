@@ -100,6 +100,6 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
   const more: Button[] = [button(':bookmark: Bookmark', ACTION.bookmark, table), button(':bell: Subscribe to changes', ACTION.subscribe, table), button('History', ACTION.history, table)];
   if (options.shareable) more.push(button('Share in channel', ACTION.share, encodeValue('share', { k: 'card', key: card.key, cp })));
   blocks.push(...actions(more, 'nansen.card.more'));
-  const text = `${card.title}: ${card.description ? truncate(card.description, 200) : 'no description yet'}`;
+  const text = escapeMrkdwn(`${card.title}: ${card.description ? truncate(card.description, 200) : 'no description yet'}`);
   return { text, blocks };
 }

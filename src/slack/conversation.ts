@@ -3,6 +3,7 @@ import { converse } from '../core/conversation';
 import type { Rendered } from '../render/blocks-common';
 import type { SlackDeps } from './deps';
 import { guard } from './support';
+import { outgoingMessage } from '../text/mrkdwn';
 
 /** A message that asks Nansen something: a mention in a channel or a direct message. */
 export interface IncomingQuestion {
@@ -27,7 +28,7 @@ export async function answerInThread(q: IncomingQuestion, client: WebClient, dep
     return 'duplicate';
   }
   const threadTs = q.threadTs ?? q.ts;
-  const post = (r: Rendered) => client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, text: r.text, blocks: r.blocks, unfurl_links: false, unfurl_media: false });
+  const post = (r: Rendered) => client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, ...outgoingMessage({ text: r.text, blocks: r.blocks }), unfurl_links: false, unfurl_media: false });
   await guard(deps, { listener: q.direct ? 'event:message.im' : 'event:app_mention', eventId: q.eventId, user: q.user }, post, async () => {
     const answer = await converse({ text: q.text, threadKey: `${q.channel}:${threadTs}`, ...(q.direct ? { fallbackKey: q.channel } : {}) }, deps);
     await post(deps.renderAnswer(answer));

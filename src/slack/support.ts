@@ -10,6 +10,7 @@ import { explainFailure } from '../core/errors';
 import type { Rendered } from '../render/blocks-common';
 import { failureBlocks } from '../render/blocks-messages';
 import type { SlackDeps } from './deps';
+import { outgoingMessage } from '../text/mrkdwn';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -54,7 +55,7 @@ export interface Replier {
 
 /** A DM to the person (the Messages tab of the app's Home). */
 export async function dm(client: WebClient, user: string, r: Rendered): Promise<void> {
-  await client.chat.postMessage({ channel: user, text: r.text, blocks: r.blocks, unfurl_links: false, unfurl_media: false });
+  await client.chat.postMessage({ channel: user, ...outgoingMessage({ text: r.text, blocks: r.blocks }), unfurl_links: false, unfurl_media: false });
 }
 
 export function replierFor(args: { body: BlockAction; respond: RespondFn; client: WebClient }): Replier {
@@ -65,11 +66,11 @@ export function replierFor(args: { body: BlockAction; respond: RespondFn; client
   return {
     isEphemeral,
     async ephemeral(r) {
-      if (hasUrl) await respond({ response_type: 'ephemeral', replace_original: false, text: r.text, blocks: r.blocks });
+      if (hasUrl) await respond({ response_type: 'ephemeral', replace_original: false, ...outgoingMessage({ text: r.text, blocks: r.blocks }) });
       else await dm(client, body.user.id, r);
     },
     async replace(r) {
-      if (hasUrl) await respond({ replace_original: true, text: r.text, blocks: r.blocks });
+      if (hasUrl) await respond({ replace_original: true, ...outgoingMessage({ text: r.text, blocks: r.blocks }) });
       else await dm(client, body.user.id, r);
     },
   };

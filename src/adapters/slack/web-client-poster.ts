@@ -1,5 +1,6 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
 import type { IsoTime } from '../../domain/model';
+import { outgoingMessage } from '../../text/mrkdwn';
 import { ALERT_METADATA_TYPE, asSlackError, SlackDeliveryError, SlackRateLimitedError, type OutgoingMessage, type SlackPoster } from '../../ports/slack-poster';
 
 /** Slack errors after which the message might have been posted (Slack's own words: "some aspect of the operation succeeded"). */
@@ -73,10 +74,11 @@ export class WebClientPoster implements SlackPoster {
 
   async postMessage(m: OutgoingMessage): Promise<{ channel: string; ts: string }> {
     try {
+      const out = outgoingMessage({ text: m.text, blocks: m.blocks });
       const r = (await this.client.chat.postMessage({
         channel: m.channel,
-        text: m.text,
-        blocks: m.blocks as never,
+        text: out.text,
+        blocks: out.blocks as never,
         unfurl_links: false,
         unfurl_media: false,
         metadata: { event_type: ALERT_METADATA_TYPE, event_payload: { delivery_key: m.deliveryKey } },

@@ -5,6 +5,7 @@ import { decodeValue, type ModalMetadata } from '../../render/blocks-actions';
 import type { ModalView } from '../../render/blocks-common';
 import type { SlackDeps } from '../deps';
 import { onButton } from './button';
+import { stripNul } from '../../text/mrkdwn';
 
 /**
  * An "Edit ..." button: checks the policy first (a person who may not edit is told so, no dialog), then opens the
@@ -16,6 +17,6 @@ export function onEditButton(app: App, deps: SlackDeps, base: string, build: (ca
     const { table } = await prepareEdit(v.key, body.user.id, deps);
     const card = await tableCardOf(table, deps);
     const meta: ModalMetadata = { key: v.key, v: v.v, ...(v.cp !== undefined ? { cp: v.cp } : {}), ...(body.response_url ? { ru: body.response_url } : {}) };
-    await client.views.open({ trigger_id: body.trigger_id, view: build(card, meta) });
+    await client.views.open({ trigger_id: body.trigger_id, view: stripNul(build(card, meta)) });
   });
 }

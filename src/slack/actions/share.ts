@@ -9,6 +9,7 @@ import { searchBlocks } from '../../render/blocks-search';
 import { tableCardBlocks } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { onButton } from './button';
+import { outgoingMessage } from '../../text/mrkdwn';
 
 /** "Share in channel": posts what the person sees for everyone in the channel and removes their private copy. */
 export function register(app: App, deps: SlackDeps): void {
@@ -28,7 +29,7 @@ export function register(app: App, deps: SlackDeps): void {
         break;
     }
     if (!body.response_url) return;
-    await respond({ response_type: 'in_channel', replace_original: false, text: rendered.text, blocks: [...rendered.blocks, context([`Shared by <@${body.user.id}>`])] });
+    await respond({ response_type: 'in_channel', replace_original: false, ...outgoingMessage({ text: rendered.text, blocks: [...rendered.blocks, context([`Shared by <@${body.user.id}>`])] }) });
     await respond({ delete_original: true });
   });
 }

@@ -5,6 +5,7 @@ import type { Rendered } from '../../render/blocks-common';
 import { dataResultBlocks } from '../../render/blocks-data';
 import type { SlackDeps } from '../deps';
 import { guard } from '../support';
+import { outgoingMessage } from '../../text/mrkdwn';
 
 /**
  * `/data <words | table | history table | tag t | help>` and the schema-change subscription commands (`subscribe`,
@@ -13,7 +14,7 @@ import { guard } from '../support';
 export function register(app: App, deps: SlackDeps): void {
   app.command('/data', async ({ ack, command, respond }) => {
     await ack();
-    const tell = (r: Rendered) => respond({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
+    const tell = (r: Rendered) => respond({ response_type: 'ephemeral', ...outgoingMessage({ text: r.text, blocks: r.blocks }) });
     await guard(deps, { listener: 'command:/data', user: command.user_id }, tell, async () => {
       const text = command.text ?? '';
       if (isSubscriptionCommand(text)) {
