@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../log/logger';
 import { renderSlack } from '../render/slack';
 import { createSlackApp } from '../slack/app';
 import type { SlackDeps } from '../slack/deps';
+import { installProcessGuard } from './process-guard';
 import { openAlertStore, openStores } from './stores';
 import { startMeaning } from './meaning';
 
@@ -94,6 +95,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'nansen-bot' });
+  installProcessGuard(log);
   const bot = await runBot(config, log);
   let stopping = false;
   const stop = (signal: string): void => {

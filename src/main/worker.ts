@@ -21,6 +21,7 @@ import { startWorkerApp } from './worker-app';
 import { safeErrorMessage } from '../../workers/errors';
 import { nextRun } from '../../workers/schedules';
 import { handleSignals } from '../../workers/signals';
+import { installProcessGuard } from './process-guard';
 
 /** `false` for `off`; else the cron, checked now so a bad one stops the start with its name. */
 function digestCron(config: Config): string | false {
@@ -37,6 +38,7 @@ function digestCron(config: Config): string | false {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'nansen-worker' });
+  installProcessGuard(logger);
   const cron = digestCron(config);
   /** What is open, closed in reverse order on a failed start and on stop. */
   const opened: Array<() => Promise<void>> = [];

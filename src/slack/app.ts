@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { explainFailure } from '../core/errors';
 import { boltLogger } from './bolt-logger';
+import { guardReceiver } from './receiver-guard';
 import * as actions from './actions';
 import * as commands from './commands';
 import type { SlackDeps } from './deps';
@@ -48,6 +49,7 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps): SlackA
   } else {
     if (!settings.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)');
     httpReceiver = new HTTPReceiver({ signingSecret: settings.signingSecret, logger, endpoints: '/slack/events', processBeforeResponse: false });
+    guardReceiver(httpReceiver, deps.log);
     receiver = httpReceiver;
   }
   const app = new App({ token: settings.botToken, receiver, logger, logLevel: logger.getLevel() as LogLevel, clientOptions, ignoreSelf: true, extendedErrorHandler: true });

@@ -12,7 +12,8 @@ import { blocksText, findButton, type Harness, SESSIONS, startHarness } from '..
 
 const HOSTILE = ['<!channel>', '<!here>', '<!everyone>', '<!subteam^S0123|@admins>', '<@U0EVIL0001>', '<https://evil.example|docs>', 'a & b', 'nul\u0000here'];
 /** Control sequences Slack would act on in mrkdwn: special mentions, a planted user mention, a disguised link; NUL. */
-const DANGER = /<!(?:channel|here|everyone|subteam)|<@U0EVIL|<https?:\/\/evil|\u0000/;
+const NUL = String.fromCharCode(0);
+const DANGER = new RegExp(`<!(?:channel|here|everyone|subteam)|<@U0EVIL|<https?://evil|${NUL}`);
 
 /** Every mrkdwn text in blocks (plain_text is never parsed for mentions or links). */
 function mrkdwnOf(blocks: unknown): string {
@@ -32,7 +33,7 @@ function mrkdwnOf(blocks: unknown): string {
 describe('escapeMrkdwn, the one escaping function', () => {
   it.each(HOSTILE)('neutralises %j', (s) => {
     const out = escapeMrkdwn(s);
-    expect(out).not.toMatch(/[<>\u0000]/);
+    expect(out).not.toMatch(new RegExp(`[<>${NUL}]`));
     expect(out).not.toMatch(/&(?!amp;|lt;|gt;)/);
   });
   it('escapes & once and is idempotent', () => {
@@ -75,7 +76,7 @@ describe('through the real Bolt app and the fake Slack API', () => {
   const expectSafe = (args: Record<string, unknown>): void => {
     expect(String(args.text)).not.toMatch(DANGER);
     expect(mrkdwnOf(args.blocks)).not.toMatch(DANGER);
-    expect(blocksText(args.blocks)).not.toMatch(/\u0000/);
+    expect(blocksText(args.blocks).includes(NUL)).toBe(false);
   };
 
   it('/data <!channel> sessions, then Share: nothing pings the channel', async () => {
