@@ -16,3 +16,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
   });
 });
+
+describe('NANSEN_TIMEZONE (issue 11 item 7)', () => {
+  it('refuses a zone the runtime does not know, naming the variable', () => {
+    expect(() => loadConfig({ NANSEN_TIMEZONE: 'Mars/Phobos' })).toThrow(/NANSEN_TIMEZONE: must be an IANA time zone/);
+  });
+  it.each(['Asia/Seoul', 'UTC', 'America/New_York'])('accepts %s', (tz) => {
+    expect(loadConfig({ NANSEN_TIMEZONE: tz }).NANSEN_TIMEZONE).toBe(tz);
+  });
+});

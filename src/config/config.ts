@@ -6,6 +6,16 @@ import { UserError } from '../domain/errors';
 const optionalUrl = z.string().url().optional();
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** Whether the runtime knows a time zone by that name. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every setting Nansen reads, from environment variables, validated in one place. A bad value fails at start
  * with an error naming the variable.
@@ -16,7 +26,8 @@ const ConfigSchema = z.object({
   /** Where the embedded stores live. */
   NANSEN_DATA_DIR: z.string().default(join(homedir(), '.nansen')),
   /** Time zone answers show times in ("daily around 03:10 KST"). */
-  NANSEN_TIMEZONE: z.string().default('Asia/Seoul'),
+  /** The IANA time zone answers show times in (`Asia/Seoul`, `UTC`); checked against the runtime's zone data. */
+  NANSEN_TIMEZONE: z.string().trim().refine(isTimeZone, 'must be an IANA time zone such as Asia/Seoul or UTC').default('Asia/Seoul'),
   NEO4J_URL: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URL').default('bolt://127.0.0.1:7687'),
   NEO4J_USER: z.string().optional(),
   NEO4J_PASSWORD: z.string().optional(),

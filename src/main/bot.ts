@@ -15,6 +15,7 @@ import type { SlackDeps } from '../slack/deps';
 import { installProcessGuard } from './process-guard';
 import { openAlertStore, openStores } from './stores';
 import { startMeaning } from './meaning';
+import { describeStartupFailure } from './startup-failure';
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((e: unknown) => {
-    process.stderr.write(`nansen bot: ${e instanceof UserError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`nansen bot: ${describeStartupFailure(e)}\n`);
     process.exit(1);
   });
 }

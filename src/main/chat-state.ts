@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Config } from '../config/config';
-import { BackendUnavailableError } from '../domain/errors';
 import type { Logger } from '../log/logger';
 import { MemoryEventDeduper, MemoryThreadContextStore } from '../adapters/memory/memory-chat-state';
 import type { EventDeduper } from '../ports/event-deduper';
@@ -10,6 +9,7 @@ import type { UserStateStore } from '../ports/user-state-store';
 import { RedisEventDeduper, RedisThreadContextStore, RedisUserStateStore } from '../adapters/redis/redis-chat-state';
 import { SqliteUserStateStore } from '../adapters/embedded/sqlite-user-state-store';
 import { redactUrl } from '../log/redact';
+import { connectRedis } from '../adapters/redis/connect';
 
 /** The conversation state of a chat process, with one call to close it. */
 export interface ChatState {
@@ -31,10 +31,10 @@ export async function openChatState(config: Config, logger: Logger, options: { k
     const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
     try {
-      await redis.connect();
+      await connectRedis(redis, redactUrl(config.REDIS_URL));
     } catch (e) {
       redis.disconnect();
-      throw new BackendUnavailableError('Redis', redactUrl(config.REDIS_URL), e);
+      throw e;
     }
     const prefix = options.keyPrefix ?? 'nansen:';
     return {

@@ -18,7 +18,6 @@ import type { CoreDeps } from '../core/deps';
 import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
 import { explainFailure } from '../core/errors';
 import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../adapters/memory/memory-chat-state';
-import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
 import type { Block } from '../render/blocks-common';
 import { dataResultBlocks } from '../render/blocks-data';
@@ -27,6 +26,7 @@ import { renderTerminal } from '../render/terminal';
 import { runBot, slackConfigured } from './bot';
 import { openStores } from './stores';
 import { startMeaning } from './meaning';
+import { describeStartupFailure } from './startup-failure';
 
 export const DEMO_CATALOG = join(__dirname, '../../data/demo-catalog.json');
 
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((e: unknown) => {
-    process.stderr.write(`nansen: ${e instanceof UserError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`nansen: ${describeStartupFailure(e)}\n`);
     process.exit(1);
   });
 }

@@ -15,6 +15,8 @@ import type { VectorIndex } from '../ports/vector-index';
 import type { Config } from '../config/config';
 import type { Logger } from '../log/logger';
 import type { Stores } from '../catalog/publish';
+import { redactUrl } from '../log/redact';
+import { connectRedis } from '../adapters/redis/connect';
 
 export type Backend = Config['NANSEN_BACKEND'];
 
@@ -96,7 +98,7 @@ export async function openAlertStore(config: Config, logger: Logger, describe: (
     const store = new RedisAlertStore({ client });
     const close = async (): Promise<void> => void (await client.quit().catch(() => client.disconnect()));
     try {
-      await client.connect();
+      await connectRedis(client, redactUrl(config.REDIS_URL));
       await store.init();
     } catch (err) {
       client.disconnect();

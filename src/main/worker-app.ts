@@ -8,6 +8,8 @@ import { safeErrorMessage } from '../../workers/errors';
 import { startInProcessWorkerApp } from '../../workers/in-process-app';
 import { QUEUE_PREFIX } from '../../workers/queues';
 import type { WorkerApp, WorkerAppOptions } from '../../workers/worker-app';
+import { redactUrl } from '../log/redact';
+import { connectRedis } from '../adapters/redis/connect';
 
 export type { WorkerApp, WorkerAppOptions } from '../../workers/worker-app';
 
@@ -21,8 +23,14 @@ export async function startWorkerApp(options: WorkerAppOptions): Promise<WorkerA
     return startInProcessWorkerApp(options, { locks: new MemorySourceLocks(), limiter: new MemoryChannelRateLimiter(options.alerts?.channelIntervalMs) });
   }
   const prefix = options.queue?.prefix ?? QUEUE_PREFIX;
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   redis.on('error', () => undefined);
+  try {
+    await connectRedis(redis, redactUrl(options.redisUrl));
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   const locks = new RedisSourceLocks(redis, {
     prefix,
     ttlMs: options.timing?.sourceLockTtlMs,

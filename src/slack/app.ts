@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { explainFailure } from '../core/errors';
+import { UserError } from '../domain/errors';
 import { boltLogger } from './bolt-logger';
 import { guardReceiver } from './receiver-guard';
 import * as actions from './actions';
@@ -35,6 +36,15 @@ export interface SlackApp {
   /** Starts receiving; in HTTP mode resolves with the port listened on. */
   start(): Promise<{ port?: number }>;
   stop(): Promise<void>;
+}
+
+const TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'missing_scope']);
+
+/** A Slack platform error that means the app-level token is wrong, as a `UserError` that says so. */
+function refusedToken(err: unknown): UserError | undefined {
+  const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
+  if (typeof code !== 'string' || !TOKEN_ERRORS.has(code)) return undefined;
+  return new UserError('bad_config', `Slack refused SLACK_APP_TOKEN (${code}). Use the app-level token (xapp-…) with the connections:write scope from the app's Basic Information page.`);
 }
 
 /** Builds the app and registers every listener; `start()` connects (Socket Mode) or listens (HTTP). */
@@ -68,7 +78,12 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps): SlackA
     mode,
     async start() {
       if (mode === 'socket') {
-        await app.start();
+        try {
+          await app.start();
+        } catch (err) {
+          await app.stop().catch(() => undefined);
+          throw refusedToken(err) ?? err;
+        }
         deps.log.info({ mode }, 'slack app connected');
         return {};
       }

@@ -66,6 +66,23 @@ describe('request signing: the running Bolt app (HTTP mode)', () => {
     expect(r.status).toBe(401);
   });
 
+  it.each([6 * 60, -6 * 60, 3600])('rejects a timestamp %i s away, in the future as in the past (issue 11 item 7)', async (ahead) => {
+    const before = h.fake.calls.length;
+    const ts = Math.floor(Date.now() / 1000) + ahead;
+    const b = body();
+    const r = await postSigned(h.url, SECRET, b, { timestamp: ts, signature: slackSignature(SECRET, ts, b) });
+    expect(r.status).toBe(401);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(h.fake.calls.length).toBe(before);
+  });
+
+  it('accepts a timestamp 4 minutes ahead (a clock slightly fast)', async () => {
+    const ts = Math.floor(Date.now() / 1000) + 4 * 60;
+    const b = body();
+    const r = await postSigned(h.url, SECRET, b, { timestamp: ts, signature: slackSignature(SECRET, ts, b) });
+    expect(r.status).toBe(200);
+  });
+
   it('rejects a request without signature headers', async () => {
     const r = await postSigned(h.url, SECRET, body(), { signature: '' });
     expect(r.status).toBe(401);
