@@ -40,7 +40,7 @@ export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: Wor
   // With alert workers, their queue; else one for producers only (log-only mode does not queue).
   const alertQueue = alertWorkers?.alertQueue ?? createAlertQueue({ connection, prefix, name: options.queue?.alertQueueName });
   for (const q of alertWorkers ? [crawlQueue] : [crawlQueue, alertQueue]) q.on('error', (err) => logger.warn({ queue: q.name, err: safeErrorMessage(err) }, 'queue error'));
-  const afterCrawl = alertWorkers && alerts ? createCrawlAlerter({ kind: 'queue', queue: alertQueue }, { graph: alerts.graph, logger }) : alerts && logOnlyAlerter(alerts, logger);
+  const afterCrawl = alertWorkers && alerts ? createCrawlAlerter({ kind: 'queue', queue: alertQueue }, { graph: alerts.graph, logger, ledger: alerts.store }) : alerts && logOnlyAlerter(alerts, logger);
   const processor = createCrawlProcessor({ crawl: options.crawl, getSource, locks: parts.locks, recordFailure: options.recordFailure, logger, afterCrawl });
   const worker = createCrawlWorker({
     location: { connection, prefix, name: options.queue?.crawlQueueName },

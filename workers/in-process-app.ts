@@ -20,7 +20,7 @@ export async function startInProcessWorkerApp(options: WorkerAppOptions, parts: 
         backoffMs: alerts.retry?.backoffMs,
       })
     : undefined;
-  const afterCrawl = alertRunner && alerts ? createCrawlAlerter({ kind: 'in-process', runner: alertRunner }, { graph: alerts.graph, logger }) : alerts && logOnlyAlerter(alerts, logger);
+  const afterCrawl = alertRunner && alerts ? createCrawlAlerter({ kind: 'in-process', runner: alertRunner }, { graph: alerts.graph, logger, ledger: alerts.store }) : alerts && logOnlyAlerter(alerts, logger);
   const runner = new InProcessCrawlRunner({
     processor: createCrawlProcessor({ crawl: options.crawl, getSource, locks: parts.locks, recordFailure: options.recordFailure, logger, afterCrawl }),
     logger,

@@ -178,10 +178,35 @@ export async function commitPlan(plan: AlertPlan, deps: { store: AlertStore; sin
   if (plan.deliveries.length) await deps.sink.enqueue(plan.deliveries);
 }
 
-/** Plans a crawl's alerts and commits the plan. */
-export async function dispatchAlerts(report: CrawlChanges, deps: PlanDeps & { sink: DeliverySink }): Promise<AlertPlan> {
-  const plan = await planAlerts(report, deps);
+/** How long a change set's claim on its changes holds before another may take them over (default 10 min). */
+export const CHANGE_CLAIM_LEASE_MS = 10 * 60_000;
+
+/**
+ * Plans a crawl's alerts and commits the plan, announcing each schema change once whatever path brought it here:
+ * the change set first claims its changes in the store's change ledger (keyed on the change itself), plans only
+ * those it holds (another crawl's change set may hold the rest), commits, then marks them announced. A retry of
+ * the same change set holds the same changes. A claim that lapsed (its process died before the mark) is finished
+ * under its first owner when that owner's change set was written (its deliveries may be out: planned again,
+ * they get the same keys, which the sink adds once), and else taken over: nothing of it reached the sink.
+ */
+export async function dispatchAlerts(report: CrawlChanges, deps: PlanDeps & { sink: DeliverySink; claimLeaseMs?: number }): Promise<AlertPlan> {
+  if (report.dryRun || report.refused || !report.changes.length) return planAlerts(report, deps);
+  const lease = deps.claimLeaseMs ?? CHANGE_CLAIM_LEASE_MS;
+  const owner = crawlChangeSetId(report.source, report.crawlId);
+  const unique = [...new Map(report.changes.map((c) => [c.id, c])).values()];
+  const claims = await deps.store.claimChanges(owner, unique.map((c) => c.id), lease);
+  const held = new Set(claims.held);
+  for (const lapsed of claims.lapsed) {
+    const earlier = await deps.store.getChangeSet(lapsed.owner);
+    if (earlier?.crawlId && earlier.source) {
+      await dispatchAlerts({ source: earlier.source, crawlId: earlier.crawlId, finishedAt: earlier.createdAt, changes: earlier.changes }, deps);
+    } else {
+      for (const id of await deps.store.takeOverChanges(owner, lapsed.owner, lapsed.ids, lease)) held.add(id);
+    }
+  }
+  const plan = await planAlerts({ ...report, changes: unique.filter((c) => held.has(c.id)) }, deps);
   await commitPlan(plan, deps);
+  if (held.size) await deps.store.announceChanges(owner, [...held]);
   return plan;
 }
 

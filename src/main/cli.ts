@@ -26,6 +26,7 @@ import { openStores, type Backend } from './stores';
 import { embedNow } from './meaning';
 import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
 import { createAlertQueue } from '../alerts/jobs/queues';
+import { withSourceLock } from './cli-lock';
 
 const USAGE = `Usage: npm run nansen -- <command> [options]
 
@@ -225,15 +226,19 @@ async function runCrawl(p: Parsed, io: CliIo, config: Config, logger: Logger): P
   });
   const progress = progressDisplay(io, `crawl ${id}`);
   try {
-    const report = await crawlSource(
-      source,
-      { stores, logger, state: crawlStore, status: crawlStore, env: io.env, stateScope: backend },
-      {
-        ...(p.values['dry-run'] ? { dryRun: true } : {}),
-        ...(p.values.full ? { full: true } : {}),
-        ...(p.values.force ? { force: true } : {}),
-        onProgress: (x: CrawlProgress) => progress.update(x.done, x.total, x.phase),
-      },
+    // A dry run writes nothing, so it needs no lock; a real one takes the worker's lock on the source.
+    const report = await withSourceLock(p.values['dry-run'] ? undefined : config.REDIS_URL, source.id, (signal) =>
+      crawlSource(
+        source,
+        { stores, logger, state: crawlStore, status: crawlStore, env: io.env, stateScope: backend },
+        {
+          ...(p.values['dry-run'] ? { dryRun: true } : {}),
+          ...(p.values.full ? { full: true } : {}),
+          ...(p.values.force ? { force: true } : {}),
+          ...(signal ? { signal } : {}),
+          onProgress: (x: CrawlProgress) => progress.update(x.done, x.total, x.phase),
+        },
+      ),
     );
     const embeddings = report.dryRun || report.refused ? undefined : await embedPendingNow(stores, progress);
     progress.stop();

@@ -63,6 +63,12 @@ export type DeliveryRecord =
  */
 export type DeliveryClaim = { status: 'claimed'; uncertainSince?: IsoTime } | { status: 'sent'; receipt: DeliveryReceipt } | { status: 'busy'; retryInMs: number };
 
+/** What `claimChanges` found. */
+export interface ChangeClaims {
+  held: string[];
+  lapsed: Array<{ owner: string; ids: string[] }>;
+}
+
 /** What `subscribe` did. */
 export type SubscribeOutcome = { status: 'created' } | { status: 'unchanged' } | { status: 'updated'; previous: ChannelSubscription };
 
@@ -80,7 +86,12 @@ export type SubscribeOutcome = { status: 'created' } | { status: 'unchanged' } |
  * - the delivery ledger is linearizable per key: of concurrent `claimDelivery` calls at most one gets `claimed`
  *   while a lease is live; an expired `sending` lease is taken over and reported with `uncertainSince`;
  *   `completeDelivery` is final (`sent` is never taken back); `releaseDelivery(…, 'not_sent')` by the lease's
- *   holder forgets the attempt, `'maybe_sent'` leaves it `uncertain`.
+ *   holder forgets the attempt, `'maybe_sent'` leaves it `uncertain`;
+ * - the change ledger is keyed on the schema change itself (its id: content plus the snapshot it was seen
+ *   against, so a re-run crawl and an overlapping crawl of the same state give a change the same id): of any
+ *   number of `claimChanges` calls, concurrent or not, an id is held by one owner only; a claim whose lease
+ *   passed without `announceChanges` is reported as lapsed (with its owner) and moves only through
+ *   `takeOverChanges`; `announceChanges` is final, so an announced change never moves to another owner.
  */
 export interface AlertStore {
   /** Creates tables or checks the connection; idempotent. */
@@ -131,6 +142,19 @@ export interface AlertStore {
   releaseDelivery(key: string, token: string, outcome: 'not_sent' | 'maybe_sent'): Promise<void>;
   /** The ledger entry of a delivery, if any. */
   getDelivery(key: string): Promise<DeliveryRecord | undefined>;
+
+  /**
+   * Claims schema changes for the change set `owner` that will announce them. `held`: the ids `owner` holds
+   * afterwards (those nobody held, and those it held already: a retried plan). `lapsed`: ids another owner claimed
+   * and did not announce within its lease, by owner.
+   */
+  claimChanges(owner: string, ids: readonly string[], leaseMs: number): Promise<ChangeClaims>;
+  /** Moves `from`'s lapsed, unannounced claims on these ids to `owner`; returns the ids moved. */
+  takeOverChanges(owner: string, from: string, ids: readonly string[], leaseMs: number): Promise<string[]>;
+  /** Makes `owner`'s claim on these changes final: their deliveries are handed over. */
+  announceChanges(owner: string, ids: readonly string[]): Promise<void>;
+  /** Of these change ids, those not announced yet (claimed or not). */
+  unannouncedChanges(ids: readonly string[]): Promise<string[]>;
 
   /** Forgets change sets and delivery records older than `before`. */
   prune(before: IsoTime): Promise<void>;

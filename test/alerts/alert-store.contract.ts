@@ -131,5 +131,31 @@ export function alertStoreContract(name: string, make: () => Promise<StoreFixtur
       expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
       expect(claims.filter((c) => c.status === 'busy')).toHaveLength(19);
     });
+
+    it('change ledger: one owner per change, retries hold the same, lapsed claims move only by takeOver (issue 11)', async () => {
+      const LEASE = 300;
+      const a = await f.store.claimChanges('crawl:s:A', ['c1', 'c2', 'c2'], LEASE);
+      expect(a).toEqual({ held: ['c1', 'c2'], lapsed: [] });
+      expect(await f.store.claimChanges('crawl:s:A', ['c1', 'c2'], LEASE)).toEqual({ held: ['c1', 'c2'], lapsed: [] });
+      expect(await f.store.claimChanges('crawl:s:B', ['c2', 'c3'], LEASE)).toEqual({ held: ['c3'], lapsed: [] });
+      expect(await f.store.takeOverChanges('crawl:s:B', 'crawl:s:A', ['c2'], LEASE)).toEqual([]);
+      await f.store.announceChanges('crawl:s:A', ['c1']);
+      expect((await f.store.unannouncedChanges(['c1', 'c2', 'c3', 'c4'])).sort()).toEqual(['c2', 'c3', 'c4']);
+      await f.expireLeases(LEASE + 200);
+      const later = await f.store.claimChanges('crawl:s:C', ['c1', 'c2', 'c3', 'c5'], LEASE);
+      expect(later.held).toEqual(['c5']);
+      expect(later.lapsed.sort((x, y) => x.owner.localeCompare(y.owner))).toEqual([
+        { owner: 'crawl:s:A', ids: ['c2'] },
+        { owner: 'crawl:s:B', ids: ['c3'] },
+      ]);
+      expect(await f.store.takeOverChanges('crawl:s:C', 'crawl:s:A', ['c1', 'c2'], LEASE)).toEqual(['c2']);
+      expect((await f.store.claimChanges('crawl:s:C', ['c2'], LEASE)).held).toEqual(['c2']);
+    });
+
+    it('change ledger: of concurrent claims on one change, one owner holds it', async () => {
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => f.store.claimChanges(`crawl:s:${i}`, ['x1', 'x2'], 60_000)));
+      expect(claims.filter((c) => c.held.length === 2)).toHaveLength(1);
+      expect(claims.filter((c) => c.held.length === 0)).toHaveLength(19);
+    });
   });
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { IsoTime, SchemaChange } from '../../domain/model';
-import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
+import type { AlertStore, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
 import { openSqlite } from './sqlite';
 
 export interface SqliteAlertStoreOptions {
@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS dm_opt_outs (user TEXT PRIMARY KEY, at TEXT NOT NULL)
 CREATE TABLE IF NOT EXISTS change_sets (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS digest_buffer (channel TEXT NOT NULL, change_id TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL, batch TEXT, added_at INTEGER NOT NULL, PRIMARY KEY (channel, change_id));
 CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, state TEXT NOT NULL, token TEXT, started_at TEXT, lease_until INTEGER, receipt TEXT, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS change_claims (change_id TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL, lease_until INTEGER NOT NULL, updated_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS change_sets_by_time ON change_sets(created_at);
 CREATE INDEX IF NOT EXISTS deliveries_by_time ON deliveries(updated_at);
 `;
@@ -196,8 +197,53 @@ export class SqliteAlertStore implements AlertStore {
     return { state: 'sending', token: row.token ?? '', startedAt: row.started_at ?? '', leaseUntil: row.lease_until ?? 0 };
   }
 
+  async claimChanges(owner: string, ids: readonly string[], leaseMs: number): Promise<ChangeClaims> {
+    return this.db
+      .transaction((): ChangeClaims => {
+        const now = this.now();
+        const read = this.db.prepare('SELECT owner, state, lease_until FROM change_claims WHERE change_id = ?');
+        const write = this.db.prepare("INSERT INTO change_claims (change_id, owner, state, lease_until, updated_at) VALUES (?, ?, 'claimed', ?, ?)");
+        const held: string[] = [];
+        const lapsed = new Map<string, string[]>();
+        for (const id of new Set(ids)) {
+          const row = read.get(id) as { owner: string; state: string; lease_until: number } | undefined;
+          if (!row) {
+            write.run(id, owner, now + leaseMs, now);
+            held.push(id);
+          } else if (row.owner === owner) held.push(id);
+          else if (row.state === 'claimed' && row.lease_until <= now) lapsed.set(row.owner, [...(lapsed.get(row.owner) ?? []), id]);
+        }
+        return { held, lapsed: [...lapsed].map(([o, list]) => ({ owner: o, ids: list })) };
+      })
+      .immediate();
+  }
+
+  async takeOverChanges(owner: string, from: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+    return this.db
+      .transaction((): string[] => {
+        const now = this.now();
+        const move = this.db.prepare("UPDATE change_claims SET owner = ?, lease_until = ?, updated_at = ? WHERE change_id = ? AND owner = ? AND state = 'claimed' AND lease_until <= ?");
+        return [...new Set(ids)].filter((id) => move.run(owner, now + leaseMs, now, id, from, now).changes > 0);
+      })
+      .immediate();
+  }
+
+  async announceChanges(owner: string, ids: readonly string[]): Promise<void> {
+    const now = this.now();
+    const st = this.db.prepare("UPDATE change_claims SET state = 'announced', updated_at = ? WHERE change_id = ? AND owner = ?");
+    this.db.transaction(() => {
+      for (const id of ids) st.run(now, id, owner);
+    })();
+  }
+
+  async unannouncedChanges(ids: readonly string[]): Promise<string[]> {
+    const st = this.db.prepare("SELECT 1 FROM change_claims WHERE change_id = ? AND state = 'announced'");
+    return [...new Set(ids)].filter((id) => !st.get(id));
+  }
+
   async prune(before: IsoTime): Promise<void> {
     this.db.transaction(() => {
+      this.db.prepare('DELETE FROM change_claims WHERE updated_at < ?').run(Date.parse(before));
       this.db.prepare('DELETE FROM change_sets WHERE created_at < ?').run(before);
       this.db.prepare('DELETE FROM deliveries WHERE updated_at < ?').run(Date.parse(before));
       this.db.prepare('DELETE FROM digest_buffer WHERE batch IS NOT NULL AND added_at < ?').run(Date.parse(before));

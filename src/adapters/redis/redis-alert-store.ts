@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { IsoTime, SchemaChange } from '../../domain/model';
-import type { AlertStore, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
+import type { AlertStore, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
 
 export interface RedisAlertStoreOptions {
   /** `redis://...`, or an open client the caller owns (it is not closed by `close`). */
@@ -80,6 +80,51 @@ redis.call('HDEL', KEYS[1], 'receipt')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
 if state then return {'claimed', prevStarted or tostring(now)} end
 return {'claimed'}
+`;
+
+// KEYS: one claim hash per change. ARGV: owner, leaseMs, ttl seconds. Returns, per key, '' (not ours, live),
+// '=' (held by ARGV[1]) or the owner of a lapsed claim.
+const CLAIM_CHANGES = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local out = {}
+for i, key in ipairs(KEYS) do
+  local owner = redis.call('HGET', key, 'owner')
+  if not owner then
+    redis.call('HSET', key, 'owner', ARGV[1], 'state', 'claimed', 'leaseUntil', tostring(now + tonumber(ARGV[2])))
+    redis.call('EXPIRE', key, tonumber(ARGV[3]))
+    out[i] = '='
+  elseif owner == ARGV[1] then
+    out[i] = '='
+  elseif redis.call('HGET', key, 'state') == 'claimed' and tonumber(redis.call('HGET', key, 'leaseUntil') or '0') <= now then
+    out[i] = owner
+  else
+    out[i] = ''
+  end
+end
+return out
+`;
+
+// KEYS: claim hashes. ARGV: new owner, old owner, leaseMs. Returns the indexes (1-based) moved.
+const TAKE_OVER = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local moved = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('HGET', key, 'owner') == ARGV[2] and redis.call('HGET', key, 'state') == 'claimed' and tonumber(redis.call('HGET', key, 'leaseUntil') or '0') <= now then
+    redis.call('HSET', key, 'owner', ARGV[1], 'leaseUntil', tostring(now + tonumber(ARGV[3])))
+    moved[#moved + 1] = i
+  end
+end
+return moved
+`;
+
+// KEYS: claim hashes. ARGV: owner.
+const ANNOUNCE_CHANGES = `
+for _, key in ipairs(KEYS) do
+  if redis.call('HGET', key, 'owner') == ARGV[1] then redis.call('HSET', key, 'state', 'announced') end
+end
+return 1
 `;
 
 const RELEASE = `
@@ -244,6 +289,57 @@ export class RedisAlertStore implements AlertStore {
   }
 
   /** Change sets and delivery records expire on their own; nothing else ages. */
+  async claimChanges(owner: string, ids: readonly string[], leaseMs: number): Promise<ChangeClaims> {
+    const unique = [...new Set(ids)];
+    const held: string[] = [];
+    const lapsed = new Map<string, string[]>();
+    for (let i = 0; i < unique.length; i += 500) {
+      const batch = unique.slice(i, i + 500);
+      const r = (await this.redis.eval(CLAIM_CHANGES, batch.length, ...batch.map((id) => this.k('chg', id)), owner, String(Math.max(1, Math.round(leaseMs))), String(this.ttl))) as string[];
+      r.forEach((x, j) => {
+        if (x === '=') held.push(batch[j]!);
+        else if (x) lapsed.set(x, [...(lapsed.get(x) ?? []), batch[j]!]);
+      });
+    }
+    return { held, lapsed: [...lapsed].map(([o, list]) => ({ owner: o, ids: list })) };
+  }
+
+  async takeOverChanges(owner: string, from: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    const moved: string[] = [];
+    for (let i = 0; i < unique.length; i += 500) {
+      const batch = unique.slice(i, i + 500);
+      const r = (await this.redis.eval(TAKE_OVER, batch.length, ...batch.map((id) => this.k('chg', id)), owner, from, String(Math.max(1, Math.round(leaseMs))))) as number[];
+      for (const n of r) moved.push(batch[n - 1]!);
+    }
+    return moved;
+  }
+
+  async announceChanges(owner: string, ids: readonly string[]): Promise<void> {
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const batch = unique.slice(i, i + 500);
+      await this.redis.eval(ANNOUNCE_CHANGES, batch.length, ...batch.map((id) => this.k('chg', id)), owner);
+    }
+  }
+
+  async unannouncedChanges(ids: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    const out: string[] = [];
+    for (let i = 0; i < unique.length; i += 500) {
+      const batch = unique.slice(i, i + 500);
+      const pipe = this.redis.pipeline();
+      for (const id of batch) pipe.hget(this.k('chg', id), 'state');
+      const states = (await pipe.exec()) ?? [];
+      batch.forEach((id, j) => {
+        const [err, state] = states[j] ?? [null, null];
+        if (err) throw err;
+        if (state !== 'announced') out.push(id);
+      });
+    }
+    return out;
+  }
+
   async prune(_before: IsoTime): Promise<void> {}
 
   /** Deletes every key under the prefix (tests). */

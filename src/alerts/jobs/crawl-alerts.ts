@@ -2,6 +2,7 @@ import type { CrawlReport } from '../../domain/crawl';
 import { planAlerts, type AlertPlan, type CrawlChanges, type PlanDeps } from '../plan';
 import type { SchemaChange } from '../../domain/model';
 import type { Logger } from '../../log/logger';
+import type { AlertStore } from '../../ports/alert-store';
 import type { GraphStore } from '../../ports/graph-store';
 import { enqueueAlert, type AlertQueue } from './queues';
 
@@ -20,8 +21,14 @@ export interface CrawlAlerterDeps {
   /** Where a re-run crawl finds the changes an earlier run of it recorded. */
   graph: GraphStore;
   logger: Logger;
-  /** How many of the newest schema changes a re-run looks through (default 5000). */
+  /** How many of the newest schema changes a crawl looks through for unannounced ones (default 5000). */
   recoveryScan?: number;
+  /**
+   * The exactly-once change ledger (the alert store). With it, every crawl also announces the changes of its
+   * source that an earlier run recorded and nobody announced (a crash at any point after recording); without
+   * it, only a re-run with no changes of its own looks for its crawl's recorded changes.
+   */
+  ledger?: Pick<AlertStore, 'unannouncedChanges'>;
 }
 
 /** The crawl processor's `afterCrawl` hook. */
@@ -43,10 +50,25 @@ export function createCrawlAlerter(target: CrawlAlertTarget, deps: CrawlAlerterD
     return recent.filter((c) => c.crawlId === report.crawlId && c.source === report.source);
   }
 
+  /** This source's recorded changes (within the scan) that were never announced, oldest first. */
+  async function unannounced(report: CrawlReport, ledger: NonNullable<CrawlAlerterDeps['ledger']>): Promise<SchemaChange[]> {
+    const recent = (await deps.graph.recentSchemaChanges({ limit: recoveryScan })).filter((c) => c.source === report.source);
+    if (!recent.length) return [];
+    const open = new Set(await ledger.unannouncedChanges(recent.map((c) => c.id)));
+    return recent.filter((c) => open.has(c.id)).reverse();
+  }
+
   return async function alertCrawl(report, { rerun, log = deps.logger }) {
     if (report.dryRun || report.refused) return;
     let changes = report.changes;
-    if (!changes.length && rerun) {
+    if (deps.ledger) {
+      const mine = new Set(changes.map((c) => c.id));
+      const earlier = (await unannounced(report, deps.ledger)).filter((c) => !mine.has(c.id));
+      if (earlier.length) {
+        log.warn({ crawlId: report.crawlId, changes: earlier.length }, 'recorded schema changes nobody announced found: announcing them');
+        changes = [...earlier, ...changes];
+      }
+    } else if (!changes.length && rerun) {
       changes = await recorded(report);
       if (changes.length) log.warn({ crawlId: report.crawlId, changes: changes.length }, 'schema changes of an earlier run of this crawl found: announcing them');
     }
