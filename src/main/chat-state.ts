@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Config } from '../config/config';
 import type { Logger } from '../log/logger';
-import { MemoryEventDeduper, MemoryThreadContextStore } from '../adapters/memory/memory-chat-state';
+import { MemoryThreadContextStore } from '../adapters/memory/memory-chat-state';
+import { SqliteEventDeduper } from '../adapters/embedded/sqlite-event-deduper';
 import type { EventDeduper } from '../ports/event-deduper';
 import type { ThreadContextStore } from '../ports/thread-context-store';
 import type { UserStateStore } from '../ports/user-state-store';
@@ -23,7 +24,8 @@ export interface ChatState {
 
 /**
  * Chooses where conversation state lives: Redis when `REDIS_URL` is set (shared by processes, surviving restarts),
- * else thread memory and de-duplication in the process and bookmarks in a SQLite file under `NANSEN_DATA_DIR`.
+ * else thread memory in the process, and event de-duplication and bookmarks in SQLite files under `NANSEN_DATA_DIR`
+ * (so a restarted bot still knows which events it answered).
  * Called by composition roots only.
  */
 export async function openChatState(config: Config, logger: Logger, options: { keyPrefix?: string } = {}): Promise<ChatState> {
@@ -48,13 +50,14 @@ export async function openChatState(config: Config, logger: Logger, options: { k
     };
   }
   const userState = new SqliteUserStateStore(join(config.NANSEN_DATA_DIR, 'state.sqlite'));
+  const dedupe = new SqliteEventDeduper(join(config.NANSEN_DATA_DIR, 'events.sqlite'));
   return {
     kind: 'local',
     threads: new MemoryThreadContextStore(),
-    dedupe: new MemoryEventDeduper(),
+    dedupe,
     userState,
     async close() {
-      await userState.close();
+      await Promise.all([userState.close(), dedupe.close()]);
     },
   };
 }

@@ -19,8 +19,9 @@ export interface IncomingQuestion {
 }
 
 /**
- * Answers a question in its thread, once per event id (a redelivery is dropped), keeping the thread's context for
- * follow-ups.
+ * Answers a question in its thread, once per event id, keeping the thread's context for follow-ups. The event is
+ * done once the answer (or the apology) is posted; until then it holds only a short lease, so a redelivery after a
+ * crash between receiving and answering is answered, and a redelivery while the answer is on its way is dropped.
  */
 export async function answerInThread(q: IncomingQuestion, client: WebClient, deps: SlackDeps): Promise<'answered' | 'duplicate'> {
   if (!(await deps.dedupe.claim(q.eventId))) {
@@ -33,5 +34,6 @@ export async function answerInThread(q: IncomingQuestion, client: WebClient, dep
     const answer = await converse({ text: q.text, threadKey: `${q.channel}:${threadTs}`, ...(q.direct ? { fallbackKey: q.channel } : {}) }, deps);
     await post(deps.renderAnswer(answer));
   });
+  await deps.dedupe.complete(q.eventId);
   return 'answered';
 }

@@ -12,9 +12,14 @@ describe('in-process de-duplication and thread memory', () => {
   });
 
   it('forgets after the retention window and caps its size', async () => {
-    const d = new MemoryEventDeduper({ ttlMs: 20, maxEntries: 3 });
+    const d = new MemoryEventDeduper({ ttlMs: 20, maxEntries: 3, leaseMs: 10 });
     expect(await d.claim('x')).toBe(true);
+    await d.complete('x');
+    expect(await d.claim('x')).toBe(false);
     await new Promise((r) => setTimeout(r, 30));
+    expect(await d.claim('x')).toBe(true);
+    // An answer in progress holds its event only for the lease.
+    await new Promise((r) => setTimeout(r, 15));
     expect(await d.claim('x')).toBe(true);
     const t = new MemoryThreadContextStore({ maxEntries: 2 });
     for (const k of ['1', '2', '3']) await t.set(k, { messages: [k], updatedAt: '2026-11-24T00:00:00Z' });

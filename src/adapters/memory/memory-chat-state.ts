@@ -1,6 +1,6 @@
-import type { EventDeduper } from '../../ports/event-deduper';
 import type { TableSubscription, UserStateStore } from '../../ports/user-state-store';
 import type { ThreadContext, ThreadContextStore } from '../../ports/thread-context-store';
+import { EVENT_LEASE_MS, type EventDeduper } from '../../ports/event-deduper';
 
 /** A map whose entries expire `ttlMs` after they were last written; old entries are swept as new ones arrive. */
 class ExpiringMap<V> {
@@ -56,13 +56,23 @@ export class MemoryThreadContextStore implements ThreadContextStore {
 /** De-duplication in the process: enough for one bot process, forgotten on restart. */
 export class MemoryEventDeduper implements EventDeduper {
   private readonly seen: ExpiringMap<true>;
-  constructor(options: { ttlMs?: number; maxEntries?: number } = {}) {
+  private readonly leases = new Map<string, number>();
+  private readonly leaseMs: number;
+  constructor(options: { ttlMs?: number; maxEntries?: number; leaseMs?: number } = {}) {
     this.seen = new ExpiringMap(options.ttlMs ?? 24 * 3_600_000, options.maxEntries ?? 200_000);
+    this.leaseMs = options.leaseMs ?? EVENT_LEASE_MS;
   }
   async claim(id: string): Promise<boolean> {
     if (this.seen.has(id)) return false;
-    this.seen.set(id, true);
+    const now = Date.now();
+    if ((this.leases.get(id) ?? 0) > now) return false;
+    this.leases.set(id, now + this.leaseMs);
+    if (this.leases.size > 10_000) for (const [k, until] of this.leases) if (until <= now) this.leases.delete(k);
     return true;
+  }
+  async complete(id: string): Promise<void> {
+    this.leases.delete(id);
+    this.seen.set(id, true);
   }
   async close(): Promise<void> {}
 }

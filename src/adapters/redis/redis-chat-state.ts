@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
-import type { EventDeduper } from '../../ports/event-deduper';
 import type { TableSubscription, UserStateStore } from '../../ports/user-state-store';
 import type { ThreadContext, ThreadContextStore } from '../../ports/thread-context-store';
+import { EVENT_LEASE_MS, EVENT_RETENTION_MS, type EventDeduper } from '../../ports/event-deduper';
 
 /** Thread memory in Redis: survives restarts and is shared by every bot process. */
 export class RedisThreadContextStore implements ThreadContextStore {
@@ -28,11 +28,16 @@ export class RedisEventDeduper implements EventDeduper {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly ttlSeconds = 24 * 3600,
+    private readonly ttlSeconds = EVENT_RETENTION_MS / 1000,
+    private readonly leaseMs = EVENT_LEASE_MS,
   ) {}
 
   async claim(id: string): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}event:${id}`, '1', 'EX', this.ttlSeconds, 'NX')) === 'OK';
+    return (await this.redis.set(`${this.prefix}event:${id}`, 'answering', 'PX', this.leaseMs, 'NX')) === 'OK';
+  }
+
+  async complete(id: string): Promise<void> {
+    await this.redis.set(`${this.prefix}event:${id}`, 'done', 'EX', this.ttlSeconds);
   }
 
   async close(): Promise<void> {}
