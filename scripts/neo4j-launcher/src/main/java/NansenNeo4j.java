@@ -31,13 +31,14 @@ public final class NansenNeo4j {
         int httpPort = Integer.getInteger("nansen.neo4j.http.port", 7478);
         long pageCacheMiB = Long.getLong("nansen.neo4j.pagecache", 512L);
         String pidFile = System.getProperty("nansen.neo4j.pidfile");
+        boolean auth = Boolean.getBoolean("nansen.neo4j.auth");
         Files.createDirectories(dir);
         if (pidFile != null) {
             Files.writeString(Path.of(pidFile), ProcessHandle.current().pid() + "\n");
         }
 
         var builder = Neo4jBuilders.newInProcessBuilder(dir)
-                .withConfig(GraphDatabaseSettings.auth_enabled, false)
+                .withConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .withConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMiB * 1024L * 1024L)
                 .withConfig(BoltConnector.enabled, true)
                 .withConfig(BoltConnector.listen_address, new SocketAddress(host, boltPort))
