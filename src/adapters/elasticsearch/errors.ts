@@ -13,7 +13,8 @@ export function isStatus(e: unknown, status: number): boolean {
  * the server without the URL's password.
  */
 export function asUnavailable(node: string, e: unknown): BackendUnavailableError | undefined {
-  const target = redactUrl(node);
+  // Only a URL with credentials is rewritten (redaction normalises it, e.g. adds a trailing slash).
+  const target = /\/\/[^/@]*@/.test(node) ? redactUrl(node) : node;
   if (isStatus(e, 401)) {
     return new BackendUnavailableError('elasticsearch', target, new Error('401 Unauthorized: Elasticsearch refused the user name or password in ELASTICSEARCH_URL'));
   }
