@@ -4,6 +4,7 @@
  *   import <file> [--backend embedded|neo4j-es]          load a catalog-v1 file into the stores
  *   crawl <source> [--dry-run] [--force] [--full] [--backend ...]  crawl one source of sources.yml
  *   sources                                               list sources with their last crawl
+ *   mcp [--http] [--host H] [--port N] [--backend ...]    serve the catalog over MCP (stdio, or streamable HTTP)
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
  */
@@ -26,6 +27,7 @@ import { openStores, type Backend } from './stores';
 import { embedNow } from './meaning';
 import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
 import { createAlertQueue } from '../alerts/jobs/queues';
+import { runMcp } from './mcp';
 
 const USAGE = `Usage: npm run nansen -- <command> [options]
 
@@ -37,6 +39,11 @@ Commands:
                                                  than 5% of the source's tables; --full: compare every table
                                                  with the graph instead of trusting the last crawl's fingerprints.
   sources                                        List sources with their last crawl, duration, counts, last error.
+  mcp [--http] [--host H] [--port N] [--backend embedded|neo4j-es]
+                                                 Serve the catalog to MCP clients: over stdio (run it as
+                                                 \`npm run -s nansen -- mcp\` so npm prints nothing on stdout), or
+                                                 with --http over streamable HTTP at /mcp behind NANSEN_MCP_TOKEN.
+                                                 Write tools only with NANSEN_MCP_WRITE=1 (as NANSEN_MCP_ACTOR).
 
 Options:
   --sources <file>   The sources file (default: NANSEN_SOURCES, sources.yml).
@@ -56,7 +63,7 @@ export interface CliIo {
 interface Parsed {
   command: string | undefined;
   args: string[];
-  values: { backend?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
+  values: { backend?: string; http?: boolean; host?: string; port?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
 }
 
 function parse(argv: string[]): Parsed {
@@ -67,6 +74,9 @@ function parse(argv: string[]): Parsed {
       strict: true,
       options: {
         backend: { type: 'string' },
+        http: { type: 'boolean' },
+        host: { type: 'string' },
+        port: { type: 'string' },
         'dry-run': { type: 'boolean' },
         full: { type: 'boolean' },
         force: { type: 'boolean' },
@@ -303,6 +313,26 @@ async function runSources(p: Parsed, io: CliIo, config: Config): Promise<number>
   return 0;
 }
 
+async function runMcpCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
+  if (p.args.length) throw new UsageError('mcp takes no arguments');
+  const backend = backendOf(p.values.backend, config);
+  const port = p.values.port === undefined ? undefined : Number(p.values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number, not "${p.values.port}"`);
+  if (!p.values.http && (port !== undefined || p.values.host !== undefined)) throw new UsageError('--host and --port go with --http');
+  const running = await runMcp(config, logger, p.values.http ? { kind: 'http', ...(p.values.host ? { host: p.values.host } : {}), ...(port !== undefined ? { port } : {}) } : { kind: 'stdio' }, backend);
+  if (running.url) io.err.write(`Nansen MCP server on ${running.url} (${backend}${config.NANSEN_MCP_WRITE === '1' ? ', write tools on' : ''}). Ctrl-C stops it.\n`);
+  const stop = (): void => void running.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await running.done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return 0;
+}
+
 /** Runs the CLI with these arguments; resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = { out: process.stdout, err: process.stderr, env: process.env }): Promise<number> {
   let p: Parsed;
@@ -327,6 +357,8 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runCrawl(p, io, config, logger);
       case 'sources':
         return await runSources(p, io, config);
+      case 'mcp':
+        return await runMcpCommand(p, io, config, logger);
       default:
         throw new UsageError(`unknown command "${p.command}"`);
     }
