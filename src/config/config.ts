@@ -81,6 +81,18 @@ const ConfigSchema = z.object({
   /** Address and port of the MCP streamable HTTP transport; loopback unless set. */
   NANSEN_MCP_HOST: z.string().default('127.0.0.1'),
   NANSEN_MCP_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  /** API keys (comma-separated, each at least 16 characters) OpenLineage producers send as bearer tokens; the receiver refuses to start without one. */
+  NANSEN_OPENLINEAGE_API_KEYS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.split(',').every((k) => k.trim().length >= 16), 'comma-separated keys of at least 16 characters each'),
+  /** OpenLineage namespaces whose tables are keyed otherwise than by their scheme: `postgres://db:5432=postgres://warehouse,...`. */
+  NANSEN_OPENLINEAGE_NAMESPACES: z.string().default(''),
+  /** Address and port of the OpenLineage receiver (`POST /api/v1/lineage`); loopback unless set. */
+  NANSEN_OPENLINEAGE_HOST: z.string().default('127.0.0.1'),
+  NANSEN_OPENLINEAGE_PORT: z.coerce.number().int().min(0).max(65535).default(5055),
+  /** The largest event body taken (bytes, after gzip); larger is 413. */
+  NANSEN_OPENLINEAGE_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

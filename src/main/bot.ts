@@ -14,6 +14,7 @@ import { createSlackApp } from '../slack/app';
 import type { SlackDeps } from '../slack/deps';
 import { openAlertStore, openStores } from './stores';
 import { startMeaning } from './meaning';
+import { openLineageRunStore } from './openlineage';
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -44,6 +45,11 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     await Promise.allSettled([state.close(), stores.close()]);
     throw e;
   }
+  // The OpenLineage receiver's run store (src/main/openlineage.ts): answers say when a table's last run failed.
+  const runs = await openLineageRunStore(config).catch(async (e: unknown) => {
+    await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
+    throw e;
+  });
   const meaning = startMeaning(stores, config, log);
   const { tables } = await stores.graph.stats();
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
@@ -51,6 +57,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     graph: stores.graph,
     search: stores.search,
     answer,
+    runs,
     threads: state.threads,
     dedupe: state.dedupe,
     userState: state.userState,
@@ -77,7 +84,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   try {
     await slack.start();
   } catch (e) {
-    await Promise.allSettled([meaning.stop(), alerts.close(), state.close(), stores.close()]);
+    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close()]);
     throw e;
   }
   log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables }, 'nansen bot started');
@@ -86,7 +93,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     async stop() {
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'slack app did not stop cleanly'));
       await meaning.stop();
-      await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
+      await Promise.allSettled([runs.close(), alerts.close(), state.close(), stores.close()]);
     },
   };
 }

@@ -5,6 +5,7 @@
  *   crawl <source> [--dry-run] [--force] [--full] [--backend ...]  crawl one source of sources.yml
  *   sources                                               list sources with their last crawl
  *   mcp [--http] [--host H] [--port N] [--backend ...]    serve the catalog over MCP (stdio, or streamable HTTP)
+ *   openlineage [--host H] [--port N] [--backend ...]     take OpenLineage RunEvents at POST /api/v1/lineage
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
  */
@@ -28,6 +29,7 @@ import { embedNow } from './meaning';
 import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
 import { createAlertQueue } from '../alerts/jobs/queues';
 import { runMcp } from './mcp';
+import { runLineageReceiver } from './openlineage';
 
 const USAGE = `Usage: npm run nansen -- <command> [options]
 
@@ -44,6 +46,10 @@ Commands:
                                                  \`npm run -s nansen -- mcp\` so npm prints nothing on stdout), or
                                                  with --http over streamable HTTP at /mcp behind NANSEN_MCP_TOKEN.
                                                  Write tools only with NANSEN_MCP_WRITE=1 (as NANSEN_MCP_ACTOR).
+  openlineage [--host H] [--port N] [--backend embedded|neo4j-es]
+                                                 Receive OpenLineage RunEvents (Airflow, dbt-ol, Spark) at
+                                                 POST /api/v1/lineage behind NANSEN_OPENLINEAGE_API_KEYS: load
+                                                 history, lineage, schema changes, failed runs.
 
 Options:
   --sources <file>   The sources file (default: NANSEN_SOURCES, sources.yml).
@@ -313,23 +319,44 @@ async function runSources(p: Parsed, io: CliIo, config: Config): Promise<number>
   return 0;
 }
 
-async function runMcpCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
-  if (p.args.length) throw new UsageError('mcp takes no arguments');
-  const backend = backendOf(p.values.backend, config);
+function portOf(p: Parsed): number | undefined {
   const port = p.values.port === undefined ? undefined : Number(p.values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number, not "${p.values.port}"`);
-  if (!p.values.http && (port !== undefined || p.values.host !== undefined)) throw new UsageError('--host and --port go with --http');
-  const running = await runMcp(config, logger, p.values.http ? { kind: 'http', ...(p.values.host ? { host: p.values.host } : {}), ...(port !== undefined ? { port } : {}) } : { kind: 'stdio' }, backend);
-  if (running.url) io.err.write(`Nansen MCP server on ${running.url} (${backend}${config.NANSEN_MCP_WRITE === '1' ? ', write tools on' : ''}). Ctrl-C stops it.\n`);
-  const stop = (): void => void running.stop();
+  return port;
+}
+
+/** Runs until SIGINT or SIGTERM (or `done`), then stops. */
+async function untilSignal(running: { done?: Promise<void>; stop(): Promise<void> }): Promise<void> {
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = () => void running.stop().then(resolve, resolve)));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await running.done;
+    await Promise.race([stopped, ...(running.done ? [running.done] : [])]);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+async function runOpenLineageCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
+  if (p.args.length) throw new UsageError('openlineage takes no arguments');
+  const backend = backendOf(p.values.backend, config);
+  const port = portOf(p);
+  const running = await runLineageReceiver(config, logger, { ...(p.values.host ? { host: p.values.host } : {}), ...(port !== undefined ? { port } : {}) }, backend);
+  io.err.write(`Nansen OpenLineage receiver on ${running.url}/api/v1/lineage (${backend}). Ctrl-C stops it.\n`);
+  await untilSignal(running);
+  return 0;
+}
+
+async function runMcpCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
+  if (p.args.length) throw new UsageError('mcp takes no arguments');
+  const backend = backendOf(p.values.backend, config);
+  const port = portOf(p);
+  if (!p.values.http && (port !== undefined || p.values.host !== undefined)) throw new UsageError('--host and --port go with --http');
+  const running = await runMcp(config, logger, p.values.http ? { kind: 'http', ...(p.values.host ? { host: p.values.host } : {}), ...(port !== undefined ? { port } : {}) } : { kind: 'stdio' }, backend);
+  if (running.url) io.err.write(`Nansen MCP server on ${running.url} (${backend}${config.NANSEN_MCP_WRITE === '1' ? ', write tools on' : ''}). Ctrl-C stops it.\n`);
+  await untilSignal(running);
   return 0;
 }
 
@@ -359,6 +386,8 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runSources(p, io, config);
       case 'mcp':
         return await runMcpCommand(p, io, config, logger);
+      case 'openlineage':
+        return await runOpenLineageCommand(p, io, config, logger);
       default:
         throw new UsageError(`unknown command "${p.command}"`);
     }

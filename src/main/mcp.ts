@@ -12,6 +12,7 @@ import type { GraphStore } from '../ports/graph-store';
 import { startMcpHttp } from '../mcp/http';
 import { createMcpServer, type McpDeps, type McpOptions } from '../mcp/tools';
 import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
+import { openLineageRunStore } from './openlineage';
 import { openStores, type Backend } from './stores';
 
 /** How to serve: stdio, or HTTP on a host and port (overriding NANSEN_MCP_HOST / NANSEN_MCP_PORT). */
@@ -44,9 +45,15 @@ export async function mcpActor(config: Pick<Config, 'NANSEN_MCP_ACTOR'>, graph: 
 /** Starts the MCP server on the configured stores; resolves once it is listening. */
 export async function runMcp(config: Config, log: Logger, choice: McpTransportChoice, backend: Backend = config.NANSEN_BACKEND): Promise<RunningMcp> {
   if (choice.kind === 'http' && !config.NANSEN_MCP_TOKEN) throw new UserError('bad_config', 'The MCP HTTP transport needs NANSEN_MCP_TOKEN (at least 16 characters), which clients send as a bearer token.');
-  const stores = await openStores(config, log, backend);
+  const opened = await openStores(config, log, backend);
+  const runs = await openLineageRunStore(config).catch(async (e: unknown) => {
+    await opened.close();
+    throw e;
+  });
+  const stores = { ...opened, close: () => Promise.allSettled([runs.close(), opened.close()]).then(() => undefined) };
   try {
     const deps: McpDeps = {
+      runs,
       graph: stores.graph,
       search: stores.search,
       answer,

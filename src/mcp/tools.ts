@@ -105,7 +105,7 @@ export function createMcpServer(deps: McpDeps, options: McpOptions = {}): McpSer
       guarded('ask', deps, async () => {
         const answer = await deps.answer(
           { text: question, ...(thread?.length ? { thread } : {}), ...(table ? { subjectTable: table } : {}) },
-          { graph: deps.graph, search: deps.search, now: deps.now, timeZone: deps.timeZone, ...(deps.vocabulary ? { vocabulary: deps.vocabulary } : {}), ...(deps.meaning ? { meaning: deps.meaning } : {}) },
+          { graph: deps.graph, search: deps.search, now: deps.now, timeZone: deps.timeZone, ...(deps.vocabulary ? { vocabulary: deps.vocabulary } : {}), ...(deps.meaning ? { meaning: deps.meaning } : {}), ...(deps.runs ? { runs: deps.runs } : {}) },
         );
         return ok({ answer }, renderTerminal(answer, { color: false }));
       }),
