@@ -12,6 +12,7 @@ import type { GraphStore } from '../ports/graph-store';
 import { startMcpHttp } from '../mcp/http';
 import { createMcpServer, type McpDeps, type McpOptions } from '../mcp/tools';
 import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
+import { startMeaning } from './meaning';
 import { openLineageRunStore } from './openlineage';
 import { openStores, type Backend } from './stores';
 
@@ -50,10 +51,12 @@ export async function runMcp(config: Config, log: Logger, choice: McpTransportCh
     await opened.close();
     throw e;
   });
-  const stores = { ...opened, close: () => Promise.allSettled([runs.close(), opened.close()]).then(() => undefined) };
+  const meaning = startMeaning(opened, config, log);
+  const stores = { ...opened, close: () => meaning.stop().then(() => Promise.allSettled([runs.close(), opened.close()])).then(() => undefined) };
   try {
     const deps: McpDeps = {
       runs,
+      ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
       graph: stores.graph,
       search: stores.search,
       answer,

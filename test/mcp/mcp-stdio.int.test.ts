@@ -16,6 +16,7 @@ describe('MCP over stdio (SDK client, the real command)', () => {
     data = await seededDataDir();
     const env: Record<string, string> = { ...(process.env as Record<string, string>), ...mcpEnv(data.dir), LOG_LEVEL: 'warn' };
     delete env.NANSEN_MCP_WRITE;
+    delete env.NANSEN_EMBEDDINGS_URL; // lexical answers: deterministic whatever the services env holds
     const transport = new StdioClientTransport({ command: 'npm', args: ['run', '-s', 'nansen', '--', 'mcp'], cwd: ROOT, env, stderr: 'pipe' });
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     client = newClient();
