@@ -6,6 +6,7 @@
  *   sources                                               list sources with their last crawl
  *   mcp [--http] [--host H] [--port N] [--backend ...]    serve the catalog over MCP (stdio, or streamable HTTP)
  *   openlineage [--host H] [--port N] [--backend ...]     take OpenLineage RunEvents at POST /api/v1/lineage
+ *   migrate amundsen --neo4j <bolt> [--user U --password P] [--backend ...] [--dry-run]  take Amundsen's graph over
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
  */
@@ -30,6 +31,7 @@ import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
 import { createAlertQueue } from '../alerts/jobs/queues';
 import { runMcp } from './mcp';
 import { runLineageReceiver } from './openlineage';
+import { migrationSummary, runAmundsenMigration } from './migrate';
 
 const USAGE = `Usage: npm run nansen -- <command> [options]
 
@@ -46,6 +48,11 @@ Commands:
                                                  \`npm run -s nansen -- mcp\` so npm prints nothing on stdout), or
                                                  with --http over streamable HTTP at /mcp behind NANSEN_MCP_TOKEN.
                                                  Write tools only with NANSEN_MCP_WRITE=1 (as NANSEN_MCP_ACTOR).
+  migrate amundsen --neo4j <bolt url> [--user U --password P] [--backend embedded|neo4j-es] [--dry-run]
+                                                 Take an Amundsen Neo4j over: tables, columns, user-written
+                                                 descriptions (as human ones), tags, badges, owners, reads,
+                                                 lineage, last updated, users, dashboards. Idempotent; --dry-run
+                                                 writes nothing. --batch N nodes per batch (default 500).
   openlineage [--host H] [--port N] [--backend embedded|neo4j-es]
                                                  Receive OpenLineage RunEvents (Airflow, dbt-ol, Spark) at
                                                  POST /api/v1/lineage behind NANSEN_OPENLINEAGE_API_KEYS: load
@@ -69,7 +76,7 @@ export interface CliIo {
 interface Parsed {
   command: string | undefined;
   args: string[];
-  values: { backend?: string; http?: boolean; host?: string; port?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
+  values: { backend?: string; neo4j?: string; user?: string; password?: string; batch?: string; http?: boolean; host?: string; port?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
 }
 
 function parse(argv: string[]): Parsed {
@@ -81,6 +88,10 @@ function parse(argv: string[]): Parsed {
       options: {
         backend: { type: 'string' },
         http: { type: 'boolean' },
+        neo4j: { type: 'string' },
+        user: { type: 'string' },
+        password: { type: 'string' },
+        batch: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -339,6 +350,32 @@ async function untilSignal(running: { done?: Promise<void>; stop(): Promise<void
   }
 }
 
+async function runMigrateCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
+  if (p.args[0] !== 'amundsen' || p.args.length > 1) throw new UsageError('migrate takes one source: amundsen');
+  const neo4j = p.values.neo4j;
+  if (!neo4j || !/^(bolt|neo4j)(\+s|\+ssc)?:\/\//.test(neo4j)) throw new UsageError('migrate amundsen needs --neo4j <bolt:// or neo4j:// URL of Amundsen\'s graph>');
+  const batch = p.values.batch === undefined ? undefined : Number(p.values.batch);
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 10_000)) throw new UsageError('--batch must be a whole number from 1 to 10000');
+  const backend = backendOf(p.values.backend, config);
+  const progress = progressDisplay(io, 'migrate');
+  try {
+    const report = await runAmundsenMigration(config, logger, {
+      neo4j,
+      ...(p.values.user ? { user: p.values.user } : {}),
+      ...(p.values.password ? { password: p.values.password } : {}),
+      backend,
+      ...(p.values['dry-run'] ? { dryRun: true } : {}),
+      ...(batch ? { batchSize: batch } : {}),
+      onProgress: (x) => progress.update(x.done, x.total, x.phase),
+    });
+    progress.stop();
+    io.out.write(p.values.json ? `${JSON.stringify(report)}\n` : migrationSummary(report));
+    return 0;
+  } finally {
+    progress.stop();
+  }
+}
+
 async function runOpenLineageCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
   if (p.args.length) throw new UsageError('openlineage takes no arguments');
   const backend = backendOf(p.values.backend, config);
@@ -388,6 +425,8 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runMcpCommand(p, io, config, logger);
       case 'openlineage':
         return await runOpenLineageCommand(p, io, config, logger);
+      case 'migrate':
+        return await runMigrateCommand(p, io, config, logger);
       default:
         throw new UsageError(`unknown command "${p.command}"`);
     }
