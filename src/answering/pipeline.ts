@@ -29,6 +29,7 @@ import { priorFactor } from '../search/ranking';
 import type { VectorHit } from '../ports/vector-index';
 import type { CandidateText } from './rank';
 import { FIELDS, rankCandidates } from './rank';
+import { failedRun } from './runs';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
 
@@ -552,7 +553,8 @@ async function answerAttribute(attribute: Attribute, subject: Subject, cues: Cue
   switch (attribute) {
     case 'last_updated': {
       const at = lastUpdate(t);
-      return { kind: 'last_updated', ...base, ...(at ? { at } : {}), cadence: cadence() };
+      const lastRun = await failedRun(t.key, at, ctx.deps);
+      return { kind: 'last_updated', ...base, ...(at ? { at } : {}), cadence: cadence(), ...(lastRun ? { lastRun } : {}) };
     }
     case 'cadence':
       return { kind: 'cadence', ...base, cadence: cadence(), ...(cues.cadence?.asked ? { asked: cues.cadence.asked } : {}) };

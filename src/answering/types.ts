@@ -2,6 +2,7 @@ import type { CadenceInfo } from '../domain/load-history';
 import type { IsoTime, UserId } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
 import type { SearchIndex } from '../ports/search-index';
+import type { RunStatusReader } from '../ports/lineage-run-store';
 import type { Vocabulary } from '../text/vocabulary';
 import type { Granularity } from './intent';
 import type { MeaningDeps } from './meaning';
@@ -9,6 +10,14 @@ import type { FindTuning } from './tuning';
 
 export type { Cadence, CadenceInfo } from '../domain/load-history';
 export type { Granularity } from './intent';
+
+/** A run that failed or was aborted: "the last run failed at 03:12". */
+export interface FailedRun {
+  state: 'FAIL' | 'ABORT';
+  at: IsoTime;
+  job: string;
+  message?: string;
+}
 
 /** The language a question was asked in; answers are rendered in it. */
 export type Lang = 'en' | 'ko';
@@ -185,7 +194,13 @@ export type Answer = AnswerCommon &
         evidence?: FindEvidence;
         subject?: string;
       }
-    | (AboutTable & { kind: 'last_updated'; at?: IsoTime; cadence: CadenceInfo })
+    | (AboutTable & {
+        kind: 'last_updated';
+        at?: IsoTime;
+        cadence: CadenceInfo;
+        /** The table's last reported run, when it failed or was aborted after the last load (OpenLineage). */
+        lastRun?: FailedRun;
+      })
     | (AboutTable & { kind: 'cadence'; cadence: CadenceInfo; asked?: Granularity })
     | (AboutTable & {
         kind: 'owners';
@@ -256,6 +271,8 @@ export type AnswerKind = Answer['kind'];
 export interface AnsweringDeps {
   graph: GraphStore;
   search: SearchIndex;
+  /** Runs reported by lineage producers (OpenLineage); without it, answers know only load times. */
+  runs?: RunStatusReader;
   /** The present moment ("last updated 2 hours ago", "late"); the catalog's `now` in evaluations. */
   now?: () => Date;
   /** The question vocabulary; default: the bundled `data/vocabulary` (a deployment's extra files are loaded by its composition root). */

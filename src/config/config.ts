@@ -83,6 +83,27 @@ const ConfigSchema = z.object({
   NANSEN_EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Embed columns too, so `which column holds X` matches by meaning; a table has ~20 columns, so `off` embeds far less. */
   NANSEN_EMBED_COLUMNS: z.enum(['on', 'off']).default('on'),
+  /** Bearer token that MCP clients must send to `npm run nansen -- mcp --http`; the HTTP transport refuses to start without it. */
+  NANSEN_MCP_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** `1` adds the MCP write tools (descriptions, tags, owners, revert), under NANSEN_EDIT_POLICY and the edit log. */
+  NANSEN_MCP_WRITE: z.enum(['0', '1']).default('0'),
+  /** Who MCP edits are made as: a Slack member id or a catalog user id with a Slack id (needed with NANSEN_MCP_WRITE=1). */
+  NANSEN_MCP_ACTOR: z.string().optional(),
+  /** Address and port of the MCP streamable HTTP transport; loopback unless set. */
+  NANSEN_MCP_HOST: z.string().default('127.0.0.1'),
+  NANSEN_MCP_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  /** API keys (comma-separated, each at least 16 characters) OpenLineage producers send as bearer tokens; the receiver refuses to start without one. */
+  NANSEN_OPENLINEAGE_API_KEYS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.split(',').every((k) => k.trim().length >= 16), 'comma-separated keys of at least 16 characters each'),
+  /** OpenLineage namespaces whose tables are keyed otherwise than by their scheme: `postgres://db:5432=postgres://warehouse,...`. */
+  NANSEN_OPENLINEAGE_NAMESPACES: z.string().default(''),
+  /** Address and port of the OpenLineage receiver (`POST /api/v1/lineage`); loopback unless set. */
+  NANSEN_OPENLINEAGE_HOST: z.string().default('127.0.0.1'),
+  NANSEN_OPENLINEAGE_PORT: z.coerce.number().int().min(0).max(65535).default(5055),
+  /** The largest event body taken (bytes, after gzip); larger is 413. */
+  NANSEN_OPENLINEAGE_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

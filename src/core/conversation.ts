@@ -24,12 +24,12 @@ export function stripLeadingMentions(text: string): string {
  * Answers a message in its conversation: earlier questions and the table the conversation is about go to the
  * answering core (so "is it hourly?" refers to the last table), and the conversation remembers this turn.
  */
-export async function converse(turn: Turn, deps: Pick<CoreDeps, 'graph' | 'search' | 'answer' | 'threads' | 'now' | 'timeZone' | 'vocabulary' | 'meaning'>): Promise<Answer> {
+export async function converse(turn: Turn, deps: Pick<CoreDeps, 'graph' | 'search' | 'answer' | 'threads' | 'now' | 'timeZone' | 'vocabulary' | 'meaning' | 'runs'>): Promise<Answer> {
   const text = stripLeadingMentions(turn.text);
   const context = (await deps.threads.get(turn.threadKey)) ?? (turn.fallbackKey ? await deps.threads.get(turn.fallbackKey) : undefined);
   const answer = await deps.answer(
     { text, ...(context?.messages.length ? { thread: context.messages } : {}), ...(context?.subject ? { subjectTable: context.subject } : {}) },
-    { graph: deps.graph, search: deps.search, now: deps.now, timeZone: deps.timeZone, ...(deps.vocabulary ? { vocabulary: deps.vocabulary } : {}), ...(deps.meaning ? { meaning: deps.meaning } : {}) },
+    { graph: deps.graph, search: deps.search, now: deps.now, timeZone: deps.timeZone, ...(deps.vocabulary ? { vocabulary: deps.vocabulary } : {}), ...(deps.meaning ? { meaning: deps.meaning } : {}), ...(deps.runs ? { runs: deps.runs } : {}) },
   );
   const subject = answerSubject(answer) ?? context?.subject;
   const next: ThreadContext = { ...(subject ? { subject } : {}), messages: [...(context?.messages ?? []), text].slice(-KEEP_MESSAGES), updatedAt: deps.now().toISOString() };

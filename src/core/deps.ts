@@ -7,6 +7,7 @@ import type { MeaningDeps } from '../answering/meaning';
 import type { EventDeduper } from '../ports/event-deduper';
 import type { ThreadContextStore } from '../ports/thread-context-store';
 import type { UserStateStore } from '../ports/user-state-store';
+import type { RunStatusReader } from '../ports/lineage-run-store';
 
 /**
  * Who may edit a table: everyone, or its owners plus admins (Slack user ids). Enforced by `src/core/edits.ts`
@@ -26,6 +27,8 @@ export interface CoreDeps {
   vocabulary?: Vocabulary;
   /** Matching by meaning, with an embeddings server; answers and searches are lexical without it. */
   meaning?: MeaningDeps;
+  /** Runs reported over OpenLineage: "when was X last updated?" then says when its last run failed. */
+  runs?: RunStatusReader;
   threads: ThreadContextStore;
   dedupe: EventDeduper;
   userState: UserStateStore;

@@ -16,6 +16,7 @@ import { installProcessGuard } from './process-guard';
 import { openAlertStore, openStores } from './stores';
 import { startMeaning } from './meaning';
 import { describeStartupFailure } from './startup-failure';
+import { openLineageRunStore } from './openlineage';
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -46,6 +47,11 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     await Promise.allSettled([state.close(), stores.close()]);
     throw e;
   }
+  // The OpenLineage receiver's run store (src/main/openlineage.ts): answers say when a table's last run failed.
+  const runs = await openLineageRunStore(config).catch(async (e: unknown) => {
+    await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
+    throw e;
+  });
   const meaning = startMeaning(stores, config, log);
   const { tables } = await stores.graph.stats();
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
@@ -53,6 +59,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     graph: stores.graph,
     search: stores.search,
     answer,
+    runs,
     threads: state.threads,
     dedupe: state.dedupe,
     userState: state.userState,
@@ -79,7 +86,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   try {
     await slack.start();
   } catch (e) {
-    await Promise.allSettled([meaning.stop(), alerts.close(), state.close(), stores.close()]);
+    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close()]);
     throw e;
   }
   log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables }, 'nansen bot started');
@@ -88,7 +95,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     async stop() {
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'slack app did not stop cleanly'));
       await meaning.stop();
-      await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
+      await Promise.allSettled([runs.close(), alerts.close(), state.close(), stores.close()]);
     },
   };
 }

@@ -4,6 +4,9 @@
  *   import <file> [--backend embedded|neo4j-es]          load a catalog-v1 file into the stores
  *   crawl <source> [--dry-run] [--force] [--full] [--backend ...]  crawl one source of sources.yml
  *   sources                                               list sources with their last crawl
+ *   mcp [--http] [--host H] [--port N] [--backend ...]    serve the catalog over MCP (stdio, or streamable HTTP)
+ *   openlineage [--host H] [--port N] [--backend ...]     take OpenLineage RunEvents at POST /api/v1/lineage
+ *   migrate amundsen --neo4j <bolt> [--user U --password P] [--backend ...] [--dry-run]  take Amundsen's graph over
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
  */
@@ -27,6 +30,9 @@ import { embedNow } from './meaning';
 import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
 import { createAlertQueue } from '../alerts/jobs/queues';
 import { withSourceLock } from './cli-lock';
+import { runMcp } from './mcp';
+import { runLineageReceiver } from './openlineage';
+import { migrationSummary, runAmundsenMigration } from './migrate';
 
 const USAGE = `Usage: npm run nansen -- <command> [options]
 
@@ -38,6 +44,20 @@ Commands:
                                                  than 5% of the source's tables; --full: compare every table
                                                  with the graph instead of trusting the last crawl's fingerprints.
   sources                                        List sources with their last crawl, duration, counts, last error.
+  mcp [--http] [--host H] [--port N] [--backend embedded|neo4j-es]
+                                                 Serve the catalog to MCP clients: over stdio (run it as
+                                                 \`npm run -s nansen -- mcp\` so npm prints nothing on stdout), or
+                                                 with --http over streamable HTTP at /mcp behind NANSEN_MCP_TOKEN.
+                                                 Write tools only with NANSEN_MCP_WRITE=1 (as NANSEN_MCP_ACTOR).
+  migrate amundsen --neo4j <bolt url> [--user U --password P] [--backend embedded|neo4j-es] [--dry-run]
+                                                 Take an Amundsen Neo4j over: tables, columns, user-written
+                                                 descriptions (as human ones), tags, badges, owners, reads,
+                                                 lineage, last updated, users, dashboards. Idempotent; --dry-run
+                                                 writes nothing. --batch N nodes per batch (default 500).
+  openlineage [--host H] [--port N] [--backend embedded|neo4j-es]
+                                                 Receive OpenLineage RunEvents (Airflow, dbt-ol, Spark) at
+                                                 POST /api/v1/lineage behind NANSEN_OPENLINEAGE_API_KEYS: load
+                                                 history, lineage, schema changes, failed runs.
 
 Options:
   --sources <file>   The sources file (default: NANSEN_SOURCES, sources.yml).
@@ -57,7 +77,7 @@ export interface CliIo {
 interface Parsed {
   command: string | undefined;
   args: string[];
-  values: { backend?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
+  values: { backend?: string; neo4j?: string; user?: string; password?: string; batch?: string; http?: boolean; host?: string; port?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
 }
 
 function parse(argv: string[]): Parsed {
@@ -68,6 +88,13 @@ function parse(argv: string[]): Parsed {
       strict: true,
       options: {
         backend: { type: 'string' },
+        http: { type: 'boolean' },
+        neo4j: { type: 'string' },
+        user: { type: 'string' },
+        password: { type: 'string' },
+        batch: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
         'dry-run': { type: 'boolean' },
         full: { type: 'boolean' },
         force: { type: 'boolean' },
@@ -326,6 +353,73 @@ async function runSources(p: Parsed, io: CliIo, config: Config): Promise<number>
   return 0;
 }
 
+function portOf(p: Parsed): number | undefined {
+  const port = p.values.port === undefined ? undefined : Number(p.values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number, not "${p.values.port}"`);
+  return port;
+}
+
+/** Runs until SIGINT or SIGTERM (or `done`), then stops. */
+async function untilSignal(running: { done?: Promise<void>; stop(): Promise<void> }): Promise<void> {
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = () => void running.stop().then(resolve, resolve)));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await Promise.race([stopped, ...(running.done ? [running.done] : [])]);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+async function runMigrateCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
+  if (p.args[0] !== 'amundsen' || p.args.length > 1) throw new UsageError('migrate takes one source: amundsen');
+  const neo4j = p.values.neo4j;
+  if (!neo4j || !/^(bolt|neo4j)(\+s|\+ssc)?:\/\//.test(neo4j)) throw new UsageError('migrate amundsen needs --neo4j <bolt:// or neo4j:// URL of Amundsen\'s graph>');
+  const batch = p.values.batch === undefined ? undefined : Number(p.values.batch);
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 10_000)) throw new UsageError('--batch must be a whole number from 1 to 10000');
+  const backend = backendOf(p.values.backend, config);
+  const progress = progressDisplay(io, 'migrate');
+  try {
+    const report = await runAmundsenMigration(config, logger, {
+      neo4j,
+      ...(p.values.user ? { user: p.values.user } : {}),
+      ...(p.values.password ? { password: p.values.password } : {}),
+      backend,
+      ...(p.values['dry-run'] ? { dryRun: true } : {}),
+      ...(batch ? { batchSize: batch } : {}),
+      onProgress: (x) => progress.update(x.done, x.total, x.phase),
+    });
+    progress.stop();
+    io.out.write(p.values.json ? `${JSON.stringify(report)}\n` : migrationSummary(report));
+    return 0;
+  } finally {
+    progress.stop();
+  }
+}
+
+async function runOpenLineageCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
+  if (p.args.length) throw new UsageError('openlineage takes no arguments');
+  const backend = backendOf(p.values.backend, config);
+  const port = portOf(p);
+  const running = await runLineageReceiver(config, logger, { ...(p.values.host ? { host: p.values.host } : {}), ...(port !== undefined ? { port } : {}) }, backend);
+  io.err.write(`Nansen OpenLineage receiver on ${running.url}/api/v1/lineage (${backend}). Ctrl-C stops it.\n`);
+  await untilSignal(running);
+  return 0;
+}
+
+async function runMcpCommand(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
+  if (p.args.length) throw new UsageError('mcp takes no arguments');
+  const backend = backendOf(p.values.backend, config);
+  const port = portOf(p);
+  if (!p.values.http && (port !== undefined || p.values.host !== undefined)) throw new UsageError('--host and --port go with --http');
+  const running = await runMcp(config, logger, p.values.http ? { kind: 'http', ...(p.values.host ? { host: p.values.host } : {}), ...(port !== undefined ? { port } : {}) } : { kind: 'stdio' }, backend);
+  if (running.url) io.err.write(`Nansen MCP server on ${running.url} (${backend}${config.NANSEN_MCP_WRITE === '1' ? ', write tools on' : ''}). Ctrl-C stops it.\n`);
+  await untilSignal(running);
+  return 0;
+}
+
 /** Runs the CLI with these arguments; resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = { out: process.stdout, err: process.stderr, env: process.env }): Promise<number> {
   let p: Parsed;
@@ -350,6 +444,12 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runCrawl(p, io, config, logger);
       case 'sources':
         return await runSources(p, io, config);
+      case 'mcp':
+        return await runMcpCommand(p, io, config, logger);
+      case 'openlineage':
+        return await runOpenLineageCommand(p, io, config, logger);
+      case 'migrate':
+        return await runMigrateCommand(p, io, config, logger);
       default:
         throw new UsageError(`unknown command "${p.command}"`);
     }

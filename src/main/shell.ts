@@ -27,6 +27,7 @@ import { runBot, slackConfigured } from './bot';
 import { openStores } from './stores';
 import { startMeaning } from './meaning';
 import { describeStartupFailure } from './startup-failure';
+import { openLineageRunStore } from './openlineage';
 
 export const DEMO_CATALOG = join(__dirname, '../../data/demo-catalog.json');
 
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
   const interactive = Boolean(process.stdin.isTTY);
   const log: Logger = createLogger({ level: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', name: 'nansen-shell' });
   const stores = await openStores(config, log);
+  const runs = await openLineageRunStore(config);
   const meaning = startMeaning(stores, config, log);
   try {
     const seeded = await seedDemoCatalog(stores, new Date());
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
       graph: stores.graph,
       search: stores.search,
       answer,
+      runs,
       threads: new MemoryThreadContextStore(),
       dedupe: new MemoryEventDeduper(),
       userState: new MemoryUserStateStore(),
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
     rl.close();
   } finally {
     await meaning.stop();
-    await stores.close();
+    await Promise.allSettled([runs.close(), stores.close()]);
   }
 }
 

@@ -21,6 +21,8 @@ describe('the dependency rules (eslint.config.js)', () => {
     ['bench/probe.ts', "import { FIXTURES } from '../test/support/fixtures';\nexport const x = FIXTURES;", 'boundaries/dependencies'],
     ['src/answering/probe.ts', "import neo4j from 'neo4j-driver';\nexport const x = neo4j;", 'no-restricted-imports'],
     ['src/stray/probe.ts', 'export const x = 1;', 'boundaries/no-unknown-files'],
+    ['src/mcp/probe.ts', "import type { SlackDeps } from '../slack/deps';\nexport type X = SlackDeps;", 'boundaries/dependencies'],
+    ['src/mcp/probe.ts', "import { openStores } from '../main/stores';\nexport const x = openStores;", 'boundaries/dependencies'],
   ])('%s: %s is refused', async (file, code, rule) => {
     expect((await problems(file, code)).some((p) => p.startsWith(`${rule}:`))).toBe(true);
   });
@@ -30,6 +32,7 @@ describe('the dependency rules (eslint.config.js)', () => {
     ['src/slack/probe.ts', "import { answer } from '../answering/answer';\nexport const x = answer;"],
     ['workers/probe.ts', "import { planAlerts } from '../src/alerts/plan';\nexport const x = planAlerts;"],
     ['src/alerts/slack/probe.ts', "import type { SlackDeps } from '../../slack/deps';\nexport type X = SlackDeps;"],
+    ['src/mcp/probe.ts', "import { searchCatalog } from '../core/search-catalog';\nexport const x = searchCatalog;"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);
   });

@@ -3,13 +3,25 @@ import { cadenceWord, describeCadence, formatAgo, formatTime } from '../format';
 import { listed, t, tableName, users, type ComposeContext } from './parts';
 import type { Composition } from './types';
 
-/** When a table was last loaded, and whether it is late. */
+/** "The last run failed at …": a run reported by a lineage producer after the last load. */
+function failedRunNote(run: NonNullable<Extract<Answer, { kind: 'last_updated' }>['lastRun']>, a: Extract<Answer, { kind: 'last_updated' }>, c: ComposeContext): string {
+  const { s, lang } = c;
+  const when = `${formatTime(run.at, a.cadence.timeZone)} (${formatAgo(run.at, a.now, lang)})`;
+  const job = s.code(run.job);
+  const why = run.message ? `: ${s.escape(run.message.length > 200 ? `${run.message.slice(0, 199)}…` : run.message)}` : '';
+  return run.state === 'FAIL'
+    ? t(lang, { en: `❌ Its last run failed at ${when}, job ${job}${why}`, ko: `❌ 마지막 실행이 ${when}에 실패했습니다 (작업 ${job})${why}` })
+    : t(lang, { en: `⚠️ Its last run was aborted at ${when}, job ${job}${why}`, ko: `⚠️ 마지막 실행이 ${when}에 중단되었습니다 (작업 ${job})${why}` });
+}
+
+/** When a table was last loaded, whether it is late, and whether its last run failed. */
 export function composeLastUpdated(a: Extract<Answer, { kind: 'last_updated' }>, c: ComposeContext): Composition {
   const { s, lang, refs, done } = c;
   const name = s.bold(s.escape(tableName(a.table, refs)));
-  if (!a.at) return done(t(lang, { en: `${name} has no recorded loads.`, ko: `${name}의 적재 기록이 없습니다.` }));
+  const failed = a.lastRun ? [failedRunNote(a.lastRun, a, c)] : [];
+  if (!a.at) return done(t(lang, { en: `${name} has no recorded loads.`, ko: `${name}의 적재 기록이 없습니다.` }), [], failed);
   const when = `${s.bold(formatTime(a.at, a.cadence.timeZone))} (${formatAgo(a.at, a.now, lang)})`;
-  const notes = [t(lang, { en: `It loads ${describeCadence(a.cadence, lang)}.`, ko: `적재 주기: ${describeCadence(a.cadence, lang)}.` })];
+  const notes = [...failed, t(lang, { en: `It loads ${describeCadence(a.cadence, lang)}.`, ko: `적재 주기: ${describeCadence(a.cadence, lang)}.` })];
   if (refs.tables[a.table]?.deprecated) {
     notes.push(t(lang, { en: '⚠️ It is deprecated: no longer loaded on purpose, not late.', ko: '⚠️ 사용 중단된 테이블이라 더 이상 적재되지 않습니다 (지연이 아닙니다).' }));
   } else if (a.cadence.late && a.cadence.nextDueAt) {
