@@ -72,6 +72,12 @@ const ConfigSchema = z.object({
   NANSEN_EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Embed columns too, so `which column holds X` matches by meaning; a table has ~20 columns, so `off` embeds far less. */
   NANSEN_EMBED_COLUMNS: z.enum(['on', 'off']).default('on'),
+  /** Port of the health endpoints (`/healthz`, `/readyz`) of the bot and the worker; unset: none. The image sets 8080. */
+  NANSEN_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** How long a stopping worker waits for crawls in progress before handing them back to the queue; keep it under the orchestrator's grace period. */
+  NANSEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(50_000),
+  /** Address the health endpoints bind; default all interfaces. */
+  NANSEN_HEALTH_HOST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

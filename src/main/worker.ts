@@ -18,6 +18,8 @@ import { openAlertStore, openStores } from './stores';
 import { startMeaning } from './meaning';
 import { personalSubscribers } from '../alerts/personal';
 import { startWorkerApp } from './worker-app';
+import { startReadiness } from './readiness';
+import type { HealthServer } from './health';
 import { safeErrorMessage } from '../../workers/errors';
 import { nextRun } from '../../workers/schedules';
 import { handleSignals } from '../../workers/signals';
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     logger,
     redisUrl: config.REDIS_URL,
     tz: config.NANSEN_TIMEZONE,
+    shutdownGraceMs: config.NANSEN_SHUTDOWN_GRACE_MS,
     loadSources: () => loadSources(config.NANSEN_SOURCES),
     crawl: async (source, options) => {
       const report = await crawlSource(source, { stores, logger, state: crawlStore, status: crawlStore }, options);
@@ -97,6 +100,10 @@ async function main(): Promise<void> {
     throw err;
   });
 
+  // Ready when the graph, the index and (with BullMQ) Redis answer: a replica that loses Redis is taken out of service.
+  const noHealth: Pick<HealthServer, 'markStopping' | 'close'> = { markStopping: () => undefined, close: async () => undefined };
+  const health = await open(async (): Promise<Pick<HealthServer, 'markStopping' | 'close'>> => (await startReadiness(config, logger, { graph: stores.graph, search: stores.search, redis: true })) ?? noHealth);
+
   const reload = async (): Promise<void> => {
     const result = await app.reloadSources();
     logger.info({ upserted: result.upserted, removed: result.removed, invalid: result.invalid.length }, 'sources reloaded');
@@ -108,6 +115,7 @@ async function main(): Promise<void> {
   handleSignals(
     {
       stop: async () => {
+        health.markStopping();
         unwatchFile(config.NANSEN_SOURCES);
         await app.stop();
         await closeAll();
