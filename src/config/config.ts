@@ -26,6 +26,8 @@ const ConfigSchema = z.object({
   ELASTICSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('nansen'),
   /** Redis for queues, event de-duplication and schedules; without it, work runs in-process. */
   REDIS_URL: optionalUrl,
+  /** Prefix of every Redis key and queue of this deployment (queues, locks, crawl state, alerts, chat state); two deployments may share a Redis with two prefixes. */
+  NANSEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').default('nansen'),
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional(),
   /** An app-level token (xapp-...) turns on Socket Mode. */
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),

@@ -4,10 +4,11 @@
  *   import <file> [--backend embedded|neo4j-es]          load a catalog-v1 file into the stores
  *   crawl <source> [--dry-run] [--force] [--full] [--backend ...]  crawl one source of sources.yml
  *   sources                                               list sources with their last crawl
+ *   migrate-state [--force]                               move crawls.sqlite into the shared store (Redis)
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
  */
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { crawlSource } from '../../ingest/crawl';
@@ -16,7 +17,8 @@ import { redactSecrets } from '../log/redact';
 import { findSource, loadSources } from '../../ingest/sources-file';
 import type { CrawlProgress, SourceConfig } from '../../ingest/source';
 import type { CrawlReport } from '../domain/crawl';
-import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
+import { openCliSourceLocks, openCrawlStore } from './crawl-store';
+import { migrateCrawlState } from './migrate-state';
 import type { CrawlStatus } from '../ports/crawl-status-store';
 import { importCatalog, readCatalogFile } from '../catalog/import';
 import { loadConfig, type Config } from '../config/config';
@@ -37,6 +39,9 @@ Commands:
                                                  than 5% of the source's tables; --full: compare every table
                                                  with the graph instead of trusting the last crawl's fingerprints.
   sources                                        List sources with their last crawl, duration, counts, last error.
+  migrate-state [--force]                        Copy the local crawl memory (crawls.sqlite in NANSEN_DATA_DIR) into
+                                                 the shared store (Redis, with neo4j-es and REDIS_URL). A source the
+                                                 shared store already knows is kept as it is unless --force.
 
 Options:
   --sources <file>   The sources file (default: NANSEN_SOURCES, sources.yml).
@@ -172,10 +177,6 @@ function sourcesFile(p: Parsed, config: Config): string {
   return p.values.sources ?? config.NANSEN_SOURCES;
 }
 
-function openCrawlStore(config: Config): SqliteCrawlStore {
-  return new SqliteCrawlStore({ path: join(config.NANSEN_DATA_DIR, 'crawls.sqlite') });
-}
-
 function summary(report: CrawlReport): string {
   const lines: string[] = [];
   const verb = report.dryRun ? 'would' : report.refused ? 'would have' : '';
@@ -217,10 +218,28 @@ async function runCrawl(p: Parsed, io: CliIo, config: Config, logger: Logger): P
   if (!id || p.args.length > 1) throw new UsageError('crawl needs exactly one source id');
   const backend = backendOf(p.values.backend, config);
   const source: SourceConfig = findSource(await loadSources(sourcesFile(p, config)), id);
-  const crawlStore = openCrawlStore(config);
-  await crawlStore.init();
+  // The workers' lock on the source (Redis): a manual crawl never runs beside a scheduled one. A dry run writes
+  // nothing and takes none.
+  const locking = p.values['dry-run'] ? { close: () => undefined } : openCliSourceLocks(config);
+  const holder = `cli:${hostname()}:${process.pid}`;
+  const acquired = locking.locks ? await locking.locks.acquire(source.id, holder).catch((e: unknown) => (locking.close(), Promise.reject(e))) : undefined;
+  if (acquired && 'heldBy' in acquired) {
+    locking.close();
+    throw new UserError('source_busy', `${source.id} is being crawled now (by ${acquired.heldBy}); nothing was done. Try again when that crawl has finished.`);
+  }
+  const lease = acquired?.lease;
+  const release = async (): Promise<void> => {
+    await lease?.release().catch(() => undefined);
+    locking.close();
+  };
+  const opened = await openCrawlStore(config, backend).catch(async (e: unknown) => {
+    await release();
+    throw e;
+  });
+  const crawlStore = opened.store;
   const stores = await openStores(config, logger, backend).catch(async (e: unknown) => {
-    await crawlStore.close();
+    await opened.close();
+    await release();
     throw e;
   });
   const progress = progressDisplay(io, `crawl ${id}`);
@@ -229,6 +248,7 @@ async function runCrawl(p: Parsed, io: CliIo, config: Config, logger: Logger): P
       source,
       { stores, logger, state: crawlStore, status: crawlStore, env: io.env, stateScope: backend },
       {
+        ...(lease ? { signal: lease.lost } : {}),
         ...(p.values['dry-run'] ? { dryRun: true } : {}),
         ...(p.values.full ? { full: true } : {}),
         ...(p.values.force ? { force: true } : {}),
@@ -244,7 +264,8 @@ async function runCrawl(p: Parsed, io: CliIo, config: Config, logger: Logger): P
   } finally {
     progress.stop();
     await stores.close();
-    await crawlStore.close();
+    await opened.close();
+    await release();
   }
 }
 
@@ -258,7 +279,7 @@ async function announceChanges(report: CrawlReport, config: Config, graph: Param
     io.err.write(`${report.changes.length} schema change(s) recorded but not announced: alerts are delivered by the worker, which needs REDIS_URL for a CLI crawl to reach it\n`);
     return;
   }
-  const queue = createAlertQueue({ connection: { url: config.REDIS_URL } });
+  const queue = createAlertQueue({ connection: { url: config.REDIS_URL }, prefix: config.NANSEN_REDIS_PREFIX });
   try {
     await createCrawlAlerter({ kind: 'queue', queue }, { graph, logger })(report, { rerun: false });
     io.err.write(`${report.changes.length} schema change(s) queued for alerts\n`);
@@ -284,13 +305,12 @@ function table(rows: string[][]): string {
 async function runSources(p: Parsed, io: CliIo, config: Config): Promise<number> {
   if (p.args.length) throw new UsageError('sources takes no arguments');
   const sources = await loadSources(sourcesFile(p, config));
-  const store = openCrawlStore(config);
-  await store.init();
+  const opened = await openCrawlStore(config);
   let statuses: Map<string, CrawlStatus>;
   try {
-    statuses = new Map((await store.listStatus()).map((s) => [s.source, s]));
+    statuses = new Map((await opened.store.listStatus()).map((s) => [s.source, s]));
   } finally {
-    await store.close();
+    await opened.close();
   }
   if (p.values.json) {
     io.out.write(`${JSON.stringify(sources.map((s) => ({ id: s.id, type: s.type, schedule: s.schedule, status: statuses.get(s.id) ?? null })))}\n`);
@@ -345,6 +365,12 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runCrawl(p, io, config, logger);
       case 'sources':
         return await runSources(p, io, config);
+      case 'migrate-state': {
+        if (p.args.length) throw new UsageError('migrate-state takes no arguments');
+        const r = await migrateCrawlState(config, { force: Boolean(p.values.force) });
+        io.out.write(p.values.json ? `${JSON.stringify(r)}\n` : `${r.summary}\n`);
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command "${p.command}"`);
     }

@@ -5,10 +5,9 @@
  * SIGTERM or SIGINT stops it gracefully; SIGHUP, or an edit of the sources file, re-reads the sources.
  */
 import { unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
 import { crawlSource } from '../../ingest/crawl';
 import { loadSources } from '../../ingest/sources-file';
-import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
+import { openCrawlStore } from './crawl-store';
 import { WebClientPoster } from '../adapters/slack/web-client-poster';
 import { loadConfig, type Config } from '../config/config';
 import { openChatState } from './chat-state';
@@ -54,11 +53,8 @@ async function main(): Promise<void> {
     return it;
   };
 
-  const crawlStore = await open(async () => {
-    const s = new SqliteCrawlStore({ path: join(config.NANSEN_DATA_DIR, 'crawls.sqlite') });
-    await s.init();
-    return s;
-  });
+  // Shared in Redis with neo4j-es and REDIS_URL (every replica and the CLI see one memory), else crawls.sqlite.
+  const { store: crawlStore } = await open(() => openCrawlStore(config));
   const stores = await open(() => openStores(config, logger));
   // crawls mark changed tables pending; the catch-up embeds them, and waits out an embeddings server that is down
   const meaning = await open(async () => {
@@ -75,6 +71,7 @@ async function main(): Promise<void> {
     redisUrl: config.REDIS_URL,
     tz: config.NANSEN_TIMEZONE,
     shutdownGraceMs: config.NANSEN_SHUTDOWN_GRACE_MS,
+    queue: { prefix: config.NANSEN_REDIS_PREFIX },
     loadSources: () => loadSources(config.NANSEN_SOURCES),
     crawl: async (source, options) => {
       const report = await crawlSource(source, { stores, logger, state: crawlStore, status: crawlStore }, options);
