@@ -78,6 +78,13 @@ const ConfigSchema = z.object({
   NANSEN_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** How long a stopping worker waits for crawls in progress before handing them back to the queue; keep it under the orchestrator's grace period. */
   NANSEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(50_000),
+  /**
+   * How long a source's crawl lock lives without renewal (renewed every third of it). A worker killed mid-crawl
+   * holds its source this long; then another replica takes the job over.
+   */
+  NANSEN_CRAWL_LOCK_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** BullMQ's job lock (and stalled-job check period): how soon a job of a dead worker goes back to the queue. */
+  NANSEN_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** Address the health endpoints bind; default all interfaces. */
   NANSEN_HEALTH_HOST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

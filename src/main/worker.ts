@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     tz: config.NANSEN_TIMEZONE,
     shutdownGraceMs: config.NANSEN_SHUTDOWN_GRACE_MS,
     queue: { prefix: config.NANSEN_REDIS_PREFIX },
+    timing: { sourceLockTtlMs: config.NANSEN_CRAWL_LOCK_TTL_MS, lockDurationMs: config.NANSEN_JOB_LOCK_MS, stalledIntervalMs: config.NANSEN_JOB_LOCK_MS },
     loadSources: () => loadSources(config.NANSEN_SOURCES),
     crawl: async (source, options) => {
       const report = await crawlSource(source, { stores, logger, state: crawlStore, status: crawlStore }, options);
