@@ -1,5 +1,7 @@
 /**
- * Crawl benchmark: `npm run bench:crawl -- --tables N [--backend embedded|neo4j-es] [--json]`.
+ * Crawl benchmark: `npm run bench:crawl -- --tables N [--backend embedded|neo4j-es] [--workers N] [--json]`.
+ * With `--workers N` (neo4j-es): the tables as two sources, crawled by real worker processes on one Redis, one
+ * worker against N (bench/crawl-workers.ts).
  *
  * Creates a PostgreSQL database (on the server of scripts/services.sh) with N tables of 20 columns in 10 schemas,
  * comments on half of them, then for each backend — in a child process of its own, so its peak memory is its
@@ -26,6 +28,7 @@ import { silentLogger } from '../src/log/logger';
 import type { Backend } from '../src/main/stores';
 import { round2, timeMs, trackPeakRss } from './lib';
 import { serviceEnv } from './service-env';
+import { runWorkers, type WorkersFigures } from './crawl-workers';
 
 const BACKENDS: Backend[] = ['embedded', 'neo4j-es'];
 const COLUMNS = 20;
@@ -149,7 +152,7 @@ async function dropIndexes(node: string, prefix: string): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' } },
+    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' }, workers: { type: 'string' } },
   });
   const tables = Number(values.tables);
   if (!Number.isInteger(tables) || tables <= 0) throw new Error('--tables takes a positive whole number');
@@ -159,6 +162,24 @@ async function main(): Promise<void> {
     return;
   }
   const backends = values.backend ? [values.backend as Backend] : BACKENDS;
+  if (values.workers !== undefined) {
+    const workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers takes a positive whole number');
+    if (values.backend && values.backend !== 'neo4j-es') throw new Error('--workers runs on neo4j-es (with Redis)');
+    const database = await createBenchDatabase(tables);
+    const result: { tables: number; backend: 'neo4j-es'; sources: number; runs: WorkersFigures[] } = { tables, backend: 'neo4j-es', sources: 2, runs: [] };
+    try {
+      for (const n of [...new Set([1, workers])]) {
+        if (!values.json) process.stderr.write(`crawling with ${n} worker(s)\n`);
+        result.runs.push(await runWorkers(n, tables, withDatabase(pgUrl(), database)));
+      }
+    } finally {
+      await dropBenchDatabase(database);
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else console.table(result.runs);
+    return;
+  }
   const setupMs = Date.now();
   const database = await createBenchDatabase(tables);
   if (!values.json) process.stderr.write(`created ${tables} tables in ${((Date.now() - setupMs) / 1000).toFixed(1)} s\n`);

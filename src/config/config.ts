@@ -37,6 +37,8 @@ const ConfigSchema = z.object({
   ELASTICSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('nansen'),
   /** Redis for queues, event de-duplication and schedules; without it, work runs in-process. */
   REDIS_URL: optionalUrl,
+  /** Prefix of every Redis key and queue of this deployment (queues, locks, crawl state, alerts, chat state); two deployments may share a Redis with two prefixes. */
+  NANSEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').default('nansen'),
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional(),
   /** An app-level token (xapp-...) turns on Socket Mode. */
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
@@ -104,6 +106,19 @@ const ConfigSchema = z.object({
   NANSEN_OPENLINEAGE_PORT: z.coerce.number().int().min(0).max(65535).default(5055),
   /** The largest event body taken (bytes, after gzip); larger is 413. */
   NANSEN_OPENLINEAGE_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Port of the health endpoints (`/healthz`, `/readyz`) of the bot and the worker; unset: none. The image sets 8080. */
+  NANSEN_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** How long a stopping worker waits for crawls in progress before handing them back to the queue; keep it under the orchestrator's grace period. */
+  NANSEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(50_000),
+  /**
+   * How long a source's crawl lock lives without renewal (renewed every third of it). A worker killed mid-crawl
+   * holds its source this long; then another replica takes the job over.
+   */
+  NANSEN_CRAWL_LOCK_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** BullMQ's job lock (and stalled-job check period): how soon a job of a dead worker goes back to the queue. */
+  NANSEN_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** Address the health endpoints bind; default all interfaces. */
+  NANSEN_HEALTH_HOST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

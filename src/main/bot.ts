@@ -17,8 +17,12 @@ import { openAlertStore, openStores } from './stores';
 import { startMeaning } from './meaning';
 import { describeStartupFailure } from './startup-failure';
 import { openLineageRunStore } from './openlineage';
+import { startReadiness } from './readiness';
+import type { HealthServer } from './health';
 
 export interface RunningBot {
+  /** The health endpoints, when NANSEN_HEALTH_PORT is set. */
+  health?: HealthServer;
   stop(): Promise<void>;
 }
 
@@ -89,13 +93,23 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close()]);
     throw e;
   }
+  let health: HealthServer | undefined;
+  try {
+    health = await startReadiness(config, log, { graph: stores.graph, search: stores.search, redis: true });
+  } catch (e) {
+    await slack.stop().catch(() => undefined);
+    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close()]);
+    throw e;
+  }
   log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables }, 'nansen bot started');
   catalogOverview(stores.graph).catch((err: unknown) => log.warn({ err }, 'could not compute the catalog overview'));
   return {
+    ...(health ? { health } : {}),
     async stop() {
+      health?.markStopping();
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'slack app did not stop cleanly'));
       await meaning.stop();
-      await Promise.allSettled([runs.close(), alerts.close(), state.close(), stores.close()]);
+      await Promise.allSettled([runs.close(), alerts.close(), state.close(), stores.close(), ...(health ? [health.close()] : [])]);
     },
   };
 }

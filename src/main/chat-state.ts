@@ -38,7 +38,7 @@ export async function openChatState(config: Config, logger: Logger, options: { k
       redis.disconnect();
       throw e;
     }
-    const prefix = options.keyPrefix ?? 'nansen:';
+    const prefix = options.keyPrefix ?? `${config.NANSEN_REDIS_PREFIX}:`;
     return {
       kind: 'redis',
       threads: new RedisThreadContextStore(redis, prefix),

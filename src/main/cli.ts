@@ -7,10 +7,11 @@
  *   mcp [--http] [--host H] [--port N] [--backend ...]    serve the catalog over MCP (stdio, or streamable HTTP)
  *   openlineage [--host H] [--port N] [--backend ...]     take OpenLineage RunEvents at POST /api/v1/lineage
  *   migrate amundsen --neo4j <bolt> [--user U --password P] [--backend ...] [--dry-run]  take Amundsen's graph over
+ *   migrate-state [--force]                               move crawls.sqlite into the shared store (Redis)
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
  */
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { crawlSource } from '../../ingest/crawl';
@@ -19,7 +20,8 @@ import { redactSecrets } from '../log/redact';
 import { findSource, loadSources } from '../../ingest/sources-file';
 import type { CrawlProgress, SourceConfig } from '../../ingest/source';
 import type { CrawlReport } from '../domain/crawl';
-import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
+import { openCliSourceLocks, openCrawlStore } from './crawl-store';
+import { migrateCrawlState } from './migrate-state';
 import type { CrawlStatus } from '../ports/crawl-status-store';
 import { importCatalog, readCatalogFile } from '../catalog/import';
 import { loadConfig, type Config } from '../config/config';
@@ -29,7 +31,6 @@ import { openStores, type Backend } from './stores';
 import { embedNow } from './meaning';
 import { createCrawlAlerter } from '../alerts/jobs/crawl-alerts';
 import { createAlertQueue } from '../alerts/jobs/queues';
-import { withSourceLock } from './cli-lock';
 import { runMcp } from './mcp';
 import { runLineageReceiver } from './openlineage';
 import { migrationSummary, runAmundsenMigration } from './migrate';
@@ -58,6 +59,9 @@ Commands:
                                                  Receive OpenLineage RunEvents (Airflow, dbt-ol, Spark) at
                                                  POST /api/v1/lineage behind NANSEN_OPENLINEAGE_API_KEYS: load
                                                  history, lineage, schema changes, failed runs.
+  migrate-state [--force]                        Copy the local crawl memory (crawls.sqlite in NANSEN_DATA_DIR) into
+                                                 the shared store (Redis, with neo4j-es and REDIS_URL). A source the
+                                                 shared store already knows is kept as it is unless --force.
 
 Options:
   --sources <file>   The sources file (default: NANSEN_SOURCES, sources.yml).
@@ -200,10 +204,6 @@ function sourcesFile(p: Parsed, config: Config): string {
   return p.values.sources ?? config.NANSEN_SOURCES;
 }
 
-function openCrawlStore(config: Config): SqliteCrawlStore {
-  return new SqliteCrawlStore({ path: join(config.NANSEN_DATA_DIR, 'crawls.sqlite') });
-}
-
 function summary(report: CrawlReport): string {
   const lines: string[] = [];
   const verb = report.dryRun ? 'would' : report.refused ? 'would have' : '';
@@ -245,27 +245,42 @@ async function runCrawl(p: Parsed, io: CliIo, config: Config, logger: Logger): P
   if (!id || p.args.length > 1) throw new UsageError('crawl needs exactly one source id');
   const backend = backendOf(p.values.backend, config);
   const source: SourceConfig = findSource(await loadSources(sourcesFile(p, config)), id);
-  const crawlStore = openCrawlStore(config);
-  await crawlStore.init();
+  // The workers' lock on the source (Redis): a manual crawl never runs beside a scheduled one. A dry run writes
+  // nothing and takes none.
+  const locking = p.values['dry-run'] ? { close: () => undefined } : openCliSourceLocks(config);
+  const holder = `cli:${hostname()}:${process.pid}`;
+  const acquired = locking.locks ? await locking.locks.acquire(source.id, holder).catch((e: unknown) => (locking.close(), Promise.reject(e))) : undefined;
+  if (acquired && 'heldBy' in acquired) {
+    locking.close();
+    throw new UserError('source_busy', `${source.id} is being crawled now (by ${acquired.heldBy}); nothing was done. Try again when that crawl has finished.`);
+  }
+  const lease = acquired?.lease;
+  const release = async (): Promise<void> => {
+    await lease?.release().catch(() => undefined);
+    locking.close();
+  };
+  const opened = await openCrawlStore(config, backend).catch(async (e: unknown) => {
+    await release();
+    throw e;
+  });
+  const crawlStore = opened.store;
   const stores = await openStores(config, logger, backend).catch(async (e: unknown) => {
-    await crawlStore.close();
+    await opened.close();
+    await release();
     throw e;
   });
   const progress = progressDisplay(io, `crawl ${id}`);
   try {
-    // A dry run writes nothing, so it needs no lock; a real one takes the worker's lock on the source.
-    const report = await withSourceLock(p.values['dry-run'] ? undefined : config.REDIS_URL, source.id, (signal) =>
-      crawlSource(
-        source,
-        { stores, logger, state: crawlStore, status: crawlStore, env: io.env, stateScope: backend },
-        {
-          ...(p.values['dry-run'] ? { dryRun: true } : {}),
-          ...(p.values.full ? { full: true } : {}),
-          ...(p.values.force ? { force: true } : {}),
-          ...(signal ? { signal } : {}),
-          onProgress: (x: CrawlProgress) => progress.update(x.done, x.total, x.phase),
-        },
-      ),
+    const report = await crawlSource(
+      source,
+      { stores, logger, state: crawlStore, status: crawlStore, env: io.env, stateScope: backend },
+      {
+        ...(lease ? { signal: lease.lost } : {}),
+        ...(p.values['dry-run'] ? { dryRun: true } : {}),
+        ...(p.values.full ? { full: true } : {}),
+        ...(p.values.force ? { force: true } : {}),
+        onProgress: (x: CrawlProgress) => progress.update(x.done, x.total, x.phase),
+      },
     );
     const embeddings = report.dryRun || report.refused ? undefined : await embedPendingNow(stores, progress);
     progress.stop();
@@ -276,7 +291,8 @@ async function runCrawl(p: Parsed, io: CliIo, config: Config, logger: Logger): P
   } finally {
     progress.stop();
     await stores.close();
-    await crawlStore.close();
+    await opened.close();
+    await release();
   }
 }
 
@@ -290,7 +306,7 @@ async function announceChanges(report: CrawlReport, config: Config, graph: Param
     io.err.write(`${report.changes.length} schema change(s) recorded but not announced: alerts are delivered by the worker, which needs REDIS_URL for a CLI crawl to reach it\n`);
     return;
   }
-  const queue = createAlertQueue({ connection: { url: config.REDIS_URL } });
+  const queue = createAlertQueue({ connection: { url: config.REDIS_URL }, prefix: config.NANSEN_REDIS_PREFIX });
   try {
     await createCrawlAlerter({ kind: 'queue', queue }, { graph, logger })(report, { rerun: false });
     io.err.write(`${report.changes.length} schema change(s) queued for alerts\n`);
@@ -316,13 +332,12 @@ function table(rows: string[][]): string {
 async function runSources(p: Parsed, io: CliIo, config: Config): Promise<number> {
   if (p.args.length) throw new UsageError('sources takes no arguments');
   const sources = await loadSources(sourcesFile(p, config));
-  const store = openCrawlStore(config);
-  await store.init();
+  const opened = await openCrawlStore(config);
   let statuses: Map<string, CrawlStatus>;
   try {
-    statuses = new Map((await store.listStatus()).map((s) => [s.source, s]));
+    statuses = new Map((await opened.store.listStatus()).map((s) => [s.source, s]));
   } finally {
-    await store.close();
+    await opened.close();
   }
   if (p.values.json) {
     io.out.write(`${JSON.stringify(sources.map((s) => ({ id: s.id, type: s.type, schedule: s.schedule, status: statuses.get(s.id) ?? null })))}\n`);
@@ -450,6 +465,12 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runOpenLineageCommand(p, io, config, logger);
       case 'migrate':
         return await runMigrateCommand(p, io, config, logger);
+      case 'migrate-state': {
+        if (p.args.length) throw new UsageError('migrate-state takes no arguments');
+        const r = await migrateCrawlState(config, { force: Boolean(p.values.force) });
+        io.out.write(p.values.json ? `${JSON.stringify(r)}\n` : `${r.summary}\n`);
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command "${p.command}"`);
     }

@@ -5,7 +5,8 @@
  * in Slack (the same core); piped input is read line by line and the program exits at its end.
  * With Slack settings in the environment it starts the bot instead.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { answer } from '../answering/answer';
 import type { Catalog } from '../catalog/catalog-file';
@@ -29,7 +30,15 @@ import { startMeaning } from './meaning';
 import { describeStartupFailure } from './startup-failure';
 import { openLineageRunStore } from './openlineage';
 
-export const DEMO_CATALOG = join(__dirname, '../../data/demo-catalog.json');
+/** The demo catalog shipped in `data/`, found by walking up from this file (run from `src/main` or `dist/src/main`). */
+export const DEMO_CATALOG = findUp(join('data', 'demo-catalog.json')) ?? join(__dirname, '../../data/demo-catalog.json');
+
+function findUp(relative: string): string | undefined {
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = dirname(dir)) {
+    if (existsSync(join(dir, relative))) return join(dir, relative);
+  }
+  return undefined;
+}
 
 const HOUR = 3_600_000;
 

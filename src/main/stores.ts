@@ -95,7 +95,7 @@ export async function openAlertStore(config: Config, logger: Logger, describe: (
   if (config.REDIS_URL) {
     const client = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
     client.on('error', (err: Error) => logger.warn({ err: describe(err) }, 'alert store redis error'));
-    const store = new RedisAlertStore({ client });
+    const store = new RedisAlertStore({ client, prefix: `${config.NANSEN_REDIS_PREFIX}:alerts` });
     const close = async (): Promise<void> => void (await client.quit().catch(() => client.disconnect()));
     try {
       await connectRedis(client, redactUrl(config.REDIS_URL));

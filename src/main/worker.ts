@@ -5,10 +5,9 @@
  * SIGTERM or SIGINT stops it gracefully; SIGHUP, or an edit of the sources file, re-reads the sources.
  */
 import { unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
 import { crawlSource } from '../../ingest/crawl';
 import { loadSources } from '../../ingest/sources-file';
-import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
+import { openCrawlStore } from './crawl-store';
 import { WebClientPoster } from '../adapters/slack/web-client-poster';
 import { loadConfig, type Config } from '../config/config';
 import { openChatState } from './chat-state';
@@ -18,6 +17,8 @@ import { openAlertStore, openStores } from './stores';
 import { startMeaning } from './meaning';
 import { personalSubscribers } from '../alerts/personal';
 import { startWorkerApp } from './worker-app';
+import { startReadiness } from './readiness';
+import type { HealthServer } from './health';
 import { safeErrorMessage } from '../../workers/errors';
 import { nextRun } from '../../workers/schedules';
 import { handleSignals } from '../../workers/signals';
@@ -54,11 +55,8 @@ async function main(): Promise<void> {
     return it;
   };
 
-  const crawlStore = await open(async () => {
-    const s = new SqliteCrawlStore({ path: join(config.NANSEN_DATA_DIR, 'crawls.sqlite') });
-    await s.init();
-    return s;
-  });
+  // Shared in Redis with neo4j-es and REDIS_URL (every replica and the CLI see one memory), else crawls.sqlite.
+  const { store: crawlStore } = await open(() => openCrawlStore(config));
   const stores = await open(() => openStores(config, logger));
   // crawls mark changed tables pending; the catch-up embeds them, and waits out an embeddings server that is down
   const meaning = await open(async () => {
@@ -74,6 +72,9 @@ async function main(): Promise<void> {
     logger,
     redisUrl: config.REDIS_URL,
     tz: config.NANSEN_TIMEZONE,
+    shutdownGraceMs: config.NANSEN_SHUTDOWN_GRACE_MS,
+    queue: { prefix: config.NANSEN_REDIS_PREFIX },
+    timing: { sourceLockTtlMs: config.NANSEN_CRAWL_LOCK_TTL_MS, lockDurationMs: config.NANSEN_JOB_LOCK_MS, stalledIntervalMs: config.NANSEN_JOB_LOCK_MS },
     loadSources: () => loadSources(config.NANSEN_SOURCES),
     crawl: async (source, options) => {
       const report = await crawlSource(source, { stores, logger, state: crawlStore, status: crawlStore }, options);
@@ -99,6 +100,10 @@ async function main(): Promise<void> {
     throw err;
   });
 
+  // Ready when the graph, the index and (with BullMQ) Redis answer: a replica that loses Redis is taken out of service.
+  const noHealth: Pick<HealthServer, 'markStopping' | 'close'> = { markStopping: () => undefined, close: async () => undefined };
+  const health = await open(async (): Promise<Pick<HealthServer, 'markStopping' | 'close'>> => (await startReadiness(config, logger, { graph: stores.graph, search: stores.search, redis: true })) ?? noHealth);
+
   const reload = async (): Promise<void> => {
     const result = await app.reloadSources();
     logger.info({ upserted: result.upserted, removed: result.removed, invalid: result.invalid.length }, 'sources reloaded');
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
   handleSignals(
     {
       stop: async () => {
+        health.markStopping();
         unwatchFile(config.NANSEN_SOURCES);
         await app.stop();
         await closeAll();

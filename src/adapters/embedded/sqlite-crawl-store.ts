@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { IsoTime } from '../../domain/model';
 import type { CrawlStateStore, SourceCrawlState } from '../../ports/crawl-state-store';
 import type { CrawlStatus, CrawlStatusStore } from '../../ports/crawl-status-store';
-import { reportCounts } from '../../domain/crawl';
+import { statusOnFailure, statusOnFinish, statusOnStart } from '../crawl-status';
 import type { CrawlReport } from '../../domain/crawl';
 import { openSqlite } from './sqlite';
 
@@ -55,43 +55,25 @@ export class SqliteCrawlStore implements CrawlStateStore, CrawlStatusStore {
   }
 
   async recordStart(source: string, crawlId: string, at: IsoTime): Promise<void> {
-    this.update(source, (prev) => ({ ...(prev ?? {}), source, outcome: 'running', crawlId, lastStartedAt: at }));
+    this.update(source, (prev) => statusOnStart(prev, source, crawlId, at));
   }
 
   async recordFinish(source: string, report: CrawlReport, durationMs: number): Promise<void> {
-    this.update(source, (prev) => ({
-      ...(prev ?? {}),
-      source,
-      crawlId: report.crawlId,
-      lastStartedAt: prev?.crawlId === report.crawlId ? prev.lastStartedAt : report.startedAt,
-      lastFinishedAt: report.finishedAt,
-      durationMs: Math.round(durationMs),
-      counts: reportCounts(report),
-      ...(report.refused
-        ? {
-            outcome: 'refused' as const,
-            lastError: {
-              at: report.finishedAt,
-              code: report.refused.reason,
-              message: `refused: would remove ${report.refused.removals} of ${report.refused.total} tables (more than ${report.refused.threshold * 100}%); rerun with --force if that is right`,
-              retryable: false,
-            },
-          }
-        : { outcome: 'ok' as const, lastSuccessAt: report.finishedAt }),
-    }));
+    this.update(source, (prev) => statusOnFinish(prev, source, report, durationMs));
   }
 
   async recordFailure(source: string, crawlId: string, at: IsoTime, error: { code: string; message: string; retryable: boolean }, durationMs: number): Promise<void> {
-    this.update(source, (prev) => ({
-      ...(prev ?? {}),
-      source,
-      outcome: 'failed',
-      crawlId,
-      lastStartedAt: prev?.crawlId === crawlId ? prev.lastStartedAt : new Date(Date.parse(at) - durationMs).toISOString(),
-      lastFinishedAt: at,
-      durationMs: Math.round(durationMs),
-      lastError: { at, ...error },
-    }));
+    this.update(source, (prev) => statusOnFailure(prev, source, crawlId, at, error, durationMs));
+  }
+
+  /** Every source with crawl memory, by id (for the move to a shared store). */
+  async listStateSources(): Promise<string[]> {
+    return (this.db.prepare('SELECT source FROM crawl_state ORDER BY source').all() as Array<{ source: string }>).map((r) => r.source);
+  }
+
+  /** Every source with fingerprints, by id. */
+  async listFingerprintSources(): Promise<string[]> {
+    return (this.db.prepare('SELECT DISTINCT source FROM crawl_fingerprints ORDER BY source').all() as Array<{ source: string }>).map((r) => r.source);
   }
 
   async getStatus(source: string): Promise<CrawlStatus | undefined> {
