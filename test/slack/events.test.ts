@@ -57,6 +57,20 @@ describe('mentions, DMs and the Home tab through the real Bolt app', () => {
     expect(blocksText(a.args.blocks)).toContain(`kind=owners table=${SESSIONS}`);
   });
 
+  it('tells a DM with a file attached that files are not read, and still answers its text', async () => {
+    await h.event(P.eventCallback(P.directMessageWithFile({ channel: 'D0FILES001' })));
+    const note = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0FILES001');
+    expect(blocksText(note.args.blocks)).toContain("I don't read attached files");
+    const withText = P.directMessageWithFile({ channel: 'D0FILES002', text: 'who owns game_log.sessions?' });
+    const envelope = P.eventCallback(withText);
+    await h.event(envelope);
+    await h.event(envelope, { num: 1, reason: 'http_timeout' });
+    await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0FILES002' && blocksText(c.args.blocks).includes('kind=owners'));
+    await new Promise((r) => setTimeout(r, 300));
+    const posts = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0FILES002');
+    expect(posts.map((c) => (blocksText(c.args.blocks).includes('kind=owners') ? 'answer' : 'files')).sort()).toEqual(['answer', 'files']);
+  });
+
   it('answers a retried delivery (X-Slack-Retry-Num) once, however many times it arrives', async () => {
     const mention = P.appMention({ text: 'who owns game_log.sessions?', channel: 'C0RETRY001' });
     const envelope = P.eventCallback(mention);
