@@ -4,6 +4,7 @@
  *   import <file> [--backend embedded|neo4j-es]          load a catalog-v1 file into the stores
  *   crawl <source> [--dry-run] [--force] [--full] [--backend ...]  crawl one source of sources.yml
  *   sources                                               list sources with their last crawl
+ *   misses [--limit N] [--since ISO]                      the questions Nansen missed, newest first
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
  */
@@ -17,6 +18,8 @@ import { findSource, loadSources } from '../../ingest/sources-file';
 import type { CrawlProgress, SourceConfig } from '../../ingest/source';
 import type { CrawlReport } from '../domain/crawl';
 import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
+import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
+import { missesPath } from './settings';
 import type { CrawlStatus } from '../ports/crawl-status-store';
 import { importCatalog, readCatalogFile } from '../catalog/import';
 import { loadConfig, type Config } from '../config/config';
@@ -38,6 +41,9 @@ Commands:
                                                  than 5% of the source's tables; --full: compare every table
                                                  with the graph instead of trusting the last crawl's fingerprints.
   sources                                        List sources with their last crawl, duration, counts, last error.
+  misses [--limit N] [--since <ISO time>]        The questions Nansen missed, newest first: answered unknown,
+                                                 guessed, or marked "not what I meant"; with what it offered (and
+                                                 who asked, when NANSEN_RECORD_ASKERS=1). Default limit 50.
 
 Options:
   --sources <file>   The sources file (default: NANSEN_SOURCES, sources.yml).
@@ -57,7 +63,7 @@ export interface CliIo {
 interface Parsed {
   command: string | undefined;
   args: string[];
-  values: { backend?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
+  values: { limit?: string; since?: string; backend?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
 }
 
 function parse(argv: string[]): Parsed {
@@ -73,6 +79,8 @@ function parse(argv: string[]): Parsed {
         force: { type: 'boolean' },
         sources: { type: 'string' },
         json: { type: 'boolean' },
+        limit: { type: 'string' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -286,6 +294,32 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
+async function runMisses(p: Parsed, io: CliIo, config: Config): Promise<number> {
+  if (p.args.length) throw new UsageError('misses takes no arguments');
+  const limit = p.values.limit === undefined ? 50 : Number(p.values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${p.values.limit}"`);
+  if (p.values.since !== undefined && Number.isNaN(Date.parse(p.values.since))) throw new UsageError(`--since must be a time (2026-11-24 or 2026-11-24T09:00:00Z), not "${p.values.since}"`);
+  const since = p.values.since === undefined ? undefined : new Date(p.values.since).toISOString();
+  const log = new SqliteMissLog(missesPath(config));
+  try {
+    const misses = await log.recent({ limit, ...(since ? { since } : {}) });
+    if (p.values.json) {
+      io.out.write(`${JSON.stringify(misses)}\n`);
+      return 0;
+    }
+    if (!misses.length) {
+      io.out.write('No missed questions recorded.\n');
+      return 0;
+    }
+    const rows = [['when', 'kind', 'lang', 'asker', 'offered', 'question']];
+    for (const m of misses) rows.push([m.at.replace(/\.\d+Z$/, 'Z'), m.kind + (m.reason ? `:${m.reason}` : ''), m.lang, m.asker ?? '-', m.offered.slice(0, 3).join(',') || '-', m.text.replace(/\s+/g, ' ')]);
+    io.out.write(table(rows));
+    return 0;
+  } finally {
+    await log.close();
+  }
+}
+
 async function runSources(p: Parsed, io: CliIo, config: Config): Promise<number> {
   if (p.args.length) throw new UsageError('sources takes no arguments');
   const sources = await loadSources(sourcesFile(p, config));
@@ -350,6 +384,8 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runCrawl(p, io, config, logger);
       case 'sources':
         return await runSources(p, io, config);
+      case 'misses':
+        return await runMisses(p, io, config);
       default:
         throw new UsageError(`unknown command "${p.command}"`);
     }

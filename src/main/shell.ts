@@ -13,9 +13,11 @@ import { importCatalog, readCatalogFile } from '../catalog/import';
 import type { Stores } from '../catalog/publish';
 import { loadConfig } from '../config/config';
 import { converse } from '../core/conversation';
+import { recordIfMissed } from '../core/misses';
 import { parseDataCommand, runDataCommand } from '../core/data-command';
 import type { CoreDeps } from '../core/deps';
-import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
+import { editPolicyFromConfig, missesPath, vocabularyFromConfig } from './settings';
+import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
 import { explainFailure } from '../core/errors';
 import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../adapters/memory/memory-chat-state';
 import { UserError } from '../domain/errors';
@@ -94,6 +96,7 @@ export function shellSession(deps: CoreDeps, options: { color?: boolean; user?: 
         }
         if (line.startsWith('/')) return `I know /data, /new and /exit. Try /data help.`;
         const a = await converse({ text: line, threadKey: `shell:${options.user ?? 'local'}:${conversation}` }, deps);
+        await recordIfMissed({ text: line, ...(options.user ? { asker: options.user } : {}), via: 'terminal' }, a, deps);
         return renderTerminal(a, { color });
       } catch (err) {
         return explainFailure(err, deps.log, { listener: 'shell' }).text;
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
   const log: Logger = createLogger({ level: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', name: 'nansen-shell' });
   const stores = await openStores(config, log);
   const meaning = startMeaning(stores, config, log);
+  const misses = new SqliteMissLog(missesPath(config));
   try {
     const seeded = await seedDemoCatalog(stores, new Date());
     if (seeded) process.stderr.write(`Seeded the ${stores.backend} store in ${config.NANSEN_DATA_DIR} with the demo catalog (${seeded} tables).\n`);
@@ -169,6 +173,7 @@ async function main(): Promise<void> {
       now: () => new Date(),
       timeZone: config.NANSEN_TIMEZONE,
       log,
+      misses,
       ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
     };
     if (seeded) meaning.catchUp?.nudge();
@@ -186,6 +191,7 @@ async function main(): Promise<void> {
     rl.close();
   } finally {
     await meaning.stop();
+    await misses.close();
     await stores.close();
   }
 }

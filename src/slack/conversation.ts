@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Answer } from '../answering/types';
 import { converse } from '../core/conversation';
+import { recordIfMissed } from '../core/misses';
 import type { Rendered } from '../render/blocks-common';
 import type { SlackDeps } from './deps';
 import { guard } from './support';
@@ -76,6 +77,7 @@ export async function answerQuestion(q: IncomingQuestion, client: WebClient, dep
       return;
     }
     await post(deps.renderAnswer(answer));
+    await recordIfMissed({ text: q.text, asker: q.user, via: 'slack' }, answer, deps);
   });
   await deps.dedupe.complete(messageKey);
   await deps.dedupe.complete(q.eventId);
