@@ -7,6 +7,12 @@ describe('loadConfig', () => {
     expect(c.NANSEN_DATA_DIR).toMatch(/\.nansen$/);
   });
 
+  it('records askers of missed questions only when NANSEN_RECORD_ASKERS=1', () => {
+    expect(loadConfig({}).NANSEN_RECORD_ASKERS).toBe('0');
+    expect(loadConfig({ NANSEN_RECORD_ASKERS: '1' }).NANSEN_RECORD_ASKERS).toBe('1');
+    expect(() => loadConfig({ NANSEN_RECORD_ASKERS: 'yes' })).toThrow(/NANSEN_RECORD_ASKERS: must be 0 or 1/);
+  });
+
   it('names each bad variable', () => {
     expect(() => loadConfig({ NANSEN_BACKEND: 'mongo', SLACK_BOT_TOKEN: 'xoxp-1' })).toThrow(/NANSEN_BACKEND.*SLACK_BOT_TOKEN.*bot token/);
     expect(() => loadConfig({ NEO4J_URL: 'http://x' })).toThrow(/NEO4J_URL: must be a bolt/);

@@ -53,6 +53,8 @@ const ConfigSchema = z.object({
   NANSEN_EDIT_POLICY: z.enum(['everyone', 'owners']).default('everyone'),
   /** Comma-separated Slack user ids allowed to edit anything under the `owners` policy. */
   NANSEN_ADMINS: z.string().default(''),
+  /** Whether missed questions keep who asked them (`1`) or only the question (`0`, the default). */
+  NANSEN_RECORD_ASKERS: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
   /** Extra vocabulary files or folders (`:`-separated) added to data/vocabulary: synonyms, translations, glossary. */
   NANSEN_VOCABULARY: z.string().default(''),
   /** The sources file of the crawler. */

@@ -8,6 +8,7 @@ import type { EventDeduper } from '../ports/event-deduper';
 import type { ThreadContextStore } from '../ports/thread-context-store';
 import type { UserStateStore } from '../ports/user-state-store';
 import type { RunStatusReader } from '../ports/lineage-run-store';
+import type { MissLog } from '../ports/miss-log';
 
 /**
  * Who may edit a table: everyone, or its owners plus admins (Slack user ids). Enforced by `src/core/edits.ts`
@@ -38,4 +39,10 @@ export interface CoreDeps {
   /** IANA time zone that times are shown in. */
   timeZone: string;
   log: Logger;
+  /** Where missed questions (unknown, guessed, "not what I meant") are recorded; none: not recorded. */
+  misses?: MissLog;
+  /** Whether a recorded miss keeps who asked (`NANSEN_RECORD_ASKERS=1`); off: the question only. */
+  recordAskers?: boolean;
+  /** Slack user ids who see the admin parts of App Home (missed questions): `NANSEN_ADMINS`. */
+  admins?: ReadonlySet<string>;
 }

@@ -4,7 +4,8 @@
  */
 import { answer } from '../answering/answer';
 import { loadConfig, type Config } from '../config/config';
-import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
+import { adminsFromConfig, editPolicyFromConfig, missesPath, vocabularyFromConfig } from './settings';
+import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
 import { catalogOverview } from '../core/overview';
 import { openChatState } from './chat-state';
 import { UserError } from '../domain/errors';
@@ -57,6 +58,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     throw e;
   });
   const meaning = startMeaning(stores, config, log);
+  const misses = new SqliteMissLog(missesPath(config));
   const { tables } = await stores.graph.stats();
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
   const deps: SlackDeps = {
@@ -74,6 +76,9 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     log,
     renderAnswer: (a) => renderSlack(a),
     alerts: alerts.store,
+    misses,
+    recordAskers: config.NANSEN_RECORD_ASKERS === '1',
+    admins: adminsFromConfig(config),
     ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
   };
   const slack = createSlackApp(
@@ -90,7 +95,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   try {
     await slack.start();
   } catch (e) {
-    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close()]);
+    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close(), misses.close()]);
     throw e;
   }
   let health: HealthServer | undefined;
@@ -98,7 +103,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     health = await startReadiness(config, log, { graph: stores.graph, search: stores.search, redis: true });
   } catch (e) {
     await slack.stop().catch(() => undefined);
-    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close()]);
+    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close(), misses.close()]);
     throw e;
   }
   log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables }, 'nansen bot started');
@@ -109,7 +114,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
       health?.markStopping();
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'slack app did not stop cleanly'));
       await meaning.stop();
-      await Promise.allSettled([runs.close(), alerts.close(), state.close(), stores.close(), ...(health ? [health.close()] : [])]);
+      await Promise.allSettled([runs.close(), alerts.close(), state.close(), stores.close(), misses.close(), ...(health ? [health.close()] : [])]);
     },
   };
 }

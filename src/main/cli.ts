@@ -8,6 +8,7 @@
  *   openlineage [--host H] [--port N] [--backend ...]     take OpenLineage RunEvents at POST /api/v1/lineage
  *   migrate amundsen --neo4j <bolt> [--user U --password P] [--backend ...] [--dry-run]  take Amundsen's graph over
  *   migrate-state [--force]                               move crawls.sqlite into the shared store (Redis)
+ *   misses [--limit N] [--since ISO]                      the questions Nansen missed, newest first
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
  */
@@ -22,6 +23,8 @@ import type { CrawlProgress, SourceConfig } from '../../ingest/source';
 import type { CrawlReport } from '../domain/crawl';
 import { openCliSourceLocks, openCrawlStore } from './crawl-store';
 import { migrateCrawlState } from './migrate-state';
+import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
+import { missesPath } from './settings';
 import type { CrawlStatus } from '../ports/crawl-status-store';
 import { importCatalog, readCatalogFile } from '../catalog/import';
 import { loadConfig, type Config } from '../config/config';
@@ -62,6 +65,9 @@ Commands:
   migrate-state [--force]                        Copy the local crawl memory (crawls.sqlite in NANSEN_DATA_DIR) into
                                                  the shared store (Redis, with neo4j-es and REDIS_URL). A source the
                                                  shared store already knows is kept as it is unless --force.
+  misses [--limit N] [--since <ISO time>]        The questions Nansen missed, newest first: answered unknown,
+                                                 guessed, or marked "not what I meant"; with what it offered (and
+                                                 who asked, when NANSEN_RECORD_ASKERS=1). Default limit 50.
 
 Options:
   --sources <file>   The sources file (default: NANSEN_SOURCES, sources.yml).
@@ -81,7 +87,7 @@ export interface CliIo {
 interface Parsed {
   command: string | undefined;
   args: string[];
-  values: { backend?: string; neo4j?: string; user?: string; password?: string; batch?: string; http?: boolean; host?: string; port?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
+  values: { limit?: string; since?: string; backend?: string; neo4j?: string; user?: string; password?: string; batch?: string; http?: boolean; host?: string; port?: string; 'dry-run'?: boolean; full?: boolean; force?: boolean; sources?: string; json?: boolean; help?: boolean };
 }
 
 function parse(argv: string[]): Parsed {
@@ -104,6 +110,8 @@ function parse(argv: string[]): Parsed {
         force: { type: 'boolean' },
         sources: { type: 'string' },
         json: { type: 'boolean' },
+        limit: { type: 'string' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -329,6 +337,32 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
+async function runMisses(p: Parsed, io: CliIo, config: Config): Promise<number> {
+  if (p.args.length) throw new UsageError('misses takes no arguments');
+  const limit = p.values.limit === undefined ? 50 : Number(p.values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${p.values.limit}"`);
+  if (p.values.since !== undefined && Number.isNaN(Date.parse(p.values.since))) throw new UsageError(`--since must be a time (2026-11-24 or 2026-11-24T09:00:00Z), not "${p.values.since}"`);
+  const since = p.values.since === undefined ? undefined : new Date(p.values.since).toISOString();
+  const log = new SqliteMissLog(missesPath(config));
+  try {
+    const misses = await log.recent({ limit, ...(since ? { since } : {}) });
+    if (p.values.json) {
+      io.out.write(`${JSON.stringify(misses)}\n`);
+      return 0;
+    }
+    if (!misses.length) {
+      io.out.write('No missed questions recorded.\n');
+      return 0;
+    }
+    const rows = [['when', 'kind', 'lang', 'asker', 'offered', 'question']];
+    for (const m of misses) rows.push([m.at.replace(/\.\d+Z$/, 'Z'), m.kind + (m.reason ? `:${m.reason}` : ''), m.lang, m.asker ?? '-', m.offered.slice(0, 3).join(',') || '-', m.text.replace(/\s+/g, ' ')]);
+    io.out.write(table(rows));
+    return 0;
+  } finally {
+    await log.close();
+  }
+}
+
 async function runSources(p: Parsed, io: CliIo, config: Config): Promise<number> {
   if (p.args.length) throw new UsageError('sources takes no arguments');
   const sources = await loadSources(sourcesFile(p, config));
@@ -471,6 +505,8 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         io.out.write(p.values.json ? `${JSON.stringify(r)}\n` : `${r.summary}\n`);
         return 0;
       }
+      case 'misses':
+        return await runMisses(p, io, config);
       default:
         throw new UsageError(`unknown command "${p.command}"`);
     }

@@ -14,11 +14,15 @@ import { importCatalog, readCatalogFile } from '../catalog/import';
 import type { Stores } from '../catalog/publish';
 import { loadConfig } from '../config/config';
 import { converse } from '../core/conversation';
+import { recordIfMissed } from '../core/misses';
 import { parseDataCommand, runDataCommand } from '../core/data-command';
 import type { CoreDeps } from '../core/deps';
-import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
+import { editPolicyFromConfig, missesPath, vocabularyFromConfig } from './settings';
+import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
 import { explainFailure } from '../core/errors';
 import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../adapters/memory/memory-chat-state';
+import { UserError } from '../domain/errors';
+import { isSubscriptionCommand } from '../alerts/subscriptions';
 import { createLogger, type Logger } from '../log/logger';
 import type { Block } from '../render/blocks-common';
 import { dataResultBlocks } from '../render/blocks-data';
@@ -94,6 +98,7 @@ export function shellSession(deps: CoreDeps, options: { color?: boolean; user?: 
         }
         const command = /^\/data(?:\s+([\s\S]*))?$/i.exec(line);
         if (command) {
+          if (isSubscriptionCommand(command[1] ?? '')) return SLACK_ONLY;
           const result = await runDataCommand(parseDataCommand(command[1] ?? ''), deps);
           const rendered = dataResultBlocks(result, { now: deps.now(), timeZone: deps.timeZone, shareable: false });
           const names = await mentionNames(rendered.blocks, deps);
@@ -101,6 +106,7 @@ export function shellSession(deps: CoreDeps, options: { color?: boolean; user?: 
         }
         if (line.startsWith('/')) return `I know /data, /new and /exit. Try /data help.`;
         const a = await converse({ text: line, threadKey: `shell:${options.user ?? 'local'}:${conversation}` }, deps);
+        await recordIfMissed({ text: line, ...(options.user ? { asker: options.user } : {}), via: 'terminal' }, a, deps);
         return renderTerminal(a, { color });
       } catch (err) {
         return explainFailure(err, deps.log, { listener: 'shell' }).text;
@@ -109,7 +115,44 @@ export function shellSession(deps: CoreDeps, options: { color?: boolean; user?: 
   };
 }
 
+/** Schema-change alerts are delivered to Slack channels: the terminal has none. */
+export const SLACK_ONLY =
+  '`/data subscribe`, `unsubscribe`, `subscriptions`, `mute` and `unmute` are Slack-only: alerts are posted to a Slack channel. Run them in Slack (`/data subscribe game_log.*` in the channel to alert); here, try `/data <words>`, `/data <table>` or `/data history <table>`.';
+
+/** What `npm start -- --help` prints. */
+export const USAGE = `Usage: npm start [-- --help]
+
+Nansen in the terminal: ask about data and follow up, on the embedded store (seeded with the demo catalog on first
+run) or the configured backend. With SLACK_BOT_TOKEN and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET) set, it starts
+the Slack app instead.
+
+In the chat:
+  <question>              which table shows latency by country? / when was game_log.sessions last updated?
+  <follow-up>             is it hourly? / who owns it?
+  /data <words>           search tables and dashboards
+  /data <table>           a table card
+  /data history <table>   a table's edits
+  /data tag <tag>         tables with a tag
+  /data help              all of /data
+  /new                    start a new conversation
+  /exit                   quit (or end of piped input)
+
+Input may be piped, one question a line. Settings are environment variables (README, "Settings").
+Other programs: npm run nansen -- --help (imports, crawls, misses), npm run bot, npm run worker.
+`;
+
+/** Whether the command line asks for usage. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--help' || a === '-h' || a === 'help');
+}
+
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const unknown = process.argv.slice(2).filter((a) => a.startsWith('-'));
+  if (unknown.length) throw new UserError('usage', `unknown option ${unknown[0]}: see npm start -- --help`);
   const config = loadConfig();
   if (slackConfigured(config)) {
     const log = createLogger({ level: config.LOG_LEVEL, name: 'nansen-bot' });
@@ -125,6 +168,7 @@ async function main(): Promise<void> {
   const stores = await openStores(config, log);
   const runs = await openLineageRunStore(config);
   const meaning = startMeaning(stores, config, log);
+  const misses = new SqliteMissLog(missesPath(config));
   try {
     const seeded = await seedDemoCatalog(stores, new Date());
     if (seeded) process.stderr.write(`Seeded the ${stores.backend} store in ${config.NANSEN_DATA_DIR} with the demo catalog (${seeded} tables).\n`);
@@ -141,6 +185,7 @@ async function main(): Promise<void> {
       now: () => new Date(),
       timeZone: config.NANSEN_TIMEZONE,
       log,
+      misses,
       ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
     };
     if (seeded) meaning.catchUp?.nudge();
@@ -158,6 +203,7 @@ async function main(): Promise<void> {
     rl.close();
   } finally {
     await meaning.stop();
+    await misses.close();
     await Promise.allSettled([runs.close(), stores.close()]);
   }
 }

@@ -5,6 +5,7 @@ import { actions, button, context, divider, fitView, header, person, section, ti
 import { fieldName } from './blocks-history';
 import { resultBlock } from './blocks-search';
 import { escapeMrkdwn } from '../text/mrkdwn';
+import type { Miss } from '../ports/miss-log';
 
 const CHANGE_TEXT: Record<string, string> = {
   table_added: 'new table',
@@ -45,5 +46,25 @@ export function homeView(data: HomeData, options: { now: Date }): HomeView {
     blocks.push(divider(), section('*Browse by tag*'));
     blocks.push(...actions(data.tags.slice(0, BLOCK_LIMITS.actionsElements).map((t, i) => button(`#${t.tag} (${t.count})`, actionId(ACTION.browseTag, i), encodeValue('tag', { t: t.tag }))), 'nansen.home.tags'));
   }
+  if (data.misses) blocks.push(divider(), ...missedBlocks(data.misses, options.now));
   return { type: 'home', callback_id: 'nansen.home', blocks: fitView(blocks, BLOCK_LIMITS.viewBlocks) };
+}
+
+const MISS_LABEL: Record<Miss['kind'], string> = { unknown: "didn't know", guess: 'guessed', not_what_i_meant: 'not what they meant' };
+
+/** App Home's admin section: the newest questions Nansen missed, with what it offered (and who asked, when recorded). */
+export function missedBlocks(misses: Miss[], now: Date): Block[] {
+  const head = section('*Missed questions* (admins only): what people asked that the catalog did not answer. All of them: `npm run nansen -- misses`.');
+  if (!misses.length) return [head, context(['_None recorded yet._'])];
+  const lines = misses.map((m) => {
+    const q = m.text.length > 120 ? `${m.text.slice(0, 119)}…` : m.text;
+    const offered = m.offered.length ? ` · offered ${m.offered.slice(0, 3).map((k) => `\`${escapeMrkdwn(k.replace(/^[a-z]+:\/\//, ''))}\``).join(', ')}` : '';
+    return `• “${escapeMrkdwn(q)}” · ${MISS_LABEL[m.kind]}${m.reason ? ` (${escapeMrkdwn(m.reason)})` : ''}${offered}${m.asker ? ` · <@${escapeMrkdwn(m.asker)}>` : ''} · ${m.lang} · ${timeAgo(m.at, now)}`;
+  });
+  let text = '';
+  for (const l of lines) {
+    if (text.length + l.length + 1 > BLOCK_LIMITS.sectionText) break;
+    text += (text ? '\n' : '') + l;
+  }
+  return [head, section(text)];
 }

@@ -34,3 +34,8 @@ export function notFoundBlocks(ref: string, suggestions: ResultItem[], now: Date
   suggestions.slice(0, 5).forEach((s, i) => blocks.push(resultBlock(s, i, now)));
   return { text: escapeMrkdwn(`No table called ${ref}.`), blocks };
 }
+
+/** The reply to a DM with files attached: Nansen reads only the message's text. */
+export function filesNotReadBlocks(): Rendered {
+  return noticeBlocks(":page_facing_up: I don't read attached files (or images), only the text of a message. Ask in words, e.g. `when was game_log.sessions last updated?`, or paste a table's name.");
+}

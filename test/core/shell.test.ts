@@ -45,6 +45,11 @@ describe('the demo catalog and the terminal chat', () => {
       expect(card).toContain('Owners: @Jiwoo Kim');
       expect(card).toContain('Cadence: hourly, around :10');
       expect(await s.handle('/nope')).toContain('/data help');
+      for (const line of ['/data subscribe game_log.*', '/data subscriptions', '/data mute game_log.sessions', '/data unsubscribe game_log.*']) {
+        const out = await s.handle(line);
+        expect(out).toContain('Slack-only');
+        expect(out).not.toMatch(/^\s*1\./m);
+      }
       expect(await s.handle('')).toBe('');
     } finally {
       await graph.close();
@@ -65,6 +70,23 @@ describe('the demo catalog and the terminal chat', () => {
       expect(r.stdout).toMatch(/network_latency_by_country/);
       expect(r.stdout).toMatch(/Yes/);
       expect(r.stdout).toContain('/data history <table>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('`npm start -- --help` prints usage and exits without opening a store; an unknown option is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nansen-shell-'));
+    try {
+      const env = { ...process.env, NANSEN_DATA_DIR: dir, SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: '', NANSEN_BACKEND: 'embedded' };
+      const help = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/main/shell.ts', '--help'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000, input: '' });
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: npm start/);
+      expect(help.stdout).toContain('/data history <table>');
+      expect(help.stderr).not.toContain('Seeded');
+      const bad = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/main/shell.ts', '--frobnicate'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000, input: '' });
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain('unknown option --frobnicate');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

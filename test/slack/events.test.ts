@@ -36,14 +36,39 @@ describe('mentions, DMs and the Home tab through the real Bolt app', () => {
     expect(blocksText(a2.args.blocks)).toContain('cadence=hourly');
   });
 
-  it('answers direct messages in their thread, and a top-level follow-up in the DM keeps the subject', async () => {
+  it('answers a direct message in the DM itself (no new thread), and a follow-up in the DM keeps the subject', async () => {
     const dm = P.directMessage({ text: 'when was game_log.sessions last updated?', channel: 'D0DIRECT01' });
     await h.event(P.eventCallback(dm));
-    await h.fake.waitForCall('chat.postMessage', (c) => c.args.thread_ts === dm.ts);
+    const a1 = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0DIRECT01');
+    expect(a1.args.thread_ts).toBeUndefined();
     const next = P.directMessage({ text: 'is it hourly?', channel: 'D0DIRECT01' });
     await h.event(P.eventCallback(next));
-    const a = await h.fake.waitForCall('chat.postMessage', (c) => c.args.thread_ts === next.ts);
+    const a = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0DIRECT01' && c !== a1);
+    expect(a.args.thread_ts).toBeUndefined();
     expect(blocksText(a.args.blocks)).toContain(`kind=cadence table=${SESSIONS}`);
+  });
+
+  it('answers a DM posted in a DM thread in that thread', async () => {
+    const root = P.directMessage({ text: 'hello there', channel: 'D0DIRECT03' });
+    const inThread = P.directMessage({ text: 'who owns game_log.sessions?', channel: 'D0DIRECT03', threadTs: root.ts as string });
+    await h.event(P.eventCallback(inThread));
+    const a = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0DIRECT03');
+    expect(a.args.thread_ts).toBe(root.ts);
+    expect(blocksText(a.args.blocks)).toContain(`kind=owners table=${SESSIONS}`);
+  });
+
+  it('tells a DM with a file attached that files are not read, and still answers its text', async () => {
+    await h.event(P.eventCallback(P.directMessageWithFile({ channel: 'D0FILES001' })));
+    const note = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0FILES001');
+    expect(blocksText(note.args.blocks)).toContain("I don't read attached files");
+    const withText = P.directMessageWithFile({ channel: 'D0FILES002', text: 'who owns game_log.sessions?' });
+    const envelope = P.eventCallback(withText);
+    await h.event(envelope);
+    await h.event(envelope, { num: 1, reason: 'http_timeout' });
+    await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0FILES002' && blocksText(c.args.blocks).includes('kind=owners'));
+    await new Promise((r) => setTimeout(r, 300));
+    const posts = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0FILES002');
+    expect(posts.map((c) => (blocksText(c.args.blocks).includes('kind=owners') ? 'answer' : 'files')).sort()).toEqual(['answer', 'files']);
   });
 
   it('answers a retried delivery (X-Slack-Retry-Num) once, however many times it arrives', async () => {

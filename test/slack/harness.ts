@@ -41,6 +41,9 @@ export interface HarnessOptions {
   log?: Logger;
   submitDeadlineMs?: number;
   renderAnswer?: SlackDeps['renderAnswer'];
+  misses?: SlackDeps['misses'];
+  recordAskers?: boolean;
+  admins?: string[];
 }
 
 export interface Harness {
@@ -110,6 +113,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log: options.log ?? silentLogger(),
     renderAnswer: options.renderAnswer ?? renderAnswerForSlack,
     alerts,
+    ...(options.misses ? { misses: options.misses } : {}),
+    ...(options.recordAskers ? { recordAskers: true } : {}),
+    ...(options.admins ? { admins: new Set(options.admins) } : {}),
     ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
   };
   const slack = createSlackApp(

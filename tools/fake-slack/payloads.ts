@@ -102,6 +102,39 @@ export function directMessage(input: { text: string; user?: string; channel?: st
   };
 }
 
+/** A `message` event in a channel (`message.channels`, or `message.groups` with `channelType: 'group'`), e.g. a thread reply. */
+export function channelMessage(input: { text: string; user?: string; channel?: string; ts?: string; threadTs?: string; channelType?: 'channel' | 'group' }): Record<string, unknown> {
+  const ts = input.ts ?? messageTs();
+  return {
+    type: 'message',
+    channel_type: input.channelType ?? 'channel',
+    user: input.user ?? 'U0ALICE001',
+    text: input.text,
+    ts,
+    channel: input.channel ?? 'C0GENERAL1',
+    event_ts: ts,
+    ...(input.threadTs ? { thread_ts: input.threadTs, parent_user_id: 'U0ALICE001' } : {}),
+  };
+}
+
+/** A direct message with a file attached (`subtype: file_share`), as Slack delivers it. */
+export function directMessageWithFile(input: { text?: string; user?: string; channel?: string; name?: string }): Record<string, unknown> {
+  const ts = messageTs();
+  const name = input.name ?? 'query.png';
+  return {
+    type: 'message',
+    subtype: 'file_share',
+    channel_type: 'im',
+    user: input.user ?? 'U0ALICE001',
+    text: input.text ?? '',
+    ts,
+    channel: input.channel ?? 'D0ALICE001',
+    event_ts: ts,
+    upload: false,
+    files: [{ id: `F0${randomBytes(4).toString('hex').toUpperCase()}`, name, title: name, mimetype: 'image/png', filetype: 'png', size: 1024, mode: 'hosted' }],
+  };
+}
+
 export function appHomeOpened(user = 'U0ALICE001'): Record<string, unknown> {
   return { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home', event_ts: messageTs() };
 }

@@ -1,13 +1,13 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps';
-import { answerInThread } from '../conversation';
+import { answerQuestion } from '../conversation';
 
 /** `@Nansen <question>` in a channel: answered in the question's thread (Bolt has already acknowledged the event). */
 export function register(app: App, deps: SlackDeps): void {
   app.event('app_mention', async ({ event, body, client }) => {
     if (!event.user || !event.text) return;
-    await answerInThread(
-      { eventId: body.event_id, channel: event.channel, ts: event.ts, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}), user: event.user, text: event.text, direct: false },
+    await answerQuestion(
+      { eventId: body.event_id, channel: event.channel, ts: event.ts, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}), user: event.user, text: event.text, mode: 'mention' },
       client,
       deps,
     );

@@ -3,9 +3,11 @@ import type { SlackDeps } from '../deps';
 import * as appHomeOpened from './app-home-opened';
 import * as appMention from './app-mention';
 import * as messageIm from './message-im';
+import * as messageThread from './message-thread';
 
 export function register(app: App, deps: SlackDeps): void {
   appMention.register(app, deps);
   messageIm.register(app, deps);
+  messageThread.register(app, deps);
   appHomeOpened.register(app, deps);
 }
