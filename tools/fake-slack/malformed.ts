@@ -3,23 +3,13 @@
  * check and reaches the parsing and routing code), with shapes Slack never sends. Deterministic for a seed.
  */
 import { formEncode } from './payloads';
+import { seededRandom } from '../random';
 
 export interface MalformedBody {
   body: string;
   contentType: string;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JSON_CT = 'application/json';
 const FORM_CT = 'application/x-www-form-urlencoded';
@@ -62,7 +52,7 @@ function jsonOf(v: unknown): string {
 
 /** `count` malformed bodies: top-level non-objects, `payload=` non-objects, mutated Slack shapes, broken text. */
 export function malformedBodies(count: number, seed = 11): MalformedBody[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out: MalformedBody[] = [];
   const fixed: MalformedBody[] = [
     { body: 'null', contentType: JSON_CT },
