@@ -124,12 +124,33 @@ export function analyzeTokens(text: string | undefined): Token[] {
  */
 export function analyze(text: string | undefined): string[] {
   if (!text) return [];
+  return [...analyzeTextCached(text)];
+}
+
+/**
+ * Texts seen before: answering re-reads the same descriptions and column names for every question, and splitting a
+ * text into words (NFKC, a Unicode regex) costs more than looking it up. Bounded like the word cache.
+ */
+const textCache = new Map<string, readonly string[]>();
+const TEXT_CACHE_MAX = 100_000;
+/** Longer texts are rare, mostly read once, and would make the cache heavy. */
+const TEXT_CACHE_CHARS = 2_000;
+
+function analyzeTextCached(text: string): readonly string[] {
+  const hit = textCache.get(text);
+  if (hit) return hit;
   const terms: string[] = [];
   for (const word of words(text)) for (const t of analyzeWordCached(word).terms) terms.push(t);
+  if (text.length <= TEXT_CACHE_CHARS) {
+    if (textCache.size >= TEXT_CACHE_MAX) textCache.clear();
+    textCache.set(text, terms);
+  }
   return terms;
 }
 
 /** Analyses text and joins the terms with spaces: the form search documents store. */
 export function analyzeToField(...texts: Array<string | undefined>): string {
-  return texts.flatMap((t) => analyze(t)).join(' ');
+  const parts: string[] = [];
+  for (const t of texts) if (t) for (const term of analyzeTextCached(t)) parts.push(term);
+  return parts.join(' ');
 }

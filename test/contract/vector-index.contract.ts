@@ -49,6 +49,15 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       expect(await index.model()).toEqual(MODEL);
     });
 
+    it('sees a changed or removed vector at the next search, ties by key', async () => {
+      await index.useModel(MODEL);
+      await index.upsert([rec('t/b', unit(1, 0, 0, 0)), rec('t/a', unit(1, 0, 0, 0)), rec('t/c', unit(0, 1, 0, 0))]);
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 3, kinds: ['table'] })).map((h) => h.key)).toEqual(['t/a', 't/b', 't/c']);
+      await index.upsert([rec('t/c', unit(1, 0.01, 0, 0))]);
+      await index.remove(['t/a']);
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 3, kinds: ['table'] })).map((h) => h.key)).toEqual(['t/b', 't/c']);
+    });
+
     it('searches columns within one table', async () => {
       await index.useModel(MODEL);
       await index.upsert([

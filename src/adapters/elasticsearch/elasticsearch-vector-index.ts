@@ -286,7 +286,10 @@ export class ElasticsearchVectorIndex implements VectorIndex {
       }),
     );
     // Elasticsearch scores a cosine as (1 + cos) / 2
-    return res.hits.hits.map((h) => ({ key: h._source!.key, kind: h._source!.kind, similarity: 2 * (h._score ?? 0.5) - 1 }));
+    // equal scores in key order, as the embedded index gives them
+    return res.hits.hits
+      .map((h) => ({ key: h._source!.key, kind: h._source!.kind, similarity: 2 * (h._score ?? 0.5) - 1 }))
+      .sort((a, b) => b.similarity - a.similarity || a.key.localeCompare(b.key));
   }
 
   async sample(kind: VectorKind, n: number): Promise<Float32Array[]> {

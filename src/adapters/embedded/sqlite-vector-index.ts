@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EmbeddingModel } from '../../ports/embedder';
 import type { NearestQuery, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
-import { dot, sampleRank, vectorFromBytes, vectorToBytes } from '../../search/vectors';
+import { bestK, dot, dotAt, sampleRank, vectorFromBytes, vectorToBytes } from '../../search/vectors';
 import { openSqlite } from './sqlite';
 
 export interface SqliteVectorIndexOptions {
@@ -28,13 +28,22 @@ interface Row {
   vector: Buffer | null;
 }
 
+/** One kind's vectors laid end to end, for a scan that walks memory in order. */
+interface Packed {
+  keys: string[];
+  dims: number;
+  matrix: Float32Array;
+}
+
 /** What searches read: each kind's vectors, and each table's column vectors. */
 class Loaded {
   readonly byKind = new Map<VectorKind, Map<string, Float32Array>>(KINDS.map((k) => [k, new Map()]));
   readonly columnsOf = new Map<string, Map<string, Float32Array>>();
+  private packed = new Map<VectorKind, Packed>();
 
   put(key: string, kind: VectorKind, parent: string | undefined, vector: Float32Array): void {
     this.byKind.get(kind)!.set(key, vector);
+    this.packed.delete(kind);
     if (kind === 'column' && parent) {
       let cols = this.columnsOf.get(parent);
       if (!cols) this.columnsOf.set(parent, (cols = new Map()));
@@ -44,7 +53,24 @@ class Loaded {
 
   drop(key: string, kind: VectorKind, parent: string | undefined): void {
     this.byKind.get(kind)!.delete(key);
+    this.packed.delete(kind);
     if (parent) this.columnsOf.get(parent)?.delete(key);
+  }
+
+  /** A kind's vectors of `dims` dimensions, packed; built at the first search after a change. */
+  packedOf(kind: VectorKind, dims: number): Packed {
+    const cached = this.packed.get(kind);
+    if (cached && cached.dims === dims) return cached;
+    const keys: string[] = [];
+    const vectors = [...this.byKind.get(kind)!].filter(([, v]) => v.length === dims);
+    const matrix = new Float32Array(vectors.length * dims);
+    vectors.forEach(([key, v], i) => {
+      keys.push(key);
+      matrix.set(v, i * dims);
+    });
+    const packed = { keys, dims, matrix };
+    this.packed.set(kind, packed);
+    return packed;
   }
 }
 
@@ -214,19 +240,28 @@ export class SqliteVectorIndex implements VectorIndex {
     this.reloadIfStale();
     const limit = Math.max(0, Math.floor(query.limit));
     if (!limit) return [];
-    const hits: VectorHit[] = [];
-    const scan = (kind: VectorKind, vectors: Map<string, Float32Array> | undefined): void => {
-      if (!vectors) return;
-      for (const [key, v] of vectors) {
-        if (v.length !== query.vector.length) continue;
-        hits.push({ key, kind, similarity: dot(query.vector, v) });
-      }
-    };
+    const dims = query.vector.length;
+    const keys: string[] = [];
+    const kinds: VectorKind[] = [];
+    const sims: number[] = [];
     for (const kind of new Set(query.kinds)) {
-      if (kind === 'column' && query.parent) scan('column', this.loaded.columnsOf.get(query.parent));
-      else if (kind !== 'column' || !query.parent) scan(kind, this.loaded.byKind.get(kind));
+      if (kind === 'column' && query.parent) {
+        for (const [key, vector] of this.loaded.columnsOf.get(query.parent) ?? []) {
+          if (vector.length !== dims) continue;
+          keys.push(key);
+          kinds.push(kind);
+          sims.push(dot(query.vector, vector));
+        }
+      } else if (kind !== 'column' || !query.parent) {
+        const packed = this.loaded.packedOf(kind, dims);
+        for (let i = 0; i < packed.keys.length; i++) {
+          keys.push(packed.keys[i]!);
+          kinds.push(kind);
+          sims.push(dotAt(query.vector, packed.matrix, i * dims));
+        }
+      }
     }
-    return hits.sort((a, b) => b.similarity - a.similarity || a.key.localeCompare(b.key)).slice(0, limit);
+    return bestK(keys.keys(), (i) => sims[i]!, limit, (a, b) => keys[a]!.localeCompare(keys[b]!)).map(({ item: i, score }) => ({ key: keys[i]!, kind: kinds[i]!, similarity: score }));
   }
 
   async sample(kind: VectorKind, n: number): Promise<Float32Array[]> {
