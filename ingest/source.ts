@@ -2,7 +2,7 @@ import type { ConnectorState } from '../src/domain/crawl';
 import type { DashboardRecord, IsoTime, TableRecord, User } from '../src/domain/model';
 
 /** Kinds of source the crawler knows. */
-export type SourceType = 'postgres' | 'mysql' | 'hive-metastore' | 'dbt' | 'catalog';
+export type SourceType = 'postgres' | 'mysql' | 'hive-metastore' | 'dbt' | 'catalog' | 'kafka';
 
 /**
  * One source as declared in `sources.yml`. Connection secrets never live in the file: `urlEnv` names the
@@ -12,7 +12,10 @@ export interface SourceConfig {
   /** Stable id, unique in the file (`warehouse`, `game-hive`); tables carry `source: "<type>:<id>"`. */
   id: string;
   type: SourceType;
-  /** Environment variable holding the connection URL (postgres, mysql, hive-metastore) ... */
+  /**
+   * Environment variable holding the connection URL (postgres, mysql, hive-metastore; for kafka
+   * `kafka://[user:password@]host:port[,host:port][?sasl=plain|scram-sha-256|scram-sha-512&ssl=true]`) ...
+   */
   urlEnv?: string;
   /** ... or a path (dbt target dir or manifest.json, catalog file). */
   path?: string;

@@ -19,7 +19,7 @@ const common = {
 };
 
 const SourceSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...common, type: z.enum(['postgres', 'mysql', 'hive-metastore']), urlEnv: envName }),
+  z.strictObject({ ...common, type: z.enum(['postgres', 'mysql', 'hive-metastore', 'kafka']), urlEnv: envName }),
   z.strictObject({ ...common, type: z.enum(['dbt', 'catalog']), path: z.string().min(1) }),
 ]);
 

