@@ -267,3 +267,21 @@ export async function tableHistory(tableKey: string, deps: Pick<CoreDeps, 'graph
     entries: shown.map((e) => ({ ...e, actorRef: actors.get(e.actor) ?? { id: e.actor }, ...(revertedBy.has(e.id) ? { revertedBy: revertedBy.get(e.id)! } : {}) })),
   };
 }
+
+/** Who made the edits a conflicting dialog missed: the other people (newest first), and whether the person was among them. */
+export interface ConflictAuthors {
+  others: PersonRef[];
+  self: boolean;
+}
+
+/**
+ * Reads the edits made since the version a dialog was opened on (each edit bumps the version by one) and says who
+ * made them, so a conflict can name them, or say it was the person themself in another dialog.
+ */
+export async function conflictAuthors(tableKey: string, expected: number, actual: number, actorSlackId: string, deps: Pick<CoreDeps, 'graph'>): Promise<ConflictAuthors> {
+  const missed = Math.min(Math.max(actual - expected, 1), 20);
+  const [entries, actor] = await Promise.all([deps.graph.editLog(tableKey, missed), actorFromSlack(actorSlackId, deps.graph)]);
+  const otherIds = [...new Set(entries.map((e) => e.actor).filter((id) => id !== actor.id))];
+  const refs = await resolveActors(otherIds, deps.graph);
+  return { others: otherIds.map((id) => refs.get(id) ?? { id }), self: entries.some((e) => e.actor === actor.id) };
+}

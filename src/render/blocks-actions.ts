@@ -21,6 +21,8 @@ export const ACTION = {
   history: 'nansen.history',
   revert: 'nansen.revert',
   browseTag: 'nansen.tag.browse',
+  /** The card's overflow menu: edit actions and history (the option value says which). */
+  cardMenu: 'nansen.card.menu',
 } as const;
 
 export type ActionName = keyof typeof ACTION;
@@ -74,6 +76,8 @@ export const VALUES = {
   edit: z.strictObject({ key, v: z.number().int().min(0), cp: z.number().int().min(0).max(1000).optional() }),
   revert: z.strictObject({ id: z.string().min(1).max(100), key, v: z.number().int().min(0) }),
   tag: z.strictObject({ t: z.string().min(1).max(100) }),
+  /** An option of the card's overflow menu: which action (`a`), on which table and version. At most 150 characters (Slack's option value limit). */
+  cardMenu: z.strictObject({ a: z.enum(['description', 'columns', 'tags', 'owners', 'history']), key, v: z.number().int().min(0), cp: z.number().int().min(0).max(1000).optional() }),
 } as const;
 
 export type ValueOf<K extends keyof typeof VALUES> = z.infer<(typeof VALUES)[K]>;
@@ -105,6 +109,8 @@ export const MODAL_METADATA = z.strictObject({
   cp: z.number().int().min(0).optional(),
   /** The response_url of the card the dialog was opened from. */
   ru: z.string().url().max(1000).optional(),
+  /** The channel of the card the dialog was opened from: a saved edit is confirmed there when the response_url has expired. */
+  ch: z.string().regex(/^[CDGU][A-Z0-9]+$/).max(30).optional(),
 });
 
 export type ModalMetadata = z.infer<typeof MODAL_METADATA>;

@@ -5,10 +5,12 @@
  */
 import type { CadenceSummary } from '../core/cadence';
 import type { TableCard } from '../core/table-card';
-import { ACTION, encodeValue } from './blocks-actions';
+import { ACTION, encodeValue, type ValueOf } from './blocks-actions';
 import type { Block, Button, Rendered } from './blocks-common';
 import { actions, badgeText, button, context, divider, fields, header, packLines, people, person, section, slackTime, timeAgo } from './blocks-common';
 import { escapeMrkdwn, truncate } from '../text/mrkdwn';
+import { cardMessages } from './messages/card';
+import type { types } from '@slack/bolt';
 
 export interface CardOptions {
   now: Date;
@@ -44,10 +46,27 @@ function lineageText(items: Array<{ title: string }>): string {
   return items.length > LINEAGE_SHOWN ? `${shown} and ${items.length - LINEAGE_SHOWN} more` : shown;
 }
 
+/** The name to write in SQL, keeping the cluster: `raw.game_log.client_events`. */
+export function sqlName(card: Pick<TableCard, 'cluster' | 'schema' | 'name'>): string {
+  return [card.cluster, card.schema, card.name].filter(Boolean).join('.');
+}
+
+/** Slack's limits of an overflow menu: 2–5 options, each value at most 150 characters. */
+const OVERFLOW_VALUE_MAX = 150;
+
+/** The edit actions and history as an overflow menu, or undefined when a value would not fit (very long keys). */
+function cardMenu(card: TableCard, cp: number): types.Overflow | undefined {
+  const m = cardMessages.en.menu;
+  const options = (Object.keys(m) as Array<ValueOf<'cardMenu'>['a']>).map((a) => ({ text: { type: 'plain_text' as const, text: m[a] }, value: encodeValue('cardMenu', { a, key: card.key, v: card.version, cp }) }));
+  if (options.some((o) => o.value.length > OVERFLOW_VALUE_MAX)) return undefined;
+  return { type: 'overflow', action_id: ACTION.cardMenu, options };
+}
+
 export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered {
   const pages = columnPageCount(card);
   const cp = Math.min(Math.max(0, options.columnPage ?? 0), pages - 1);
-  const blocks: Block[] = [header(card.title)];
+  const fqn = sqlName(card);
+  const blocks: Block[] = [header(fqn), section(`*${cardMessages.en.sqlName}*\n\`\`\`${escapeMrkdwn(fqn).replace(/`/g, "'")}\`\`\``)];
   const badges = badgeText(card.badges, card.deprecated);
   blocks.push(context([`\`${escapeMrkdwn(card.key)}\``, card.kind, ...(badges ? [badges] : []), ...(card.removedAt ? [`:no_entry: removed from its source ${timeAgo(card.removedAt, options.now)}`] : [])]));
   const descNote = card.descriptionFrom === 'human' ? ' _(written by people)_' : card.descriptionFrom === 'source' ? ' _(from the source)_' : '';
@@ -84,22 +103,27 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
     if (cp < pages - 1) nav.push(button('More columns ▶', `${ACTION.columnsPage}:1`, encodeValue('columnsPage', { key: card.key, cp: cp + 1 })));
     blocks.push(...actions(nav, 'nansen.card.columns'));
   }
-  const edit = (k: string, v: number): string => encodeValue('edit', { key: k, v, cp });
   const table = encodeValue('table', { key: card.key });
-  blocks.push(
-    ...actions(
-      [
-        button('Edit description', ACTION.editDescription, edit(card.key, card.version)),
-        button('Edit column descriptions', ACTION.editColumns, edit(card.key, card.version)),
-        button('Edit tags', ACTION.editTags, edit(card.key, card.version)),
-        button('Edit owners', ACTION.editOwners, edit(card.key, card.version)),
-      ],
-      'nansen.card.edit',
-    ),
-  );
-  const more: Button[] = [button(':bookmark: Bookmark', ACTION.bookmark, table), button(':bell: Subscribe to changes', ACTION.subscribe, table), button('History', ACTION.history, table)];
+  const more: Button[] = [button(':bookmark: Bookmark', ACTION.bookmark, table), button(':bell: Subscribe to changes', ACTION.subscribe, table)];
   if (options.shareable) more.push(button('Share in channel', ACTION.share, encodeValue('share', { k: 'card', key: card.key, cp })));
-  blocks.push(...actions(more, 'nansen.card.more'));
-  const text = escapeMrkdwn(`${card.title}: ${card.description ? truncate(card.description, 200) : 'no description yet'}`);
+  const menu = cardMenu(card, cp);
+  if (menu) {
+    blocks.push({ type: 'actions', block_id: 'nansen.card.more', elements: [...more, menu] });
+  } else {
+    const edit = (k: string, v: number): string => encodeValue('edit', { key: k, v, cp });
+    blocks.push(
+      ...actions(
+        [
+          button('Edit description', ACTION.editDescription, edit(card.key, card.version)),
+          button('Edit column descriptions', ACTION.editColumns, edit(card.key, card.version)),
+          button('Edit tags', ACTION.editTags, edit(card.key, card.version)),
+          button('Edit owners', ACTION.editOwners, edit(card.key, card.version)),
+        ],
+        'nansen.card.edit',
+      ),
+    );
+    blocks.push(...actions([...more, button('History', ACTION.history, table)], 'nansen.card.more'));
+  }
+  const text = escapeMrkdwn(`${fqn}: ${card.description ? truncate(card.description, 200) : 'no description yet'}`);
   return { text, blocks };
 }

@@ -1,5 +1,5 @@
 import { ACTION } from '../../src/render/blocks-actions';
-import { blocksText, findButton, type Harness, LATENCY, SESSIONS, startHarness } from './harness';
+import { blocksText, findButton, findMenuOption, type Harness, LATENCY, SESSIONS, startHarness } from './harness';
 
 describe('/data through the real Bolt app', () => {
   let h: Harness;
@@ -47,7 +47,10 @@ describe('/data through the real Bolt app', () => {
     expect(text).toContain('<@U0DEMO0001>');
     expect(text).toMatch(/hourly, around :1\d/);
     expect(text).toContain('_(from the source)_');
-    for (const a of [ACTION.editDescription, ACTION.editColumns, ACTION.editTags, ACTION.editOwners, ACTION.bookmark, ACTION.subscribe, ACTION.history, ACTION.share]) findButton(reply!.args.blocks, a);
+    for (const a of [ACTION.bookmark, ACTION.subscribe, ACTION.share]) findButton(reply!.args.blocks, a);
+    for (const a of ['description', 'columns', 'tags', 'owners', 'history']) findMenuOption(reply!.args.blocks, a);
+    expect(blocksText(reply!.args.blocks)).toContain('```gold.game_log.sessions```');
+    expect((reply!.args.blocks as Array<{ type: string; text?: { text: string } }>)[0]).toMatchObject({ type: 'header', text: { text: 'gold.game_log.sessions' } });
   });
 
   it('pages long column lists within the block limits', async () => {

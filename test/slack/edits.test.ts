@@ -3,14 +3,16 @@ import { analyze } from '../../src/text/analyze';
 import { ACTION, INPUT } from '../../src/render/blocks-actions';
 import * as P from '../../tools/fake-slack/payloads';
 import type { RecordedCall } from '../../tools/fake-slack/server';
-import { blocksText, findButton, type Harness, JIWOO, MINSU, SECRET, SESSIONS, STRANGER, startHarness } from './harness';
+import { blocksText, findButton, findMenuOption, type Harness, JIWOO, MINSU, SECRET, SESSIONS, STRANGER, startHarness } from './harness';
+
+const MENU: Record<string, string> = { [ACTION.editDescription]: 'description', [ACTION.editColumns]: 'columns', [ACTION.editTags]: 'tags', [ACTION.editOwners]: 'owners' };
 
 /** Opens the card of a table as `user` and clicks one of its edit buttons; resolves with the opened view. */
 async function openEditor(h: Harness, table: string, action: string, user: string): Promise<{ view: Record<string, unknown>; card: RecordedCall; responseUrl: string }> {
   const r = await h.command(table, { user });
   const [card] = await h.responses(r.responseUrl);
-  const button = findButton(card!.args.blocks, action);
-  const click = await h.click(button.action_id, button.value, { user, responseUrl: r.responseUrl });
+  const option = findMenuOption(card!.args.blocks, MENU[action]!);
+  const click = await h.click(option.action_id, option.value, { user, responseUrl: r.responseUrl, selectedOption: option.selectedOption });
   const open = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === click.triggerId);
   if (!open.response.ok) throw new Error(JSON.stringify(open.response));
   return { view: (open.response as { view: Record<string, unknown> }).view, card: card!, responseUrl: r.responseUrl };
@@ -62,7 +64,7 @@ describe('edits through modals (policy: everyone)', () => {
     expect(saved).toHaveLength(1);
     expect(refused).toHaveLength(1);
     expect(refused[0]!.response_action).toBe('errors');
-    expect(refused[0]!.errors[INPUT.description]).toMatch(/Someone else edited/);
+    expect(refused[0]!.errors[INPUT.description]).toMatch(/(Jiwoo Kim|Minsu Lee) edited gold\.game_log\.match_results while you were editing/);
     const log = await h.deps.graph.editLog(key);
     expect(log).toHaveLength(1);
     const winner = log[0]!.newValue;
@@ -78,6 +80,38 @@ describe('edits through modals (policy: everyone)', () => {
     const late = await h.submit(second.view, { [INPUT.description]: { [INPUT.value]: 'overwrite?' } }, MINSU);
     expect((late.json as { errors: Record<string, string> }).errors[INPUT.description]).toMatch(/reopen/);
     expect(effectiveDescription((await h.deps.graph.getTable(key))!)).not.toBe('overwrite?');
+  });
+
+  it('a conflict names who made the other edit', async () => {
+    const key = 'hive://gold.trust_safety/anticheat_flags';
+    const mine = await openEditor(h, key, ACTION.editDescription, MINSU);
+    const theirs = await openEditor(h, key, ACTION.editTags, JIWOO);
+    expect((await h.submit(theirs.view, { [INPUT.tags]: { [INPUT.value]: 'crashes, stability' } }, JIWOO)).body).toBe('');
+    const late = await h.submit(mine.view, { [INPUT.description]: { [INPUT.value]: 'too late' } }, MINSU);
+    expect((late.json as { errors: Record<string, string> }).errors[INPUT.description]).toMatch(/^Jiwoo Kim edited gold\.trust_safety\.anticheat_flags while you were editing/);
+  });
+
+  it('a conflict with one\'s own edit in another dialog says so', async () => {
+    const key = 'hive://gold.billing/daily_revenue';
+    const first = await openEditor(h, key, ACTION.editDescription, MINSU);
+    const second = await openEditor(h, key, ACTION.editTags, MINSU);
+    expect((await h.submit(second.view, { [INPUT.tags]: { [INPUT.value]: 'money, refunds' } }, MINSU)).body).toBe('');
+    const late = await h.submit(first.view, { [INPUT.description]: { [INPUT.value]: 'stale dialog' } }, MINSU);
+    expect((late.json as { errors: Record<string, string> }).errors[INPUT.description]).toMatch(/^You edited gold\.billing\.daily_revenue yourself/);
+  });
+
+  it('confirms a saved edit ephemerally in the channel when the card\'s response_url has expired', async () => {
+    const key = 'hive://gold.trust_safety/chat_moderation_events';
+    const { view, responseUrl } = await openEditor(h, key, ACTION.editDescription, MINSU);
+    h.fake.expireResponseUrl(responseUrl);
+    const r = await h.submit(view, { [INPUT.description]: { [INPUT.value]: 'Saved after the card expired; quokka marker.' } }, MINSU);
+    expect(r.body).toBe('');
+    const refused = await h.fake.waitForCall('response_url', (c) => c.args.url_id === responseUrl.split('/').pop() && c.status === 404);
+    expect(refused.response).toMatchObject({ ok: false, error: 'expired_url' });
+    const eph = await h.fake.waitForCall('chat.postEphemeral', (c) => c.args.user === MINSU && blocksText(c.args.blocks).includes('quokka'));
+    expect(eph.args.channel).toBe('C0GENERAL1');
+    expect(eph.response.ok).toBe(true);
+    expect(blocksText(eph.args.blocks)).toMatch(/Saved your edit of the description/);
   });
 
   it('refuses oversized input in the dialog, politely, writing nothing', async () => {
@@ -155,8 +189,8 @@ describe('edits under the owners + admins policy', () => {
   it('does not open the dialog for a non-owner and says who can edit', async () => {
     const r = await h.command(SESSIONS, { user: MINSU });
     const [card] = await h.responses(r.responseUrl);
-    const b = findButton(card!.args.blocks, ACTION.editDescription);
-    const click = await h.click(b.action_id, b.value, { user: MINSU, responseUrl: r.responseUrl });
+    const b = findMenuOption(card!.args.blocks, 'description');
+    const click = await h.click(b.action_id, b.value, { user: MINSU, responseUrl: r.responseUrl, selectedOption: b.selectedOption });
     const [, told] = await h.responses(r.responseUrl, 2);
     expect(blocksText(told!.args.blocks)).toMatch(/Only the owners of game_log.sessions \(Jiwoo Kim\) and Nansen admins can edit it/);
     expect(h.fake.callsTo('views.open').filter((c) => c.args.trigger_id === click.triggerId)).toHaveLength(0);
@@ -240,9 +274,9 @@ describe('bad input', () => {
   it('tells the person to click again when the trigger expired before the dialog could open', async () => {
     const r = await h.command(SESSIONS, { user: MINSU });
     const [card] = await h.responses(r.responseUrl);
-    const b = findButton(card!.args.blocks, ACTION.editTags);
+    const b = findMenuOption(card!.args.blocks, 'tags');
     const staleTrigger = `1.${Date.now() - 5000}.deadbeef`;
-    await P.postInteraction(h.url, SECRET, P.blockAction({ actionId: b.action_id, value: b.value, userId: MINSU, triggerId: staleTrigger, responseUrl: r.responseUrl }));
+    await P.postInteraction(h.url, SECRET, P.blockAction({ actionId: b.action_id, userId: MINSU, triggerId: staleTrigger, responseUrl: r.responseUrl, selectedOption: b.selectedOption }));
     const open = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === staleTrigger);
     expect(open.response).toMatchObject({ ok: false, error: 'expired_trigger_id' });
     const [, told] = await h.responses(r.responseUrl, 2);

@@ -58,7 +58,7 @@ export interface Harness {
   /** Sends an Events API callback (optionally as a retry). */
   event(envelope: Record<string, unknown>, retry?: { num: number; reason?: string }): Promise<P.SignedResponse>;
   /** Clicks a button. */
-  click(actionId: string, value: string, opts?: { user?: string; responseUrl?: string; view?: Record<string, unknown> }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
+  click(actionId: string, value: string, opts?: { user?: string; responseUrl?: string; view?: Record<string, unknown>; selectedOption?: { text: string; value: string } }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
   /** Submits a modal with the given values. */
   submit(view: Record<string, unknown>, values: Record<string, Record<string, string>>, user?: string): Promise<P.SignedResponse>;
   /** Waits for the n-th (1-based) response_url post to a URL. */
@@ -73,6 +73,19 @@ export function findButton(blocks: unknown, prefix: string): { action_id: string
     for (const e of els) if (typeof e.action_id === 'string' && e.action_id.startsWith(prefix)) return { action_id: e.action_id, value: String(e.value) };
   }
   throw new Error(`no button ${prefix} in blocks`);
+}
+
+/** The card's overflow menu option for an action (`description`, `columns`, `tags`, `owners`, `history`). */
+export function findMenuOption(blocks: unknown, a: string): { action_id: string; value: string; selectedOption: { text: string; value: string } } {
+  for (const b of (blocks as Array<Record<string, unknown>>) ?? []) {
+    for (const e of (b.elements as Array<Record<string, unknown>>) ?? []) {
+      if (e.type !== 'overflow') continue;
+      for (const o of e.options as Array<{ text: { text: string }; value: string }>) {
+        if ((JSON.parse(o.value) as { a?: string }).a === a) return { action_id: String(e.action_id), value: o.value, selectedOption: { text: o.text.text, value: o.value } };
+      }
+    }
+  }
+  throw new Error(`no menu option ${a} in blocks`);
 }
 
 /** All mrkdwn/plain text of blocks, joined: what a person reads. */
@@ -145,7 +158,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async click(actionId, value, opts = {}) {
       const triggerId = fake.issueTriggerId();
       const responseUrl = opts.view ? '' : (opts.responseUrl ?? fake.responseUrl());
-      const r = await P.postInteraction(url, SECRET, P.blockAction({ actionId, value, userId: opts.user, triggerId, ...(responseUrl ? { responseUrl } : {}), ...(opts.view ? { view: opts.view } : {}) }));
+      const r = await P.postInteraction(url, SECRET, P.blockAction({ actionId, value, userId: opts.user, triggerId, ...(responseUrl ? { responseUrl } : {}), ...(opts.view ? { view: opts.view } : {}), ...(opts.selectedOption ? { selectedOption: opts.selectedOption } : {}) }));
       return { ...r, triggerId, responseUrl };
     },
     submit(view, values, user) {

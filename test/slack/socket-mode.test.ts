@@ -1,6 +1,6 @@
-import { ACTION, INPUT } from '../../src/render/blocks-actions';
+import { INPUT } from '../../src/render/blocks-actions';
 import * as P from '../../tools/fake-slack/payloads';
-import { blocksText, findButton, type Harness, MINSU, SESSIONS, startHarness } from './harness';
+import { blocksText, findMenuOption, type Harness, MINSU, SESSIONS, startHarness } from './harness';
 
 describe('Socket Mode through the fake apps.connections.open and WebSocket server', () => {
   let h: Harness;
@@ -43,9 +43,9 @@ describe('Socket Mode through the fake apps.connections.open and WebSocket serve
     const responseUrl = h.fake.responseUrl();
     await h.fake.pushEnvelope('slash_commands', P.slashCommand({ text: SESSIONS, userId: MINSU, triggerId: h.fake.issueTriggerId(), responseUrl }));
     const [card] = await h.responses(responseUrl);
-    const b = findButton(card!.args.blocks, ACTION.editDescription);
+    const b = findMenuOption(card!.args.blocks, 'description');
     const triggerId = h.fake.issueTriggerId();
-    await h.fake.pushEnvelope('interactive', P.blockAction({ actionId: b.action_id, value: b.value, userId: MINSU, triggerId, responseUrl }));
+    await h.fake.pushEnvelope('interactive', P.blockAction({ actionId: b.action_id, userId: MINSU, triggerId, responseUrl, selectedOption: b.selectedOption }));
     const open = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
     const view = (open.response as { view: Record<string, unknown> }).view;
     const ack = await h.fake.pushEnvelope('interactive', P.viewSubmission({ view, values: { [INPUT.description]: { [INPUT.value]: 'y'.repeat(2500) } }, userId: MINSU, triggerId: h.fake.issueTriggerId() }));

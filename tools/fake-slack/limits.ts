@@ -24,6 +24,9 @@ export const LIMITS = {
   plainTextInputMax: 3000,
   staticSelectOptions: 100,
   optionText: 75,
+  overflowOptionsMin: 2,
+  overflowOptionsMax: 5,
+  optionValue: 150,
   viewBytes: 250 * 1024,
   messageText: 40000,
 } as const;
@@ -58,6 +61,14 @@ export function blockProblems(blocks: unknown, maxBlocks: number, pointer: strin
     if (element.type === 'static_select' || element.type === 'multi_static_select') {
       const options = Array.isArray(element.options) ? element.options : [];
       if (options.length > LIMITS.staticSelectOptions) problems.push(`must be less than ${LIMITS.staticSelectOptions + 1} items [json-pointer:${at}/options]`);
+    }
+    if (element.type === 'overflow') {
+      const options = Array.isArray(element.options) ? (element.options as Json[]) : [];
+      if (options.length < LIMITS.overflowOptionsMin || options.length > LIMITS.overflowOptionsMax) problems.push(`must have ${LIMITS.overflowOptionsMin} to ${LIMITS.overflowOptionsMax} items [json-pointer:${at}/options]`);
+      options.forEach((o, j) => {
+        if ((textOf(o.text) ?? '').length > LIMITS.optionText) problems.push(`must be less than ${LIMITS.optionText + 1} characters [json-pointer:${at}/options/${j}/text/text]`);
+        if (typeof o.value === 'string' && o.value.length > LIMITS.optionValue) problems.push(`must be less than ${LIMITS.optionValue + 1} characters [json-pointer:${at}/options/${j}/value]`);
+      });
     }
     if (element.type === 'plain_text_input') {
       const max = typeof element.max_length === 'number' ? element.max_length : LIMITS.plainTextInputMax;

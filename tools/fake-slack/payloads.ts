@@ -150,6 +150,8 @@ export interface ActionInput {
   messageTs?: string;
   /** An action from a view (modal or home) instead of a message. */
   view?: Record<string, unknown>;
+  /** An overflow menu's chosen option instead of a button click. */
+  selectedOption?: { text: string; value: string };
 }
 
 /** A `block_actions` payload for one button click. */
@@ -169,14 +171,22 @@ export function blockAction(input: ActionInput): Record<string, unknown> {
     ...(input.view ? { view: input.view } : { channel: { id: input.channelId ?? 'C0GENERAL1', name: 'general' }, message: { type: 'message', ts: input.messageTs ?? messageTs(), text: '' } }),
     ...(input.responseUrl ? { response_url: input.responseUrl } : {}),
     actions: [
-      {
-        type: 'button',
-        action_id: input.actionId,
-        block_id: input.blockId ?? 'b0',
-        text: { type: 'plain_text', text: 'button' },
-        ...(input.value !== undefined ? { value: input.value } : {}),
-        action_ts: `${Date.now() / 1000}`,
-      },
+      input.selectedOption
+        ? {
+            type: 'overflow',
+            action_id: input.actionId,
+            block_id: input.blockId ?? 'b0',
+            selected_option: { text: { type: 'plain_text', text: input.selectedOption.text, emoji: true }, value: input.selectedOption.value },
+            action_ts: `${Date.now() / 1000}`,
+          }
+        : {
+            type: 'button',
+            action_id: input.actionId,
+            block_id: input.blockId ?? 'b0',
+            text: { type: 'plain_text', text: 'button' },
+            ...(input.value !== undefined ? { value: input.value } : {}),
+            action_ts: `${Date.now() / 1000}`,
+          },
     ],
   };
 }

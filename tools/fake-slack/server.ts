@@ -174,6 +174,11 @@ export class FakeSlack extends EventEmitter {
     return `${this.baseUrl}/hooks/${id}`;
   }
 
+  /** Makes a response_url answer as Slack does once its 30 minutes are over (404 `expired_url`). */
+  expireResponseUrl(url: string): void {
+    this.responseUrls.delete(url.split('/').pop() ?? '');
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }

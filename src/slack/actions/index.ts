@@ -6,6 +6,7 @@ import * as alertOpenCard from '../../alerts/slack/open-card';
 import * as alertOwnerDmOptOut from '../../alerts/slack/owner-dm-opt-out';
 import * as alertUnmute from '../../alerts/slack/unmute';
 import * as bookmark from './bookmark';
+import * as cardMenu from './card-menu';
 import * as browseTag from './browse-tag';
 import * as columnsPage from './columns-page';
 import * as editColumns from './edit-columns';
@@ -22,5 +23,5 @@ import * as tagPage from './tag-page';
 import * as unknown from './unknown';
 
 export function register(app: App, deps: SlackDeps): void {
-  for (const m of [searchPage, tagPage, browseTag, share, openCard, columnsPage, editDescription, editColumns, editTags, editOwners, bookmark, subscribe, history, revert, alertOpenCard, alertMute, alertUnmute, alertChangeList, alertOwnerDmOptOut, unknown]) m.register(app, deps);
+  for (const m of [searchPage, tagPage, browseTag, share, openCard, columnsPage, editDescription, editColumns, editTags, editOwners, cardMenu, bookmark, subscribe, history, revert, alertOpenCard, alertMute, alertUnmute, alertChangeList, alertOwnerDmOptOut, unknown]) m.register(app, deps);
 }

@@ -1,6 +1,9 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { EditChange, EditOutcome, FieldErrors } from '../../core/edits';
-import { submitEdit } from '../../core/edits';
+import { conflictAuthors, submitEdit } from '../../core/edits';
+import { EditConflictError } from '../../domain/errors';
+import { cardMessages } from '../../render/messages/card';
+import { outgoingMessage } from '../../text/mrkdwn';
 import { explainFailure } from '../../core/errors';
 import { tableCardOf } from '../../core/table-card';
 import type { ModalMetadata } from '../../render/blocks-actions';
@@ -48,15 +51,47 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
   if (!res.ok) throw new Error(`response_url answered ${res.status}`);
 }
 
-/** After a save: the card the dialog came from shows the new values (else a DM says it is saved). */
+/**
+ * After a save: the card the dialog came from shows the new values. When its response_url has expired (or was used
+ * up), the updated card goes to the person another way: an ephemeral message in the card's channel, else a DM.
+ */
 async function reportSaved(meta: ModalMetadata, outcome: Extract<EditOutcome, { kind: 'saved' }>, kind: EditChange['kind'], user: string, args: ViewArgs, deps: SlackDeps): Promise<void> {
   const note = `:white_check_mark: Saved your edit of the ${WHAT[kind]}. \`/data history ${escapeMrkdwn(outcome.table.schema)}.${escapeMrkdwn(outcome.table.name)}\` lists edits and can revert them.`;
+  const card = tableCardBlocks(await tableCardOf(outcome.table, deps), { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, shareable: true });
   if (meta.ru && responseUrlAllowed(meta.ru, deps.apiUrl)) {
-    const card = tableCardBlocks(await tableCardOf(outcome.table, deps), { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, shareable: true });
-    await postToResponseUrl(meta.ru, { replace_original: true, text: card.text, blocks: [context([note]), ...card.blocks] });
-    return;
+    try {
+      await postToResponseUrl(meta.ru, { replace_original: true, text: card.text, blocks: [context([note]), ...card.blocks] });
+      return;
+    } catch (err) {
+      deps.log.info({ err, user, tableKey: meta.key }, 'response_url refused the saved card; confirming another way');
+    }
   }
-  await dm(args.client, user, noticeBlocks(note));
+  const confirmation: Rendered = { text: card.text, blocks: [context([note, ...(meta.ru ? [cardMessages.en.savedElsewhere] : [])]), ...card.blocks] };
+  if (meta.ch && !meta.ch.startsWith('D')) {
+    try {
+      await args.client.chat.postEphemeral({ channel: meta.ch, user, ...outgoingMessage(confirmation) });
+      return;
+    } catch (err) {
+      deps.log.info({ err, user, channel: meta.ch }, 'could not confirm a saved edit in its channel; sending a DM');
+    }
+  }
+  await dm(args.client, user, confirmation);
+}
+
+/** The text of a conflict, naming who made the other edit (or saying it was the person themself). */
+async function conflictText(err: EditConflictError, user: string, deps: SlackDeps): Promise<string> {
+  const d = err.detail as { tableKey: string; expected: number; actual: number };
+  const m = cardMessages.en;
+  const table = await deps.graph.getTable(d.tableKey);
+  const title = table ? `${table.cluster}.${table.schema}.${table.name}` : d.tableKey;
+  try {
+    const who = await conflictAuthors(d.tableKey, d.expected, d.actual, user, deps);
+    if (who.others.length) return m.conflictByOthers(who.others.map((p) => p.name ?? p.id).join(', '), title);
+    if (who.self) return m.conflictBySelf(title);
+  } catch (e) {
+    deps.log.warn({ err: e, tableKey: d.tableKey }, 'could not read who made a conflicting edit');
+  }
+  return m.conflictUnknown(title);
 }
 
 function toSlackErrors(errors: FieldErrors, read: ReadSubmission): Record<string, string> {
@@ -91,8 +126,8 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       const raced = await Promise.race([work.then((o) => ({ o })), new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.submitDeadlineMs ?? 2000).unref())]);
       outcome = raced?.o;
     } catch (err) {
-      const notice = explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key });
-      await ack({ response_action: 'errors', errors: { [submission.mainBlock]: notice.text } });
+      const text = err instanceof EditConflictError ? await conflictText(err, user, deps) : explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key }).text;
+      await ack({ response_action: 'errors', errors: { [submission.mainBlock]: text } });
       return;
     }
     if (!outcome) {
