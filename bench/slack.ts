@@ -1,11 +1,14 @@
 /**
- * Slack benchmark: `npm run bench:slack -- --json [--users N[,M]] [--seconds S] [--mode http|socket] [--tables T]`.
+ * Slack benchmark: `npm run bench:slack -- --json [--users N[,M]] [--seconds S] [--mode http|socket] [--tables T]
+ * [--followups F] [--profile DIR]`.
  *
  * The bot runs as its own process (`src/main/bot.ts`, the production composition root) on the embedded store,
  * seeded with the demo catalog (plus T generated tables), talking to the fake Slack Web API on loopback. N
  * simulated people each send, for S seconds, slash commands and mentions (some follow-ups in the mention's thread)
  * with 1–2 s between actions; one mention in ten is delivered again as a retry (`X-Slack-Retry-Num`), as Slack
- * does when an ack is late. Measured:
+ * does when an ack is late. With `--followups F` (0–1), that share of all actions are thread follow-ups without a
+ * mention (`message` events with `thread_ts`, as `message.channels` delivers them) in the thread of the person's
+ * last answered mention. `--profile DIR` runs the bot under `--cpu-prof` and writes its profile there. Measured:
  * - ackMs: request → Bolt's acknowledgement (the HTTP response; in Socket Mode the envelope's ack), every request;
  * - answerMs: mention sent → the answer's chat.postMessage reaching the fake;
  * - errors: failed or non-200 acks, Slack API calls the fake refused (other than 429, which the bot must obey),
@@ -49,6 +52,8 @@ interface Run {
   seconds: number;
   requests: number;
   mentions: number;
+  /** Thread follow-ups without a mention (counted apart from mentions). */
+  followups: number;
   ackMs: { p50: number; p99: number };
   answerMs: { p50: number; p95: number };
   errors: number;
@@ -79,8 +84,10 @@ async function seed(dataDir: string, extraTables: number): Promise<number> {
   }
 }
 
-function startBot(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../src/main/bot.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+function startBot(env: Record<string, string>, profileDir?: string): ChildProcess {
+  // tsx's CLI runs the script in a child of its own; profiling needs the bot's own process, so tsx is a loader there
+  const args = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--import', 'tsx', join(__dirname, '../src/main/bot.ts')] : [require.resolve('tsx/cli'), join(__dirname, '../src/main/bot.ts')];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => {
     const text = d.toString();
     if (/"level":(50|60)/.test(text) || !text.startsWith('{')) process.stderr.write(`[bot] ${text}`);
@@ -105,7 +112,18 @@ async function waitForBot(fake: FakeSlack, mode: 'http' | 'socket', url: string,
   throw new Error('the bot did not start within 60 s');
 }
 
-async function runOnce(users: number, seconds: number, mode: 'http' | 'socket', extraTables: number): Promise<Run> {
+interface RunOptions {
+  users: number;
+  seconds: number;
+  mode: 'http' | 'socket';
+  extraTables: number;
+  /** Share of actions that are thread follow-ups without a mention. */
+  followups: number;
+  profileDir?: string;
+}
+
+async function runOnce(o: RunOptions): Promise<Run> {
+  const { users, seconds, mode, extraTables } = o;
   const dataDir = mkdtempSync(join(tmpdir(), 'nansen-bench-slack-'));
   const fake = await FakeSlack.start({ postMessageRate: { perSecond: 1, burst: 1 } });
   let child: ChildProcess | undefined;
@@ -123,7 +141,7 @@ async function runOnce(users: number, seconds: number, mode: 'http' | 'socket', 
       LOG_LEVEL: 'warn',
       REDIS_URL: '',
       ...(mode === 'socket' ? { SLACK_APP_TOKEN: fake.options.appToken, SLACK_SIGNING_SECRET: '' } : { SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: '' }),
-    });
+    }, o.profileDir);
     await waitForBot(fake, mode, url, child);
 
     const ackMs: number[] = [];
@@ -131,6 +149,7 @@ async function runOnce(users: number, seconds: number, mode: 'http' | 'socket', 
     let errors = 0;
     let requests = 0;
     let mentions = 0;
+    let followups = 0;
     const sentAt = new Map<string, number>();
     const answers = new Map<string, number>();
     const pendingAnswer = new Map<string, () => void>();
@@ -185,14 +204,34 @@ async function runOnce(users: number, seconds: number, mode: 'http' | 'socket', 
       return String(m.ts);
     };
 
+    /** A reply in a thread Nansen answered in, without a mention; answered like a mention, in that thread. */
+    const followUp = async (user: string, channel: string, text: string, threadTs: string): Promise<void> => {
+      const m = P.channelMessage({ text, user, channel, threadTs });
+      const key = `${channel}:${threadTs}`;
+      const answered = new Promise<void>((resolve) => pendingAnswer.set(key, resolve));
+      sentAt.set(key, performance.now());
+      answers.delete(key);
+      followups++;
+      await event(P.eventCallback(m));
+      await Promise.race([answered, new Promise((r) => setTimeout(r, 10_000))]);
+      pendingAnswer.delete(key);
+    };
+    const FOLLOW_UPS = ['is it hourly?', 'who owns it?', 'what is it built from?', 'who uses it the most?', 'when was it last updated?', 'which dashboards use it?'];
+
     const end = Date.now() + seconds * 1000;
     const person = async (i: number): Promise<void> => {
       const rand = seededRandom(1000 + i);
       const user = `U${String(i).padStart(9, '0')}`;
       const channel = `C${String(i).padStart(9, '0')}`;
       await new Promise((r) => setTimeout(r, rand() * 1000));
+      let lastThread: string | undefined;
       while (Date.now() < end) {
-        if (rand() < 0.5) {
+        if (o.followups > 0) {
+          // every mention opens a thread for later follow-ups; the other actions split between commands and mentions
+          if (lastThread && rand() < o.followups) await followUp(user, channel, FOLLOW_UPS[Math.floor(rand() * FOLLOW_UPS.length)]!, lastThread);
+          else if (rand() < 0.5) await command(user, channel, COMMANDS[Math.floor(rand() * COMMANDS.length)]!);
+          else lastThread = await mention(user, channel, QUESTIONS[Math.floor(rand() * QUESTIONS.length)]![0], undefined, rand);
+        } else if (rand() < 0.5) {
           await command(user, channel, COMMANDS[Math.floor(rand() * COMMANDS.length)]!);
         } else {
           const [q, follow] = QUESTIONS[Math.floor(rand() * QUESTIONS.length)]!;
@@ -222,6 +261,7 @@ async function runOnce(users: number, seconds: number, mode: 'http' | 'socket', 
       seconds,
       requests,
       mentions,
+      followups,
       rateLimited: fake.calls.filter((c) => c.status === 429).length,
       tables,
     };
@@ -244,6 +284,8 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '30' },
       mode: { type: 'string', default: 'http' },
       tables: { type: 'string', default: '0' },
+      followups: { type: 'string', default: '0' },
+      profile: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -254,12 +296,14 @@ async function main(): Promise<void> {
   if (!(seconds > 0)) throw new Error('--seconds takes a positive number');
   if (!Number.isInteger(tables) || tables < 0) throw new Error('--tables takes a whole number');
   if (values.mode !== 'http' && values.mode !== 'socket') throw new Error('--mode takes http or socket');
+  const followups = Number(values.followups);
+  if (!(followups >= 0 && followups < 1)) throw new Error('--followups takes a share from 0 to below 1 (0.5: half the actions)');
   for (const users of counts) {
-    const r = await runOnce(users, seconds, values.mode, tables);
+    const r = await runOnce({ users, seconds, mode: values.mode, extraTables: tables, followups, ...(values.profile ? { profileDir: values.profile } : {}) });
     if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     else
       process.stdout.write(
-        `${users} users, ${r.seconds} s, ${r.mode}: ack p50 ${r.ackMs.p50} ms, p99 ${r.ackMs.p99} ms · answer p50 ${r.answerMs.p50} ms, p95 ${r.answerMs.p95} ms · ${r.requests} requests, ${r.mentions} mentions · errors ${r.errors}, duplicates ${r.duplicates}, 429s ${r.rateLimited}\n`,
+        `${users} users, ${r.seconds} s, ${r.mode}: ack p50 ${r.ackMs.p50} ms, p99 ${r.ackMs.p99} ms · answer p50 ${r.answerMs.p50} ms, p95 ${r.answerMs.p95} ms · ${r.requests} requests, ${r.mentions} mentions, ${r.followups} follow-ups · errors ${r.errors}, duplicates ${r.duplicates}, 429s ${r.rateLimited}\n`,
       );
   }
 }

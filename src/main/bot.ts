@@ -3,6 +3,7 @@
  * Socket Mode with `SLACK_APP_TOKEN`, HTTP mode with `SLACK_SIGNING_SECRET`.
  */
 import { answer } from '../answering/answer';
+import { tableDirectory } from '../answering/directory';
 import { loadConfig, type Config } from '../config/config';
 import { adminsFromConfig, editPolicyFromConfig, missesPath, vocabularyFromConfig } from './settings';
 import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
@@ -61,6 +62,8 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   const misses = new SqliteMissLog(missesPath(config));
   const { tables } = await stores.graph.stats();
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
+  // the first questions would otherwise all wait for (and then burst after) the table-name index
+  await tableDirectory(stores.graph);
   const deps: SlackDeps = {
     graph: stores.graph,
     search: stores.search,
