@@ -17,7 +17,11 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { crawlSource } from '../ingest/crawl';
 import type { SourceConfig } from '../ingest/source';
+import { Redis } from 'ioredis';
 import { SqliteCrawlStore } from '../src/adapters/embedded/sqlite-crawl-store';
+import { RedisCrawlStore } from '../src/adapters/redis/redis-crawl-store';
+import { ElasticsearchVectorIndex } from '../src/adapters/elasticsearch/elasticsearch-vector-index';
+import type { CrawlStateStore } from '../src/ports/crawl-state-store';
 import { SqliteGraphStore } from '../src/adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../src/adapters/embedded/sqlite-search-index';
 import { ElasticsearchSearchIndex } from '../src/adapters/elasticsearch/elasticsearch-search-index';
@@ -29,6 +33,7 @@ import type { Backend } from '../src/main/stores';
 import { round2, timeMs, trackPeakRss } from './lib';
 import { serviceEnv } from './service-env';
 import { runWorkers, type WorkersFigures } from './crawl-workers';
+import { callProfile } from './profile';
 
 const BACKENDS: Backend[] = ['embedded', 'neo4j-es'];
 const COLUMNS = 20;
@@ -43,6 +48,15 @@ interface BackendFigures {
   /** What the second crawl wrote (should be nothing). */
   secondWrote: boolean;
   speedup: number;
+  /** Where the crawl memory lived: Redis (neo4j-es with REDIS_URL, as in production) or crawls.sqlite. */
+  state: 'redis' | 'local';
+  /** With `--profile`: time per store call (summed wall time), and when the first graph read began (the extract before it). */
+  profile?: { first: CrawlProfile; second: CrawlProfile };
+}
+
+interface CrawlProfile {
+  extractMs: number;
+  calls: Array<{ call: string; calls: number; ms: number }>;
 }
 
 function pgUrl(): string {
@@ -94,7 +108,7 @@ async function dropBenchDatabase(name: string): Promise<void> {
   await admin.end();
 }
 
-async function runOne(backend: Backend, tables: number, database: string): Promise<BackendFigures> {
+async function runOne(backend: Backend, tables: number, database: string, opts: { profile: boolean; vectors: boolean }): Promise<BackendFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nansen-bench-crawl-'));
   const env = { ...process.env, ...serviceEnv(), NANSEN_DATA_DIR: dataDir };
   const config = loadConfig(env);
@@ -107,25 +121,39 @@ async function runOne(backend: Backend, tables: number, database: string): Promi
       ? new SqliteGraphStore({ path: join(dataDir, 'graph.sqlite') })
       : new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger, keyspace });
   const search = backend === 'embedded' ? new SqliteSearchIndex({ path: join(dataDir, 'search.sqlite') }) : new ElasticsearchSearchIndex({ node: config.ELASTICSEARCH_URL, indexPrefix, logger });
-  const state = new SqliteCrawlStore({ path: join(dataDir, 'crawls.sqlite') });
+  const redis = backend === 'neo4j-es' && config.REDIS_URL ? new Redis(config.REDIS_URL) : undefined;
+  const redisPrefix = `bench-crawl-${tag}`;
+  const state = redis ? new RedisCrawlStore({ client: redis, prefix: `${redisPrefix}:crawl` }) : new SqliteCrawlStore({ path: join(dataDir, 'crawls.sqlite') });
+  const vectors = opts.vectors && backend === 'neo4j-es' ? new ElasticsearchVectorIndex({ node: config.ELASTICSEARCH_URL, indexPrefix, logger }) : undefined;
   const memory = trackPeakRss();
+  const profiler = callProfile();
   try {
     await graph.init();
     await search.init();
     await state.init();
-    const stores: Stores = { graph, search };
+    await vectors?.init();
+    const stores: Stores = opts.profile
+      ? { graph: profiler.wrap(graph, 'graph'), search: profiler.wrap(search, 'search'), ...(vectors ? { vectors: { index: profiler.wrap(vectors, 'vectors'), columns: true } } : {}) }
+      : { graph, search, ...(vectors ? { vectors: { index: vectors, columns: true } } : {}) };
+    const crawlState: CrawlStateStore = opts.profile ? profiler.wrap(state, 'state') : state;
     const source: SourceConfig = { id: 'bench', type: 'postgres', urlEnv: 'BENCH_PG_URL', cluster: 'bench' };
-    const deps = { stores, logger, state, env: { BENCH_PG_URL: withDatabase(pgUrl(), database) } };
+    const deps = { stores, logger, state: crawlState, env: { BENCH_PG_URL: withDatabase(pgUrl(), database) } };
     let first: Awaited<ReturnType<typeof crawlSource>> | undefined;
     let second: Awaited<ReturnType<typeof crawlSource>> | undefined;
+    const profileOf = (): CrawlProfile => ({ extractMs: Math.round(profiler.firstCallAt('graph.listTableKeys') ?? 0), calls: profiler.totals() });
     const firstMs = await timeMs(async () => {
       first = await crawlSource(source, deps, { batchSize: 1000 });
     });
+    const firstProfile = profileOf();
+    profiler.reset();
     if (first!.added.length !== tables) throw new Error(`first crawl added ${first!.added.length} tables, expected ${tables}`);
     const secondMs = await timeMs(async () => {
       second = await crawlSource(source, deps, { batchSize: 1000 });
     });
+    const secondProfile = profileOf();
     return {
+      state: redis ? 'redis' : 'local',
+      ...(opts.profile ? { profile: { first: firstProfile, second: secondProfile } } : {}),
       firstS: round2(firstMs / 1000),
       secondS: round2(secondMs / 1000),
       tablesPerS: round2(tables / (firstMs / 1000)),
@@ -135,6 +163,12 @@ async function runOne(backend: Backend, tables: number, database: string): Promi
     };
   } finally {
     await state.close();
+    if (redis) {
+      const keys = await redis.keys(`${redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+    await vectors?.close().catch(() => undefined);
     if (graph instanceof Neo4jGraphStore) await graph.clear().catch(() => undefined);
     await search.close().catch(() => undefined);
     await graph.close().catch(() => undefined);
@@ -152,13 +186,13 @@ async function dropIndexes(node: string, prefix: string): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' }, workers: { type: 'string' } },
+    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' }, workers: { type: 'string' }, profile: { type: 'boolean', default: false }, vectors: { type: 'boolean', default: false } },
   });
   const tables = Number(values.tables);
   if (!Number.isInteger(tables) || tables <= 0) throw new Error('--tables takes a positive whole number');
   if (values.backend && !BACKENDS.includes(values.backend as Backend)) throw new Error(`--backend takes one of ${BACKENDS.join(', ')}`);
   if (values.child) {
-    process.stdout.write(`${JSON.stringify(await runOne(values.backend as Backend, tables, values.database!))}\n`);
+    process.stdout.write(`${JSON.stringify(await runOne(values.backend as Backend, tables, values.database!, { profile: values.profile!, vectors: values.vectors! }))}\n`);
     return;
   }
   const backends = values.backend ? [values.backend as Backend] : BACKENDS;
@@ -186,7 +220,7 @@ async function main(): Promise<void> {
   const result: { tables: number; backends: Record<string, BackendFigures> } = { tables, backends: {} };
   try {
     for (const backend of backends) {
-      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', '--backend', backend, '--tables', String(tables), '--database', database], {
+      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', '--backend', backend, '--tables', String(tables), '--database', database, ...(values.profile ? ['--profile'] : []), ...(values.vectors ? ['--vectors'] : [])], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
         maxBuffer: 1 << 24,
