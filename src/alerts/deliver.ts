@@ -8,6 +8,7 @@ import type { AlertDelivery } from './plan';
 import type { ChannelRateLimiter } from '../ports/channel-rate-limiter';
 import { asSlackError, SlackRateLimitedError, type SlackPoster } from '../ports/slack-poster';
 import type { AlertStore, ChangeSet, DeliveryReceipt } from '../ports/alert-store';
+import { markChannelBrokenAndTell } from './broken';
 
 /** What one delivery attempt did. */
 export type DeliveryOutcome =
@@ -89,6 +90,9 @@ export async function renderDelivery(delivery: AlertDelivery, set: ChangeSet, gr
  * channel's recent history (`conversations.history` with metadata): found, it records `sent` and stops; not
  * found, it posts. Only when the history cannot be read does `uncertainPolicy` decide (default: post again, so
  * nothing is lost).
+ *
+ * A channel that refuses the message for good (`not_in_channel`, `channel_not_found`, `is_archived`) has its
+ * subscriptions marked broken, and whoever made them is told once (`markChannelBrokenAndTell`).
  */
 export async function deliverAlert(delivery: AlertDelivery, deps: DeliverDeps): Promise<DeliveryOutcome> {
   const now = deps.now ?? Date.now;
@@ -142,6 +146,7 @@ export async function deliverAlert(delivery: AlertDelivery, deps: DeliverDeps): 
       return { status: 'deferred', delayMs: err.retryAfterMs, reason: 'slack_429' };
     }
     await deps.store.releaseDelivery(delivery.key, token, err.maybeSent ? 'maybe_sent' : 'not_sent').catch((e: unknown) => log.error({ err: String(e) }, 'alert claim not released'));
+    if (err.permanent && delivery.target.kind === 'channel') await markChannelBrokenAndTell(channel, err.code, { ...deps, logger: log });
     if (err.permanent) throw new PermanentDeliveryError(err.code, err);
     throw new TransientDeliveryError(err.code, err);
   }

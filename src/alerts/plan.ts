@@ -68,7 +68,8 @@ export function deliveryKey(changeSetId: string, target: AlertTarget): string {
  * Turns a crawl's changes into deliveries: for every channel, the changed tables its subscriptions match (by key,
  * `schema.table` glob or tag) less the tables it muted; live channels get one message, digest channels get the
  * changes buffered (a channel with both kinds of subscription matching a table hears about it live). Owners of
- * tables with breaking changes get one direct message each, unless they turned those off. Reads only; a dry run
+ * tables with breaking changes get one direct message each, unless they turned those off. Channels whose
+ * subscriptions are broken (Slack refused their alerts for good) get nothing until they are fixed. Reads only; a dry run
  * or a refused crawl plans nothing.
  */
 export async function planAlerts(report: CrawlChanges, deps: PlanDeps): Promise<AlertPlan> {
@@ -77,7 +78,9 @@ export async function planAlerts(report: CrawlChanges, deps: PlanDeps): Promise<
   if (report.dryRun || report.refused || !report.changes.length) return plan;
 
   const changedKeys = [...new Set(report.changes.map((c) => c.tableKey))];
-  const [subscriptions, mutes, tables] = await Promise.all([deps.store.allSubscriptions(), deps.store.allMutes(), deps.graph.getTables(changedKeys)]);
+  const [allSubs, mutes, tables, broken] = await Promise.all([deps.store.allSubscriptions(), deps.store.allMutes(), deps.graph.getTables(changedKeys), deps.store.brokenChannels()]);
+  const brokenChannels = new Set(broken.map((b) => b.channel));
+  const subscriptions = allSubs.filter((s) => !brokenChannels.has(s.channel));
   const tableByKey = new Map(tables.map((t) => [t.key, t]));
   const targets = changedKeys.map((key) => ({ key, tags: tableByKey.has(key) ? effectiveTags(tableByKey.get(key)!) : [] }));
   const muted = new Set(mutes.map((m) => `${m.channel}\u0000${m.tableKey}`));
@@ -99,7 +102,7 @@ export async function planAlerts(report: CrawlChanges, deps: PlanDeps): Promise<
   if (deps.extraSubscribers) {
     const changed = new Set(changedKeys);
     for (const { channel, tableKey } of await deps.extraSubscribers(changedKeys)) {
-      if (!changed.has(tableKey) || muted.has(`${channel}\u0000${tableKey}`)) continue;
+      if (!changed.has(tableKey) || brokenChannels.has(channel) || muted.has(`${channel}\u0000${tableKey}`)) continue;
       let set = live.get(channel);
       if (!set) live.set(channel, (set = new Set()));
       set.add(tableKey);

@@ -5,8 +5,9 @@ import { classifyChanges } from './classify';
 import { loadTableContexts } from './context';
 import { ALERT_ACTIONS, buildChangeListView, code, fitLines, type Block, type Button, type ChangeListPage, type ChangeListView } from './message';
 import { isSingleTable, matchesPattern, parsePattern } from './patterns';
-import type { AlertStore, DeliveryMode, Mute, ChannelSubscription } from '../ports/alert-store';
+import type { AlertStore, BrokenChannel, DeliveryMode, Mute, ChannelSubscription } from '../ports/alert-store';
 import { escapeMrkdwn } from '../text/mrkdwn';
+import { isChannelGone, subscriptionHealthMessages as HEALTH } from './messages/subscription-health';
 
 /** What the `/data` subscription commands ask for. */
 export type SubscriptionCommand =
@@ -104,7 +105,7 @@ export type SubscriptionResult =
   | { kind: 'subscribed'; subscription: ChannelSubscription; status: 'created' | 'updated' | 'unchanged'; matches?: number; text: string; blocks: Block[] }
   | { kind: 'unsubscribed'; pattern: string; removed: number; text: string; blocks: Block[] }
   | { kind: 'not_subscribed'; pattern: string; text: string; blocks: Block[] }
-  | { kind: 'list'; subscriptions: ChannelSubscription[]; mutes: Mute[]; ownerDms: boolean; text: string; blocks: Block[] }
+  | { kind: 'list'; subscriptions: ChannelSubscription[]; mutes: Mute[]; ownerDms: boolean; broken?: BrokenChannel; text: string; blocks: Block[] }
   | { kind: 'muted'; tableKey: string; changed: boolean; text: string; blocks: Block[] }
   | { kind: 'unmuted'; tableKey: string; changed: boolean; text: string; blocks: Block[] }
   | { kind: 'owner_dms'; enabled: boolean; text: string; blocks: Block[] }
@@ -131,6 +132,8 @@ export async function handleSubscriptionCommand(text: string, channel: string, u
       const pattern = parsePattern(cmd.pattern);
       const sub: ChannelSubscription = { channel, pattern: pattern.text, mode: cmd.mode, createdBy: user, createdAt: now };
       const outcome = await deps.store.subscribe(sub);
+      // The Slack listener checked membership before calling: subscribing again is how a broken channel is fixed.
+      await deps.store.clearChannelBroken(channel);
       const matches = pattern.kind === 'tag' ? undefined : (await deps.graph.listTableKeys()).filter((key) => matchesPattern(pattern, { key })).length;
       const how = cmd.mode === 'daily' ? 'in a daily digest' : 'as they are found';
       const verb = outcome.status === 'created' ? 'will now hear about' : outcome.status === 'updated' ? 'now hears about' : 'already hears about';
@@ -177,10 +180,16 @@ function safePatternText(raw: string): string {
 }
 
 async function listSubscriptions(channel: string, user: string, deps: SubscriptionDeps): Promise<SubscriptionResult> {
-  const [subscriptions, mutes, optedOut] = await Promise.all([deps.store.listSubscriptions(channel), deps.store.listMutes(channel), deps.store.ownerDmOptOuts([user])]);
+  const [subscriptions, mutes, optedOut, brokenChannels] = await Promise.all([deps.store.listSubscriptions(channel), deps.store.listMutes(channel), deps.store.ownerDmOptOuts([user]), deps.store.brokenChannels()]);
   const ownerDms = !optedOut.has(user);
+  const broken = brokenChannels.find((b) => b.channel === channel);
   const blocks: Block[] = [];
-  const subLines = subscriptions.map((s) => `• ${code(s.pattern)}${s.mode === 'daily' ? ' — daily digest' : ''}${s.createdBy ? ` (by <@${s.createdBy}>)` : ''}`);
+  if (broken) {
+    const reason = isChannelGone(broken.code) ? HEALTH.en.reason[broken.code] : escapeMrkdwn(broken.code);
+    blocks.push(section(`${HEALTH.en.brokenList(reason, broken.since.slice(0, 16).replace('T', ' ') + ' UTC')}\n${HEALTH.en.fix}`));
+  }
+  const mark = broken ? HEALTH.en.brokenMark : '';
+  const subLines = subscriptions.map((s) => `• ${code(s.pattern)}${s.mode === 'daily' ? ' — daily digest' : ''}${s.createdBy ? ` (by <@${s.createdBy}>)` : ''}${mark}`);
   const head = subscriptions.length ? `*This channel’s subscriptions (${subscriptions.length}):*` : 'This channel has no subscriptions. Try `/data subscribe game_log.*`.';
   blocks.push(section(fitLines([head, ...subLines], 3000, (n) => `_…and ${n} more_`).text));
   if (mutes.length) {
@@ -193,8 +202,8 @@ async function listSubscriptions(channel: string, user: string, deps: Subscripti
     if (mutes.length > shown.length) blocks.push(section(`_…and ${mutes.length - shown.length} more; \`/data unmute <table>\` unmutes one._`));
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ownerDms ? 'You get direct messages about breaking changes to tables you own (`/data unsubscribe dms` stops them).' : 'You turned off direct messages about tables you own (`/data subscribe dms` turns them back on).' }] });
-  const text = subscriptions.length ? `This channel subscribes to ${subscriptions.map((s) => s.pattern).join(', ')}`.slice(0, 3000) : 'This channel has no subscriptions.';
-  return result('list', text, { subscriptions, mutes, ownerDms }, blocks);
+  const text = (broken ? 'Alerts to this channel are broken. ' : '') + (subscriptions.length ? `This channel subscribes to ${subscriptions.map((s) => s.pattern).join(', ')}`.slice(0, 3000) : 'This channel has no subscriptions.');
+  return result('list', text, { subscriptions, mutes, ownerDms, ...(broken ? { broken } : {}) }, blocks);
 }
 
 /** Finds the one table a person means by a key or `schema.table`; a `UserError` when none or several match. */

@@ -55,6 +55,16 @@ const ConfigSchema = z.object({
   NANSEN_ADMINS: z.string().default(''),
   /** Whether missed questions keep who asked them (`1`) or only the question (`0`, the default). */
   NANSEN_RECORD_ASKERS: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
+  /**
+   * Domains whose links Nansen unfurls (`link_shared`), comma-separated host names; also the manifest's
+   * `unfurl_domains`. A link `https://<domain>/tables/<table key>` is Nansen's own link to a table card.
+   */
+  NANSEN_UNFURL_DOMAINS: z
+    .string()
+    .trim()
+    .default('nansen.example.com')
+    .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'comma-separated host names such as nansen.example.com (no scheme, no path)')).max(5, 'Slack takes at most 5 unfurl domains')),
   /** Extra vocabulary files or folders (`:`-separated) added to data/vocabulary: synonyms, translations, glossary. */
   NANSEN_VOCABULARY: z.string().default(''),
   /** The sources file of the crawler. */

@@ -81,6 +81,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     alerts: alerts.store,
     misses,
     recordAskers: config.NANSEN_RECORD_ASKERS === '1',
+    unfurlDomains: config.NANSEN_UNFURL_DOMAINS,
     admins: adminsFromConfig(config),
     ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
   };

@@ -15,6 +15,17 @@ export interface ChannelSubscription {
   createdAt: IsoTime;
 }
 
+/**
+ * A channel Slack refused an alert for, for good (`not_in_channel`, `channel_not_found`, `is_archived`): its
+ * subscriptions are broken until someone subscribes there again (which first checks that Nansen is a member).
+ */
+export interface BrokenChannel {
+  channel: string;
+  /** Slack's error code. */
+  code: string;
+  since: IsoTime;
+}
+
 /** A table a channel does not want to hear about, whatever its subscriptions match. */
 export interface Mute {
   channel: string;
@@ -107,6 +118,16 @@ export interface AlertStore {
   listSubscriptions(channel: string): Promise<ChannelSubscription[]>;
   /** Every subscription of every channel. */
   allSubscriptions(): Promise<ChannelSubscription[]>;
+
+  /**
+   * Marks a channel's subscriptions broken. True only for the call that marked it (a channel already marked stays
+   * as it was), so whoever made the subscriptions is told once.
+   */
+  markChannelBroken(broken: BrokenChannel): Promise<boolean>;
+  /** Un-marks a channel; false when it was not marked. */
+  clearChannelBroken(channel: string): Promise<boolean>;
+  /** Every channel marked broken. */
+  brokenChannels(): Promise<BrokenChannel[]>;
 
   /** Returns false when the table was muted already. */
   mute(mute: Mute): Promise<boolean>;

@@ -10,6 +10,8 @@ export interface SlackDeps extends CoreDeps {
   alerts: AlertStore;
   /** How long a view submission waits for its edit before acknowledging anyway (Slack allows 3 s). */
   submitDeadlineMs?: number;
+  /** Domains of Nansen's own table links (`NANSEN_UNFURL_DOMAINS`); `https://<domain>/tables/<key>` unfurls as a card. */
+  unfurlDomains?: string[];
   /** The Web API base URL when it is not Slack's (tests); response_urls are only followed to Slack or to it. */
   apiUrl?: string;
 }

@@ -55,6 +55,21 @@ export function alertStoreContract(name: string, make: () => Promise<StoreFixtur
       expect(await f.store.listMutes('C1')).toEqual([]);
     });
 
+    it('marks a channel broken once, lists it, and clears it (issue 12)', async () => {
+      expect(await f.store.brokenChannels()).toEqual([]);
+      expect(await f.store.markChannelBroken({ channel: 'C1', code: 'not_in_channel', since: '2026-11-24T00:00:00Z' })).toBe(true);
+      expect(await f.store.markChannelBroken({ channel: 'C1', code: 'is_archived', since: '2026-11-24T00:00:05Z' })).toBe(false);
+      expect(await Promise.all([f.store.markChannelBroken({ channel: 'C2', code: 'is_archived', since: '2026-11-24T00:00:01Z' }), f.store.markChannelBroken({ channel: 'C2', code: 'is_archived', since: '2026-11-24T00:00:01Z' })])).toEqual(expect.arrayContaining([true, false]));
+      expect(await f.store.brokenChannels()).toEqual([
+        { channel: 'C1', code: 'not_in_channel', since: '2026-11-24T00:00:00Z' },
+        { channel: 'C2', code: 'is_archived', since: '2026-11-24T00:00:01Z' },
+      ]);
+      expect(await f.store.clearChannelBroken('C1')).toBe(true);
+      expect(await f.store.clearChannelBroken('C1')).toBe(false);
+      expect((await f.store.brokenChannels()).map((b) => b.channel)).toEqual(['C2']);
+      expect(await f.store.markChannelBroken({ channel: 'C1', code: 'channel_not_found', since: '2026-11-24T00:01:00Z' })).toBe(true);
+    });
+
     it('keeps owner DM opt-outs', async () => {
       await f.store.setOwnerDmOptOut('U1', true);
       await f.store.setOwnerDmOptOut('U1', true);

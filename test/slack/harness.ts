@@ -44,6 +44,7 @@ export interface HarnessOptions {
   misses?: SlackDeps['misses'];
   recordAskers?: boolean;
   admins?: string[];
+  unfurlDomains?: string[];
 }
 
 export interface Harness {
@@ -129,6 +130,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.misses ? { misses: options.misses } : {}),
     ...(options.recordAskers ? { recordAskers: true } : {}),
     ...(options.admins ? { admins: new Set(options.admins) } : {}),
+    ...(options.unfurlDomains ? { unfurlDomains: options.unfurlDomains } : {}),
     ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
   };
   const slack = createSlackApp(

@@ -274,3 +274,18 @@ export function postEvent(url: string, secret: string, envelope: Record<string, 
     headers: retry ? { 'x-slack-retry-num': String(retry.num), 'x-slack-retry-reason': retry.reason ?? 'http_timeout' } : {},
   });
 }
+
+/** A `link_shared` event (Slack's documented shape), for links a person posted in `channel` at `messageTs`. */
+export function linkShared(input: { channel: string; messageTs: string; urls: string[]; user?: string }): Record<string, unknown> {
+  return {
+    type: 'link_shared',
+    channel: input.channel,
+    is_bot_user_member: true,
+    user: input.user ?? 'U0ALICE001',
+    message_ts: input.messageTs,
+    unfurl_id: `${input.channel}.${input.messageTs}.${input.urls.length}`,
+    source: 'conversations_history',
+    links: input.urls.map((url) => ({ url, domain: /^[a-z]+:\/\/([^/]+)/i.exec(url)?.[1] ?? '' })),
+    event_ts: input.messageTs,
+  };
+}

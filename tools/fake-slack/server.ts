@@ -4,6 +4,14 @@
  * that expire after 3 s and work once, a response_url's 5 uses, chat.postMessage's ~1 message per second per channel
  * (429 with `Retry-After`), and Socket Mode: `apps.connections.open` returns a ws:// URL of its own WebSocket server,
  * which pushes envelopes and records their acknowledgements.
+ *
+ * Channels behave as in Slack: posting where the app is not a member answers `not_in_channel` (a private channel
+ * it is not in, or a deleted one, `channel_not_found`), an archived channel `is_archived`. A channel id the test
+ * never declared (`addChannel`) is a public channel the app is in, so tests that do not care need not set one up.
+ * Accepted messages go into the channel's history (`conversations.history`, with metadata on request); the file
+ * upload flow (`files.getUploadURLExternal`, a POST of the bytes to the returned loopback URL,
+ * `files.completeUploadExternal`) and `chat.unfurl` (for links announced with `shareLinks`) answer with Slack's
+ * documented errors.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -52,13 +60,48 @@ export interface RecordedAck {
 
 export type EnvelopeType = 'events_api' | 'slash_commands' | 'interactive';
 
+/** A channel as the fake knows it. */
+export interface FakeChannel {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  isArchived: boolean;
+  /** Whether the app's bot user is a member. */
+  isMember: boolean;
+}
+
+/** A message in a channel's history. */
+export interface FakeMessage {
+  type: 'message';
+  ts: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+  thread_ts?: string;
+  blocks?: unknown;
+  metadata?: unknown;
+  files?: Array<{ id: string; name: string; title?: string }>;
+}
+
+/** A file uploaded through the external upload flow. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  completed: boolean;
+}
+
 interface PendingEnvelope {
   type: string;
   sentAt: number;
   resolve: (ack: RecordedAck) => void;
 }
 
-const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls']);
+const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'files']);
+/** Slack's largest upload: 1 GB. */
+const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
 export class FakeSlack extends EventEmitter {
   readonly calls: RecordedCall[] = [];
@@ -73,6 +116,13 @@ export class FakeSlack extends EventEmitter {
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
   private readonly pending = new Map<string, PendingEnvelope>();
   private readonly views = new Map<string, Record<string, unknown>>();
+  private readonly channels = new Map<string, FakeChannel>();
+  private readonly deleted = new Set<string>();
+  private readonly histories = new Map<string, FakeMessage[]>();
+  private readonly files = new Map<string, FakeFile>();
+  private readonly links = new Map<string, Set<string>>();
+  /** Unfurls accepted by `chat.unfurl`, by `channel|ts`, then URL. */
+  readonly unfurls = new Map<string, Record<string, unknown>>();
   private pingTimer?: NodeJS.Timeout;
   private seq = 0;
   private port = 0;
@@ -177,6 +227,55 @@ export class FakeSlack extends EventEmitter {
   /** Makes a response_url answer as Slack does once its 30 minutes are over (404 `expired_url`). */
   expireResponseUrl(url: string): void {
     this.responseUrls.delete(url.split('/').pop() ?? '');
+  }
+
+  /** Declares a channel (default: public, not archived, the app a member). */
+  addChannel(channel: Partial<FakeChannel> & { id: string }): FakeChannel {
+    const c: FakeChannel = { name: channel.id.toLowerCase(), isPrivate: channel.id.startsWith('G'), isArchived: false, isMember: true, ...channel };
+    this.channels.set(c.id, c);
+    this.deleted.delete(c.id);
+    return c;
+  }
+
+  /** Archives a channel, as a person does in Slack. */
+  archiveChannel(id: string): void {
+    this.channelOf(id)!.isArchived = true;
+  }
+
+  /** Removes the app from a channel (`/kick @Nansen`). */
+  removeApp(id: string): void {
+    this.channelOf(id)!.isMember = false;
+  }
+
+  /** Deletes a channel. */
+  deleteChannel(id: string): void {
+    this.channels.delete(id);
+    this.deleted.add(id);
+  }
+
+  channel(id: string): FakeChannel | undefined {
+    return this.channelOf(id);
+  }
+
+  /** A channel's messages, oldest first. */
+  history(channel: string): FakeMessage[] {
+    return [...(this.histories.get(channel) ?? [])];
+  }
+
+  /** A file uploaded through the external flow. */
+  file(id: string): FakeFile | undefined {
+    return this.files.get(id);
+  }
+
+  /**
+   * Puts a person's message with links into a channel (what Slack does before it sends `link_shared`), so
+   * `chat.unfurl` accepts those links for that message. Returns the message's ts.
+   */
+  shareLinks(channel: string, urls: string[], user = 'U0ALICE001'): string {
+    const ts = this.nextTs();
+    this.appendHistory(channel, { type: 'message', ts, user, text: urls.map((u) => `<${u}>`).join(' ') });
+    this.links.set(`${channel}|${ts}`, new Set(urls));
+    return ts;
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -291,9 +390,14 @@ export class FakeSlack extends EventEmitter {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
     const url = new URL(req.url ?? '/', this.baseUrl);
+    if (req.method === 'POST' && url.pathname.startsWith('/upload/')) {
+      this.handleUpload(url.pathname.slice('/upload/'.length), bytes, at, res);
+      return;
+    }
     if (req.method === 'POST' && url.pathname.startsWith('/hooks/')) {
       this.handleResponseUrl(url.pathname.slice('/hooks/'.length), raw, at, res);
       return;
@@ -313,6 +417,47 @@ export class FakeSlack extends EventEmitter {
     this.calls.push(call);
     send(res, status, body, headers);
     this.emit('call', call);
+  }
+
+  /** The upload POST of the external upload flow: the bytes of one file, to the URL `getUploadURLExternal` gave. */
+  private handleUpload(id: string, bytes: Buffer, at: number, res: ServerResponse): void {
+    const file = this.files.get(id);
+    let status = 200;
+    if (!file || file.completed) status = 404;
+    else if (bytes.length !== file.length) status = 400;
+    else file.bytes = bytes;
+    const call: RecordedCall = { method: 'files.upload_external', args: { file_id: id, bytes: bytes.length }, at, status, response: { ok: status === 200 } };
+    this.calls.push(call);
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(status === 200 ? `OK - ${bytes.length}` : 'upload refused');
+    this.emit('call', call);
+  }
+
+  private channelOf(id: string): FakeChannel | undefined {
+    if (this.deleted.has(id)) return undefined;
+    let c = this.channels.get(id);
+    if (!c && /^[CG]/.test(id)) c = this.addChannel({ id });
+    return c;
+  }
+
+  /** Why the app cannot post in `channel` (undefined: it can). User and DM ids are direct messages. */
+  private postRefusal(channel: string): string | undefined {
+    if (/^[UWD]/.test(channel)) return undefined;
+    const c = this.channelOf(channel);
+    if (!c) return 'channel_not_found';
+    if (c.isArchived) return 'is_archived';
+    if (!c.isMember) return c.isPrivate ? 'channel_not_found' : 'not_in_channel';
+    return undefined;
+  }
+
+  private appendHistory(channel: string, message: FakeMessage): void {
+    const list = this.histories.get(channel) ?? [];
+    list.push(message);
+    this.histories.set(channel, list);
+  }
+
+  private channelJson(c: FakeChannel): Record<string, unknown> {
+    return { id: c.id, name: c.name, is_channel: !c.isPrivate, is_group: c.isPrivate, is_im: false, is_private: c.isPrivate, is_archived: c.isArchived, is_member: c.isMember };
   }
 
   private handleResponseUrl(id: string, raw: string, at: number, res: ServerResponse): void {
@@ -369,15 +514,20 @@ export class FakeSlack extends EventEmitter {
         const invalid = this.checkMessage(args);
         if (invalid) return invalid;
         const channel = String(args.channel);
+        const refused = this.postRefusal(channel);
+        if (refused) return fail(refused);
         const limited = this.takeToken(channel);
         if (limited !== undefined) return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(limited) } };
         const ts = this.nextTs();
+        this.appendHistory(channel, { type: 'message', ts, user: this.options.botUserId, bot_id: this.options.botId, text: String(args.text ?? ''), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}), ...(args.blocks ? { blocks: args.blocks } : {}), ...(args.metadata ? { metadata: args.metadata } : {}) });
         return ok({ channel, ts, message: { type: 'message', user: this.options.botUserId, bot_id: this.options.botId, text: args.text ?? '', ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) } });
       }
       case 'chat.postEphemeral': {
         const invalid = this.checkMessage(args);
         if (invalid) return invalid;
         if (typeof args.user !== 'string') return fail('user_not_in_channel');
+        const refused = this.postRefusal(String(args.channel));
+        if (refused) return fail(refused);
         return ok({ message_ts: this.nextTs() });
       }
       case 'chat.update': {
@@ -393,6 +543,98 @@ export class FakeSlack extends EventEmitter {
         const users = typeof args.users === 'string' ? args.users : '';
         if (!users) return fail('users_list_not_supplied');
         return ok({ channel: { id: `D${users.split(',')[0]!.slice(1)}` } });
+      }
+      case 'conversations.info': {
+        const id = typeof args.channel === 'string' ? args.channel : '';
+        if (/^D/.test(id)) return ok({ channel: { id, is_im: true, is_member: true, is_archived: false } });
+        const c = this.channelOf(id);
+        if (!c || (c.isPrivate && !c.isMember)) return fail('channel_not_found');
+        return ok({ channel: this.channelJson(c) });
+      }
+      case 'conversations.join': {
+        const c = this.channelOf(typeof args.channel === 'string' ? args.channel : '');
+        if (!c || (c.isPrivate && !c.isMember)) return fail('channel_not_found');
+        if (c.isPrivate) return fail('method_not_supported_for_channel_type');
+        if (c.isArchived) return fail('is_archived');
+        const already = c.isMember;
+        c.isMember = true;
+        return ok({ channel: this.channelJson(c), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) });
+      }
+      case 'conversations.history': {
+        const id = typeof args.channel === 'string' ? args.channel : '';
+        if (!/^[UWD]/.test(id)) {
+          const c = this.channelOf(id);
+          if (!c || (c.isPrivate && !c.isMember)) return fail('channel_not_found');
+          if (!c.isMember) return fail('not_in_channel');
+        }
+        const oldest = Number(args.oldest ?? 0);
+        const latest = args.latest === undefined ? Infinity : Number(args.latest);
+        const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
+        const offset = Number(typeof args.cursor === 'string' ? Buffer.from(args.cursor, 'base64').toString() : 0) || 0;
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true' || args.include_all_metadata === '1';
+        const newestFirst = (this.histories.get(id) ?? []).filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest).reverse();
+        const page = newestFirst.slice(offset, offset + limit).map((m) => {
+          const { metadata, ...rest } = m;
+          return withMetadata && metadata ? { ...rest, metadata } : rest;
+        });
+        const hasMore = offset + limit < newestFirst.length;
+        return ok({ messages: page, has_more: hasMore, response_metadata: { next_cursor: hasMore ? Buffer.from(String(offset + limit)).toString('base64') : '' } });
+      }
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (typeof args.filename !== 'string' || !args.filename || args.length === undefined) return fail('invalid_arguments');
+        if (!Number.isInteger(length) || length <= 0) return fail('missing_argument');
+        if (length > MAX_UPLOAD_BYTES) return fail('file_upload_size_restricted');
+        const altText = typeof args.alt_text === 'string' ? args.alt_text : typeof args.alt_txt === 'string' ? args.alt_txt : undefined;
+        if (altText && altText.length > 1000) return fail('alt_txt_too_large');
+        const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+        this.files.set(id, { id, filename: args.filename, length, ...(altText ? { altText } : {}), completed: false });
+        return ok({ upload_url: `${this.baseUrl}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const list = Array.isArray(args.files) ? (args.files as Array<{ id?: unknown; title?: unknown }>) : undefined;
+        if (!list?.length) return fail('invalid_arguments');
+        const found = list.map((f) => this.files.get(String(f.id)));
+        if (found.some((f) => !f || f.completed)) return fail('file_not_found');
+        if (found.some((f) => !f!.bytes)) return fail('file_not_found');
+        const channel = typeof args.channel_id === 'string' ? args.channel_id : typeof args.channels === 'string' ? args.channels : undefined;
+        if (channel) {
+          const refused = this.postRefusal(channel);
+          if (refused === 'channel_not_found') return fail('invalid_channel');
+          if (refused) return fail(refused);
+          if (args.blocks !== undefined) {
+            const problems = blockProblems(args.blocks, LIMITS.messageBlocks, '/blocks');
+            if (problems.length) return fail('invalid_blocks', { response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } });
+          }
+        }
+        const files = found.map((f, i) => ({ id: f!.id, name: f!.filename, title: typeof list[i]!.title === 'string' ? String(list[i]!.title) : f!.filename }));
+        for (const f of found) f!.completed = true;
+        if (channel) {
+          this.appendHistory(channel, { type: 'message', ts: this.nextTs(), user: this.options.botUserId, bot_id: this.options.botId, text: typeof args.initial_comment === 'string' ? args.initial_comment : '', ...(args.blocks ? { blocks: args.blocks } : {}), ...(typeof args.thread_ts === 'string' ? { thread_ts: args.thread_ts } : {}), files });
+        }
+        return ok({ files });
+      }
+      case 'chat.unfurl': {
+        if (args.unfurl_id === undefined && typeof args.channel !== 'string') return fail('missing_channel');
+        if (args.unfurl_id === undefined && typeof args.ts !== 'string') return fail('missing_ts');
+        if (args.unfurls === undefined) return fail('missing_unfurls');
+        if (!args.unfurls || typeof args.unfurls !== 'object' || Array.isArray(args.unfurls)) return fail('invalid_unfurls_format');
+        const channel = String(args.channel);
+        if (!this.channelOf(channel) && !/^[D]/.test(channel)) return fail('cannot_find_channel');
+        const shared = this.links.get(`${channel}|${String(args.ts)}`);
+        if (!shared) return fail('cannot_find_message');
+        const unfurls = args.unfurls as Record<string, unknown>;
+        for (const [url, unfurl] of Object.entries(unfurls)) {
+          if (!shared.has(url)) return fail('cannot_unfurl_message');
+          const blocks = (unfurl as { blocks?: unknown } | null)?.blocks;
+          if (!unfurl || typeof unfurl !== 'object' || (blocks === undefined && (unfurl as { text?: unknown }).text === undefined)) return fail('cannot_parse_attachment');
+          if (blocks !== undefined) {
+            const problems = blockProblems(blocks, LIMITS.messageBlocks, `/unfurls/${url}/blocks`);
+            if (problems.length) return fail('invalid_blocks', { response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } });
+          }
+        }
+        this.unfurls.set(`${channel}|${String(args.ts)}`, { ...(this.unfurls.get(`${channel}|${String(args.ts)}`) ?? {}), ...unfurls });
+        return ok();
       }
       case 'users.info':
         if (typeof args.user !== 'string') return fail('user_not_found');
@@ -488,11 +730,11 @@ export class FakeSlack extends EventEmitter {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { IsoTime, SchemaChange } from '../../domain/model';
-import type { AlertStore, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
+import type { AlertStore, BrokenChannel, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
 import { openSqlite } from './sqlite';
 
 export interface SqliteAlertStoreOptions {
@@ -12,6 +12,7 @@ export interface SqliteAlertStoreOptions {
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS subscriptions (channel TEXT NOT NULL, pattern TEXT NOT NULL, mode TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (channel, pattern));
+CREATE TABLE IF NOT EXISTS broken_channels (channel TEXT PRIMARY KEY, code TEXT NOT NULL, since TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mutes (channel TEXT NOT NULL, table_key TEXT NOT NULL, muted_by TEXT, at TEXT NOT NULL, PRIMARY KEY (channel, table_key));
 CREATE TABLE IF NOT EXISTS dm_opt_outs (user TEXT PRIMARY KEY, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS change_sets (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);
@@ -85,6 +86,18 @@ export class SqliteAlertStore implements AlertStore {
 
   async allSubscriptions(): Promise<ChannelSubscription[]> {
     return (this.db.prepare('SELECT * FROM subscriptions ORDER BY seq').all() as SubRow[]).map(toSub);
+  }
+
+  async markChannelBroken(b: BrokenChannel): Promise<boolean> {
+    return this.db.prepare('INSERT OR IGNORE INTO broken_channels (channel, code, since) VALUES (?, ?, ?)').run(b.channel, b.code, b.since).changes > 0;
+  }
+
+  async clearChannelBroken(channel: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM broken_channels WHERE channel = ?').run(channel).changes > 0;
+  }
+
+  async brokenChannels(): Promise<BrokenChannel[]> {
+    return this.db.prepare('SELECT channel, code, since FROM broken_channels ORDER BY since, channel').all() as BrokenChannel[];
   }
 
   async mute(mute: Mute): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { IsoTime, SchemaChange } from '../../domain/model';
-import type { AlertStore, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
+import type { AlertStore, BrokenChannel, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
 
 export interface RedisAlertStoreOptions {
   /** `redis://...`, or an open client the caller owns (it is not closed by `close`). */
@@ -189,6 +189,19 @@ export class RedisAlertStore implements AlertStore {
 
   async listSubscriptions(channel: string): Promise<ChannelSubscription[]> {
     return sortSubs(Object.values(await this.redis.hgetall(this.k('subs', channel))));
+  }
+
+  async markChannelBroken(b: BrokenChannel): Promise<boolean> {
+    return (await this.redis.hsetnx(this.k('broken-channels'), b.channel, JSON.stringify(b))) === 1;
+  }
+
+  async clearChannelBroken(channel: string): Promise<boolean> {
+    return (await this.redis.hdel(this.k('broken-channels'), channel)) > 0;
+  }
+
+  async brokenChannels(): Promise<BrokenChannel[]> {
+    const docs = Object.values(await this.redis.hgetall(this.k('broken-channels'))).map((d) => JSON.parse(d) as BrokenChannel);
+    return docs.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.channel < b.channel ? -1 : 1));
   }
 
   async allSubscriptions(): Promise<ChannelSubscription[]> {

@@ -1,5 +1,8 @@
 import type { App } from '@slack/bolt';
-import { handleSubscriptionCommand, isSubscriptionCommand } from '../../alerts/subscriptions';
+import { handleSubscriptionCommand, isSubscriptionCommand, parseSubscriptionCommand } from '../../alerts/subscriptions';
+import { subscriptionHealthMessages as HEALTH } from '../../alerts/messages/subscription-health';
+import { noticeBlocks } from '../../render/blocks-messages';
+import { ensureMembership } from '../channel-membership';
 import { parseDataCommand, runDataCommand } from '../../core/data-command';
 import type { Rendered } from '../../render/blocks-common';
 import { dataResultBlocks } from '../../render/blocks-data';
@@ -9,17 +12,26 @@ import { outgoingMessage } from '../../text/mrkdwn';
 
 /**
  * `/data <words | table | history table | tag t | help>` and the schema-change subscription commands (`subscribe`,
- * `unsubscribe`, `subscriptions`, `mute`, `unmute`): acknowledged at once, answered ephemerally after.
+ * `unsubscribe`, `subscriptions`, `mute`, `unmute`): acknowledged at once, answered ephemerally after. `subscribe`
+ * first makes sure Nansen can post in the channel (joining a public one), so a subscription cannot fail silently.
  */
 export function register(app: App, deps: SlackDeps): void {
-  app.command('/data', async ({ ack, command, respond }) => {
+  app.command('/data', async ({ ack, command, respond, client }) => {
     await ack();
     const tell = (r: Rendered) => respond({ response_type: 'ephemeral', ...outgoingMessage({ text: r.text, blocks: r.blocks }) });
     await guard(deps, { listener: 'command:/data', user: command.user_id }, tell, async () => {
       const text = command.text ?? '';
       if (isSubscriptionCommand(text)) {
+        let joined = false;
+        if (parseSubscriptionCommand(text).kind === 'subscribe') {
+          const membership = await ensureMembership(client, command.channel_id);
+          if (membership.status === 'not_member') return void (await tell(noticeBlocks(HEALTH.en.notMember(`/data ${text.trim()}`))));
+          if (membership.status === 'archived') return void (await tell(noticeBlocks(HEALTH.en.archived)));
+          joined = membership.status === 'joined';
+        }
         const result = await handleSubscriptionCommand(text, command.channel_id, command.user_id, { store: deps.alerts, graph: deps.graph, now: deps.now });
-        await tell({ text: result.text, blocks: result.blocks as Rendered['blocks'] });
+        const blocks = result.blocks as Rendered['blocks'];
+        await tell(joined ? { text: `${HEALTH.en.joined} ${result.text}`, blocks: [...noticeBlocks(HEALTH.en.joined).blocks, ...blocks] } : { text: result.text, blocks });
         return;
       }
       const result = await runDataCommand(parseDataCommand(text), deps);
