@@ -15,6 +15,8 @@ npx tsc --noEmit -p tsconfig.json
 echo "== lint"
 npx eslint .
 echo "== unit tests"
-npx jest --ci --selectProjects unit "$@"
+# --forceExit: since the 2026-12-02 merges one unit suite leaves a handle open and jest would wait for ever;
+# the suites have all reported by then. Remove once the leak is found (`npx jest --detectOpenHandles`).
+npx jest --ci --selectProjects unit --forceExit "$@"
 echo "== integration tests (real servers)"
 npx jest --ci --selectProjects integration --runInBand "$@"
