@@ -2,25 +2,12 @@
 
 /** The dot product of two vectors of the same length: their cosine when both have unit length. */
 export function dot(a: Float32Array, b: Float32Array): number {
-  // four running sums: the loop pipelines on the CPU (1.5× faster at 384 dimensions)
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 += a[i]! * b[i]!;
-    s1 += a[i + 1]! * b[i + 1]!;
-    s2 += a[i + 2]! * b[i + 2]!;
-    s3 += a[i + 3]! * b[i + 3]!;
-  }
-  for (; i < n; i++) s0 += a[i]! * b[i]!;
-  return s0 + s1 + s2 + s3;
+  return a.length <= b.length ? dotAt(a, b, 0) : dotAt(b, a, 0);
 }
 
 /** The dot product of `q` with the vector of `q.length` numbers that starts at `offset` in `matrix`. */
 export function dotAt(q: Float32Array, matrix: Float32Array, offset: number): number {
+  // four running sums: the loop pipelines on the CPU (1.5× faster at 384 dimensions)
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
