@@ -503,8 +503,10 @@ start_amundsen() {
     { fail amundsen "could not launch java"; return 1; }
 }
 
-# downloads and unpacks the integ-test-zip distribution into $CACHE/es-<version> (once)
-fetch_es() {
+# downloads and unpacks the integ-test-zip distribution into $CACHE/es-<version> (once); es and esauth
+# start in parallel and share it, so the download and unzip run under one lock
+fetch_es() { (flock -w 900 8 && fetch_es_now) 8>"$CACHE/.es-fetch.lock"; }
+fetch_es_now() {
   local home=$CACHE/es-$ES_VERSION zip=$CACHE/elasticsearch-$ES_VERSION.zip log=$LOGS/es.log url sha
   [[ -x $home/bin/elasticsearch ]] && return 0
   url=$MAVEN_CENTRAL/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION/elasticsearch-$ES_VERSION.zip
@@ -519,7 +521,7 @@ fetch_es() {
     mv "$zip.part" "$zip"
   fi
   rm -rf "$home.tmp" && mkdir -p "$home.tmp"
-  unzip -q "$zip" -d "$home.tmp" >>"$log" 2>&1 || { fail es "could not unzip $zip"; return 1; }
+  unzip -q -o "$zip" -d "$home.tmp" </dev/null >>"$log" 2>&1 || { fail es "could not unzip $zip"; return 1; }
   mv "$home.tmp/elasticsearch-$ES_VERSION" "$home" && rm -rf "$home.tmp" "$zip"
   chmod -R a+rX "$home"
 }
