@@ -67,6 +67,33 @@ describe('the fake Slack Web API', () => {
     expect(await slackError(client.apiCall('no.such.method'))).toBe('unknown_method');
   });
 
+  it('uploads a file with files.uploadV2 into a thread, and answers Slack\'s errors', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000', 'hex');
+    const r = await client.filesUploadV2({ channel_id: 'C0FILES01', thread_ts: '1700000000.000100', file: png, filename: 'x.png', initial_comment: 'the list' });
+    expect(r.ok).toBe(true);
+    const done = fake.callsTo('files.completeUploadExternal').pop()!;
+    expect(done.args).toMatchObject({ channel_id: 'C0FILES01', thread_ts: '1700000000.000100', initial_comment: 'the list' });
+    const id = (done.args.files as Array<{ id: string }>)[0]!.id;
+    expect(fake.file(id)).toMatchObject({ filename: 'x.png', length: png.length, completed: true });
+    expect(fake.file(id)!.bytes!.equals(png)).toBe(true);
+    expect(fake.history('C0FILES01').pop()).toMatchObject({ thread_ts: '1700000000.000100', text: 'the list', files: [{ id, name: 'x.png' }] });
+
+    fake.addChannel({ id: 'C0FILES02', isMember: false });
+    expect(await slackError(client.filesUploadV2({ channel_id: 'C0FILES02', file: png, filename: 'x.png' }))).toBe('not_in_channel');
+    fake.revokeScope('files:write');
+    try {
+      const err = await client.filesUploadV2({ channel_id: 'C0FILES01', file: png, filename: 'x.png' }).then(
+        () => undefined,
+        (e: WebAPIPlatformError) => e,
+      );
+      expect(err?.data).toMatchObject({ ok: false, error: 'missing_scope', needed: 'files:write' });
+      expect(String((err?.data as { provided?: string } | undefined)?.provided)).not.toContain('files:write');
+      expect((await client.chat.postMessage({ channel: 'C0FILES01', text: 'still fine' })).ok).toBe(true);
+    } finally {
+      fake.grantScope('files:write');
+    }
+  });
+
   it('lets a response_url be used 5 times', async () => {
     const url = fake.responseUrl();
     const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x' }) });

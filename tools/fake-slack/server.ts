@@ -11,7 +11,7 @@
  * Accepted messages go into the channel's history (`conversations.history`, with metadata on request); the file
  * upload flow (`files.getUploadURLExternal`, a POST of the bytes to the returned loopback URL,
  * `files.completeUploadExternal`) and `chat.unfurl` (for links announced with `shareLinks`) answer with Slack's
- * documented errors.
+ * documented errors. A scope taken away with `revokeScope` makes the methods that need it answer `missing_scope`.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -100,6 +100,20 @@ interface PendingEnvelope {
 }
 
 const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'files']);
+/** The bot scope each Web API method needs (those the app uses); a revoked one answers `missing_scope`. */
+const METHOD_SCOPES: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'chat.update': 'chat:write',
+  'conversations.history': 'channels:history',
+  'conversations.info': 'channels:read',
+  'conversations.join': 'channels:join',
+  'chat.unfurl': 'links:write',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
+};
+/** The bot scopes the fake grants until a test revokes one (manifest.yml's). */
+const GRANTED_SCOPES = ['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write'];
 /** Slack's largest upload: 1 GB. */
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
@@ -121,6 +135,7 @@ export class FakeSlack extends EventEmitter {
   private readonly histories = new Map<string, FakeMessage[]>();
   private readonly files = new Map<string, FakeFile>();
   private readonly links = new Map<string, Set<string>>();
+  private readonly revokedScopes = new Set<string>();
   /** Unfurls accepted by `chat.unfurl`, by `channel|ts`, then URL. */
   readonly unfurls = new Map<string, Record<string, unknown>>();
   private pingTimer?: NodeJS.Timeout;
@@ -245,6 +260,19 @@ export class FakeSlack extends EventEmitter {
   /** Removes the app from a channel (`/kick @Nansen`). */
   removeApp(id: string): void {
     this.channelOf(id)!.isMember = false;
+  }
+
+  /**
+   * Takes a scope away from the bot token, as an app installed without it: methods that need it answer
+   * `missing_scope` with `needed` and `provided`, as Slack does.
+   */
+  revokeScope(scope: string): void {
+    this.revokedScopes.add(scope);
+  }
+
+  /** Gives a revoked scope back. */
+  grantScope(scope: string): void {
+    this.revokedScopes.delete(scope);
   }
 
   /** Deletes a channel. */
@@ -395,7 +423,7 @@ export class FakeSlack extends EventEmitter {
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
     const url = new URL(req.url ?? '/', this.baseUrl);
     if (req.method === 'POST' && url.pathname.startsWith('/upload/')) {
-      this.handleUpload(url.pathname.slice('/upload/'.length), bytes, at, res);
+      this.handleUpload(url.pathname.slice('/upload/'.length), uploadedBytes(bytes, req.headers['content-type']), at, res);
       return;
     }
     if (req.method === 'POST' && url.pathname.startsWith('/hooks/')) {
@@ -419,7 +447,10 @@ export class FakeSlack extends EventEmitter {
     this.emit('call', call);
   }
 
-  /** The upload POST of the external upload flow: the bytes of one file, to the URL `getUploadURLExternal` gave. */
+  /**
+   * The upload POST of the external upload flow: the bytes of one file, to the URL `getUploadURLExternal` gave, raw
+   * or as the file part of a multipart form (what WebClient's `filesUploadV2` sends).
+   */
   private handleUpload(id: string, bytes: Buffer, at: number, res: ServerResponse): void {
     const file = this.files.get(id);
     let status = 200;
@@ -507,6 +538,8 @@ export class FakeSlack extends EventEmitter {
     }
     if (token.startsWith('xapp-')) return fail('not_allowed_token_type');
     if (token !== this.options.botToken) return fail('invalid_auth');
+    const needed = METHOD_SCOPES[method];
+    if (needed && this.revokedScopes.has(needed)) return fail('missing_scope', { needed, provided: GRANTED_SCOPES.filter((s) => !this.revokedScopes.has(s)).join(',') });
     switch (method) {
       case 'auth.test':
         return ok({ url: 'https://fake.slack.test/', team: 'Fake Team', user: 'nansen', team_id: this.options.teamId, user_id: this.options.botUserId, bot_id: this.options.botId, is_enterprise_install: false });
@@ -728,6 +761,23 @@ export class FakeSlack extends EventEmitter {
     const seq = ++this.seq;
     return `${Math.floor(Date.now() / 1000)}.${String(seq % 1_000_000).padStart(6, '0')}`;
   }
+}
+
+/** The file's bytes of an upload POST: the body, or the first file part of a `multipart/form-data` body. */
+function uploadedBytes(body: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const headersEnd = body.indexOf('\r\n\r\n', at);
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (headersEnd < 0 || next < 0) break;
+    const headers = body.subarray(at + delimiter.length, headersEnd).toString('utf8');
+    if (/filename=/i.test(headers)) return body.subarray(headersEnd + 4, next - 2);
+    at = next;
+  }
+  return Buffer.alloc(0);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
