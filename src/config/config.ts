@@ -65,6 +65,11 @@ const ConfigSchema = z.object({
     .default('nansen.example.com')
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'comma-separated host names such as nansen.example.com (no scheme, no path)')).max(5, 'Slack takes at most 5 unfurl domains')),
+  /**
+   * Whether lineage answers and the card's Lineage picture button post a picture of the lineage (`1`, the default;
+   * needs the `files:write` scope) or the text answer only (`0`).
+   */
+  NANSEN_LINEAGE_PICTURES: z.enum(['0', '1'], 'must be 0 or 1').default('1'),
   /** Extra vocabulary files or folders (`:`-separated) added to data/vocabulary: synonyms, translations, glossary. */
   NANSEN_VOCABULARY: z.string().default(''),
   /** The sources file of the crawler. */

@@ -82,6 +82,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     misses,
     recordAskers: config.NANSEN_RECORD_ASKERS === '1',
     unfurlDomains: config.NANSEN_UNFURL_DOMAINS,
+    lineagePictures: config.NANSEN_LINEAGE_PICTURES === '1',
     admins: adminsFromConfig(config),
     ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
   };

@@ -4,7 +4,7 @@
  * still drawn, its Hangul missing, and the result says so.
  */
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync, Resvg } from '@resvg/resvg-js';
 import { instance, type Viz } from '@viz-js/viz';
 
 /** Pixel bounds of the picture. */
@@ -51,7 +51,7 @@ export async function dotToSvg(dot: string): Promise<string> {
   return result.output;
 }
 
-/** Renders DOT to a PNG no larger than the bounds (scaled down to fit, never cropped). */
+/** Renders DOT to a PNG no larger than the bounds (scaled down to fit, never cropped); rasterises off the event loop. */
 export async function renderLineagePng(dot: string, options: LineageImageOptions = {}): Promise<LineageImage> {
   const maxWidth = options.maxWidth ?? 1600;
   const maxHeight = options.maxHeight ?? 1600;
@@ -60,6 +60,7 @@ export async function renderLineagePng(dot: string, options: LineageImageOptions
   const fontOptions = { loadSystemFonts: true, ...(font ? { fontFiles: [font] } : {}) };
   const natural = new Resvg(svg, { font: { loadSystemFonts: false } });
   const zoom = Math.min(options.zoom ?? 1.5, maxWidth / natural.width, maxHeight / natural.height);
-  const rendered = new Resvg(svg, { font: fontOptions, fitTo: { mode: 'zoom', value: zoom }, background: 'white' }).render();
+  // text shaping and rasterising run on libuv's thread pool, off the event loop that acknowledges Slack's requests
+  const rendered = await renderAsync(svg, { font: fontOptions, fitTo: { mode: 'zoom', value: zoom }, background: 'white' });
   return { png: rendered.asPng(), width: rendered.width, height: rendered.height, cjkFont: Boolean(font) };
 }

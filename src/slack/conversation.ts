@@ -4,6 +4,7 @@ import { converse } from '../core/conversation';
 import { recordIfMissed } from '../core/misses';
 import type { Rendered } from '../render/blocks-common';
 import type { SlackDeps } from './deps';
+import { postLineagePicture } from './lineage-picture';
 import { guard } from './support';
 import { outgoingMessage } from '../text/mrkdwn';
 
@@ -77,6 +78,8 @@ export async function answerQuestion(q: IncomingQuestion, client: WebClient, dep
       return;
     }
     await post(deps.renderAnswer(answer));
+    // the picture after the words: when it cannot be posted, the text answer already stands
+    if (answer.kind === 'lineage' && deps.lineagePictures !== false) await postLineagePicture(client, { channel: q.channel, ...(replyThread ? { threadTs: replyThread } : {}) }, answer.table, deps);
     await recordIfMissed({ text: q.text, asker: q.user, via: 'slack' }, answer, deps);
   });
   await deps.dedupe.complete(messageKey);

@@ -12,6 +12,8 @@ export interface SlackDeps extends CoreDeps {
   submitDeadlineMs?: number;
   /** Domains of Nansen's own table links (`NANSEN_UNFURL_DOMAINS`); `https://<domain>/tables/<key>` unfurls as a card. */
   unfurlDomains?: string[];
+  /** Whether lineage answers come with a picture (`NANSEN_LINEAGE_PICTURES`; default on, needs `files:write`). */
+  lineagePictures?: boolean;
   /** The Web API base URL when it is not Slack's (tests); response_urls are only followed to Slack or to it. */
   apiUrl?: string;
 }

@@ -1,0 +1,59 @@
+import type { WebClient } from '@slack/web-api';
+import { lineageGraph } from '../core/lineage-graph';
+import { lineageDot } from '../render/lineage-dot';
+import { renderLineagePng } from '../render/lineage-image';
+import { lineageAltText, lineageListText } from '../render/lineage-list';
+import type { SlackDeps } from './deps';
+
+/** Where the picture goes: a channel (or DM), in a thread when `threadTs` is set. */
+export interface PictureTarget {
+  channel: string;
+  threadTs?: string;
+}
+
+/** Whether the picture went out; when not, Slack's error code (`missing_scope`, `not_in_channel`…) or the failure. */
+export type PictureOutcome = { posted: true; fileId?: string } | { posted: false; reason: string };
+
+/** Slack's reason for a failed Web API call, with the scope it needed when that was the trouble. */
+function slackReason(err: unknown): { reason: string; needed?: string } {
+  const data = (err as { data?: { error?: unknown; needed?: unknown } } | undefined)?.data;
+  if (data && typeof data.error === 'string') return { reason: data.error, ...(typeof data.needed === 'string' ? { needed: data.needed } : {}) };
+  return { reason: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Draws a table's lineage (2 hops up and down, its dashboards, deprecated and stale nodes marked) and uploads it with
+ * `files.uploadV2` (`files.getUploadURLExternal`, the bytes, `files.completeUploadExternal`), the list of names as its
+ * comment. Never throws: a picture that could not be drawn or posted is logged with Slack's reason, and the caller's
+ * text answer stands on its own.
+ */
+export async function postLineagePicture(client: WebClient, target: PictureTarget, tableKey: string, deps: Pick<SlackDeps, 'graph' | 'now' | 'timeZone' | 'log'>): Promise<PictureOutcome> {
+  const where = { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}), table: tableKey };
+  let stage = 'draw';
+  try {
+    const started = performance.now();
+    const graph = await lineageGraph(tableKey, deps);
+    if (graph.nodes.length < 2) {
+      deps.log.info({ ...where }, 'no lineage to draw');
+      return { posted: false, reason: 'nothing_to_draw' };
+    }
+    const { dot, omitted } = lineageDot(graph);
+    const image = await renderLineagePng(dot);
+    if (!image.cjkFont && graph.nodes.some((n) => /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff]/.test(n.label))) {
+      deps.log.warn({ ...where }, 'no CJK font installed (fonts-noto-cjk): Korean names are missing from the lineage picture');
+    }
+    const rendered = Math.round(performance.now() - started);
+    stage = 'upload';
+    const name = (graph.nodes[0]?.label ?? 'table').replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80);
+    const file = { file: image.png, filename: `lineage-${name}.png`, title: `Lineage of ${graph.nodes[0]?.label ?? tableKey}`, alt_text: lineageAltText(graph), initial_comment: lineageListText(graph, omitted) };
+    const result = await client.filesUploadV2(target.threadTs ? { ...file, channel_id: target.channel, thread_ts: target.threadTs } : { ...file, channel_id: target.channel });
+    const fileId = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0]?.files?.[0]?.id;
+    deps.log.info({ ...where, nodes: graph.nodes.length, omitted, width: image.width, height: image.height, bytes: image.png.length, renderMs: rendered }, 'lineage picture posted');
+    return { posted: true, ...(fileId ? { fileId } : {}) };
+  } catch (err) {
+    const { reason, needed } = slackReason(err);
+    const hint = reason === 'missing_scope' ? 'add the files:write scope and reinstall the app' : reason === 'not_in_channel' || reason === 'invalid_channel' ? 'invite Nansen to the channel' : undefined;
+    deps.log.warn({ ...where, stage, reason, ...(needed ? { needed } : {}), ...(hint ? { hint } : {}), ...(stage === 'draw' ? { err } : {}) }, 'lineage picture not posted');
+    return { posted: false, reason };
+  }
+}
