@@ -21,6 +21,8 @@ export const ACTION = {
   history: 'nansen.history',
   revert: 'nansen.revert',
   browseTag: 'nansen.tag.browse',
+  /** The card's "Lineage picture" button: the lineage drawn, 2 hops up and down. */
+  lineagePicture: 'nansen.card.lineage',
   /** The card's overflow menu: edit actions and history (the option value says which). */
   cardMenu: 'nansen.card.menu',
 } as const;

@@ -105,6 +105,7 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
   }
   const table = encodeValue('table', { key: card.key });
   const more: Button[] = [button(':bookmark: Bookmark', ACTION.bookmark, table), button(':bell: Subscribe to changes', ACTION.subscribe, table)];
+  if (card.upstream.length || card.downstream.length || card.dashboards.length) more.push(button(':frame_with_picture: Lineage picture', ACTION.lineagePicture, table));
   if (options.shareable) more.push(button('Share in channel', ACTION.share, encodeValue('share', { k: 'card', key: card.key, cp })));
   const menu = cardMenu(card, cp);
   if (menu) {

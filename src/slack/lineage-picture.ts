@@ -11,8 +11,11 @@ export interface PictureTarget {
   threadTs?: string;
 }
 
-/** Whether the picture went out; when not, Slack's error code (`missing_scope`, `not_in_channel`…) or the failure. */
-export type PictureOutcome = { posted: true; fileId?: string } | { posted: false; reason: string };
+/**
+ * Whether the picture went out; when not, Slack's error code (`missing_scope`, `not_in_channel`…), `nothing_to_draw`
+ * or the failure, and the list of names (mrkdwn) when the graph was read, to post in words instead.
+ */
+export type PictureOutcome = { posted: true; fileId?: string } | { posted: false; reason: string; list?: string };
 
 /** Slack's reason for a failed Web API call, with the scope it needed when that was the trouble. */
 function slackReason(err: unknown): { reason: string; needed?: string } {
@@ -30,6 +33,7 @@ function slackReason(err: unknown): { reason: string; needed?: string } {
 export async function postLineagePicture(client: WebClient, target: PictureTarget, tableKey: string, deps: Pick<SlackDeps, 'graph' | 'now' | 'timeZone' | 'log'>): Promise<PictureOutcome> {
   const where = { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}), table: tableKey };
   let stage = 'draw';
+  let list: string | undefined;
   try {
     const started = performance.now();
     const graph = await lineageGraph(tableKey, deps);
@@ -38,6 +42,7 @@ export async function postLineagePicture(client: WebClient, target: PictureTarge
       return { posted: false, reason: 'nothing_to_draw' };
     }
     const { dot, omitted } = lineageDot(graph);
+    list = lineageListText(graph, omitted);
     const image = await renderLineagePng(dot);
     if (!image.cjkFont && graph.nodes.some((n) => /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff]/.test(n.label))) {
       deps.log.warn({ ...where }, 'no CJK font installed (fonts-noto-cjk): Korean names are missing from the lineage picture');
@@ -45,7 +50,7 @@ export async function postLineagePicture(client: WebClient, target: PictureTarge
     const rendered = Math.round(performance.now() - started);
     stage = 'upload';
     const name = (graph.nodes[0]?.label ?? 'table').replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80);
-    const file = { file: image.png, filename: `lineage-${name}.png`, title: `Lineage of ${graph.nodes[0]?.label ?? tableKey}`, alt_text: lineageAltText(graph), initial_comment: lineageListText(graph, omitted) };
+    const file = { file: image.png, filename: `lineage-${name}.png`, title: `Lineage of ${graph.nodes[0]?.label ?? tableKey}`, alt_text: lineageAltText(graph), initial_comment: list };
     const result = await client.filesUploadV2(target.threadTs ? { ...file, channel_id: target.channel, thread_ts: target.threadTs } : { ...file, channel_id: target.channel });
     const fileId = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0]?.files?.[0]?.id;
     deps.log.info({ ...where, nodes: graph.nodes.length, omitted, width: image.width, height: image.height, bytes: image.png.length, renderMs: rendered }, 'lineage picture posted');
@@ -54,6 +59,6 @@ export async function postLineagePicture(client: WebClient, target: PictureTarge
     const { reason, needed } = slackReason(err);
     const hint = reason === 'missing_scope' ? 'add the files:write scope and reinstall the app' : reason === 'not_in_channel' || reason === 'invalid_channel' ? 'invite Nansen to the channel' : undefined;
     deps.log.warn({ ...where, stage, reason, ...(needed ? { needed } : {}), ...(hint ? { hint } : {}), ...(stage === 'draw' ? { err } : {}) }, 'lineage picture not posted');
-    return { posted: false, reason };
+    return { posted: false, reason, ...(list ? { list } : {}) };
   }
 }

@@ -1,7 +1,8 @@
 import pino from 'pino';
 import * as P from '../../tools/fake-slack/payloads';
 import type { RecordedCall } from '../../tools/fake-slack/server';
-import { blocksText, type Harness, SESSIONS, startHarness } from './harness';
+import { ACTION } from '../../src/render/blocks-actions';
+import { blocksText, findButton, type Harness, SECRET, SESSIONS, startHarness } from './harness';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -79,5 +80,46 @@ describe('lineage pictures through the real Bolt app', () => {
     const done = await h.fake.waitForCall('files.completeUploadExternal', (c) => c.args.channel_id === 'D0LINEAGE3', 15_000);
     expect(done.response.ok).toBe(true);
     expect(done.args.thread_ts).toBeUndefined();
+  });
+
+  describe("the card's Lineage picture button", () => {
+    const cardButton = async (): Promise<{ action_id: string; value: string }> => {
+      const r = await h.command('game_log.sessions');
+      const [card] = await h.responses(r.responseUrl);
+      return findButton(card!.args.blocks, ACTION.lineagePicture);
+    };
+
+    it('on a card posted in a channel, posts the picture in the card’s thread', async () => {
+      const b = await cardButton();
+      const cardTs = P.messageTs();
+      const click = P.blockAction({ actionId: b.action_id, value: b.value, channelId: 'C0LINEAGE4', messageTs: cardTs, ephemeral: false, triggerId: h.fake.issueTriggerId(), responseUrl: h.fake.responseUrl() });
+      expect((await P.postInteraction(h.url, SECRET, click)).status).toBe(200);
+      const done = await h.fake.waitForCall('files.completeUploadExternal', (c) => c.args.channel_id === 'C0LINEAGE4', 15_000);
+      expect(done.response.ok).toBe(true);
+      expect(done.args.thread_ts).toBe(cardTs);
+      expect(String(done.args.initial_comment)).toContain('*Lineage of `game_log.sessions`*');
+    });
+
+    it('on a card only the person sees, sends the picture to their DM and says so', async () => {
+      const b = await cardButton();
+      const click = await h.click(b.action_id, b.value, { user: 'U0PICTURE5' });
+      const done = await h.fake.waitForCall('files.completeUploadExternal', (c) => c.args.channel_id === 'D0PICTURE5', 15_000);
+      expect(done.response.ok).toBe(true);
+      const [notice] = await h.responses(click.responseUrl);
+      expect(blocksText(notice!.args.blocks)).toContain('I sent you the lineage picture in our DM');
+    });
+
+    it('when the upload is refused, tells the person why, with the lineage in words', async () => {
+      const b = await cardButton();
+      h.fake.addChannel({ id: 'C0LINEAGE6', isMember: false });
+      const responseUrl = h.fake.responseUrl();
+      const click = P.blockAction({ actionId: b.action_id, value: b.value, channelId: 'C0LINEAGE6', ephemeral: false, triggerId: h.fake.issueTriggerId(), responseUrl });
+      await P.postInteraction(h.url, SECRET, click);
+      const [notice] = await h.responses(responseUrl, 1, 15_000);
+      const text = blocksText(notice!.args.blocks);
+      expect(text).toContain("I'm not in this channel");
+      expect(text).toMatch(/\*Upstream, 1 hop:\* `game_log\.client_events`/);
+      expect(await logged('lineage picture not posted', 'C0LINEAGE6')).toMatchObject({ reason: 'not_in_channel', stage: 'upload' });
+    });
   });
 });

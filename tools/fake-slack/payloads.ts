@@ -148,6 +148,10 @@ export interface ActionInput {
   triggerId: string;
   responseUrl?: string;
   messageTs?: string;
+  /** Whether the message with the button is ephemeral (default true: the `/data` answers are); false: a posted message. */
+  ephemeral?: boolean;
+  /** The thread of the message with the button, when it sits in one. */
+  threadTs?: string;
   /** An action from a view (modal or home) instead of a message. */
   view?: Record<string, unknown>;
   /** An overflow menu's chosen option instead of a button click. */
@@ -164,11 +168,11 @@ export function blockAction(input: ActionInput): Record<string, unknown> {
     token: 'legacy-verification-token',
     container: input.view
       ? { type: 'view', view_id: input.view.id ?? 'V0HOME0001' }
-      : { type: 'message', message_ts: input.messageTs ?? messageTs(), channel_id: input.channelId ?? 'C0GENERAL1', is_ephemeral: true },
+      : { type: 'message', message_ts: input.messageTs ?? messageTs(), channel_id: input.channelId ?? 'C0GENERAL1', is_ephemeral: input.ephemeral ?? true },
     trigger_id: input.triggerId,
     team: { id: TEAM_ID, domain: 'fake' },
     is_enterprise_install: false,
-    ...(input.view ? { view: input.view } : { channel: { id: input.channelId ?? 'C0GENERAL1', name: 'general' }, message: { type: 'message', ts: input.messageTs ?? messageTs(), text: '' } }),
+    ...(input.view ? { view: input.view } : { channel: { id: input.channelId ?? 'C0GENERAL1', name: 'general' }, message: { type: 'message', ts: input.messageTs ?? messageTs(), text: '', ...(input.threadTs ? { thread_ts: input.threadTs } : {}) } }),
     ...(input.responseUrl ? { response_url: input.responseUrl } : {}),
     actions: [
       input.selectedOption

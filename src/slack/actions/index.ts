@@ -14,6 +14,7 @@ import * as editDescription from './edit-description';
 import * as editOwners from './edit-owners';
 import * as editTags from './edit-tags';
 import * as history from './history';
+import * as lineagePicture from './lineage-picture';
 import * as openCard from './open-card';
 import * as revert from './revert';
 import * as searchPage from './search-page';
@@ -23,5 +24,5 @@ import * as tagPage from './tag-page';
 import * as unknown from './unknown';
 
 export function register(app: App, deps: SlackDeps): void {
-  for (const m of [searchPage, tagPage, browseTag, share, openCard, columnsPage, editDescription, editColumns, editTags, editOwners, cardMenu, bookmark, subscribe, history, revert, alertOpenCard, alertMute, alertUnmute, alertChangeList, alertOwnerDmOptOut, unknown]) m.register(app, deps);
+  for (const m of [searchPage, tagPage, browseTag, share, openCard, columnsPage, editDescription, editColumns, editTags, editOwners, cardMenu, bookmark, subscribe, lineagePicture, history, revert, alertOpenCard, alertMute, alertUnmute, alertChangeList, alertOwnerDmOptOut, unknown]) m.register(app, deps);
 }
