@@ -23,6 +23,8 @@ ENV NODE_ENV=production \
     NANSEN_SOURCES=/app/config/sources.yml \
     NANSEN_HEALTH_PORT=8080
 WORKDIR /app
+# A CJK font for the lineage pictures (resvg loads the system fonts): without it Korean names are left out of them.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist

@@ -22,7 +22,10 @@ describe('the Dockerfile', () => {
     expect(dockerfile).not.toMatch(/tsx|COPY \. \./);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
     expect(runtime).toMatch(/COPY --from=build \/app\/node_modules node_modules/);
-    expect(runtime).not.toMatch(/apt-get|g\+\+/);
+    expect(runtime).not.toMatch(/g\+\+|\bmake\b|python3/);
+    // the runtime installs from Debian only the CJK font of the lineage pictures
+    const installs = [...runtime.matchAll(/apt-get install (.*?)(?:&&|$)/gm)].map((m) => m[1]!.split(/\s+/).filter((w) => w && !w.startsWith('-')));
+    expect(installs).toEqual([['fonts-noto-cjk']]);
   });
 
   it('keeps the host’s node_modules, dist, secrets and the git history out of the build context', () => {
