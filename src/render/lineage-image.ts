@@ -15,6 +15,8 @@ export interface LineageImageOptions {
   maxHeight?: number;
   /** Zoom of the SVG when it fits anyway (default 1.5, for sharp text on high-density screens). */
   zoom?: number;
+  /** Where to look for a CJK font, first found wins (default: where Debian's `fonts-noto-cjk` and others put it). */
+  cjkFontFiles?: string[];
 }
 
 /** A rendered picture. */
@@ -36,11 +38,12 @@ const CJK_FONT_FILES = [
 ];
 
 let viz: Promise<Viz> | undefined;
-let cjk: string | undefined | null = null;
+const found = new Map<string, string | undefined>();
 
-function cjkFontFile(): string | undefined {
-  if (cjk === null) cjk = CJK_FONT_FILES.find((f) => existsSync(f));
-  return cjk;
+function cjkFontFile(candidates: string[]): string | undefined {
+  const id = candidates.join('\n');
+  if (!found.has(id)) found.set(id, candidates.find((f) => existsSync(f)));
+  return found.get(id);
 }
 
 /** Graphviz's layout as SVG. Throws when the DOT does not parse. */
@@ -56,7 +59,8 @@ export async function renderLineagePng(dot: string, options: LineageImageOptions
   const maxWidth = options.maxWidth ?? 1600;
   const maxHeight = options.maxHeight ?? 1600;
   const svg = await dotToSvg(dot);
-  const font = cjkFontFile();
+  const font = cjkFontFile(options.cjkFontFiles ?? CJK_FONT_FILES);
+  // a CJK font found by path is loaded even when the system's font configuration does not list it
   const fontOptions = { loadSystemFonts: true, ...(font ? { fontFiles: [font] } : {}) };
   const natural = new Resvg(svg, { font: { loadSystemFonts: false } });
   const zoom = Math.min(options.zoom ?? 1.5, maxWidth / natural.width, maxHeight / natural.height);

@@ -37,6 +37,14 @@ describe('renderLineagePng', () => {
     expect(height).toBeLessThanOrEqual(1600);
   });
 
+  it('still draws the picture when no CJK font is found, and says so', async () => {
+    const dot = lineageDot(star(1, 1, '게임.세션')).dot;
+    const without = await renderLineagePng(dot, { cjkFontFiles: ['/nonexistent/NotoSansCJK-Regular.ttc'] });
+    expect(without.cjkFont).toBe(false);
+    expect(without.png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(without.width).toBeGreaterThan(100);
+  });
+
   it('refuses DOT that does not parse', async () => {
     await expect(renderLineagePng('digraph { a -> ')).rejects.toThrow(/graphviz/);
   });
