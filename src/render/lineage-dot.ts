@@ -23,10 +23,11 @@ export interface LineageDot {
 
 export const LINEAGE_MAX_NODES = 40;
 /**
- * Fonts by script: shaping text with a CJK font costs ~30 ms a label (its tables are huge), so only labels with CJK
- * characters ask for one; without it installed, the renderer falls back to what it has.
+ * Fonts by script. Latin labels name one font that Graphviz has metrics for, so boxes fit their text. Shaping text
+ * with a CJK font costs ~30 ms a label (its tables are huge), so only labels with CJK characters ask for one; without
+ * it installed, the renderer falls back to what it has.
  */
-const FONT = 'DejaVu Sans,Noto Sans,sans-serif';
+const FONT = 'DejaVu Sans';
 const CJK_FONT = 'Noto Sans CJK KR,Noto Sans CJK JP,NanumGothic,DejaVu Sans,sans-serif';
 const CJK = /[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]/;
 
@@ -69,7 +70,8 @@ function nodeAttrs(n: LineageNode, maxLabel: number): Record<string, string | nu
   const marks = nodeMarks(n);
   const label = [clip(n.label, maxLabel), ...(n.kind === 'dashboard' ? ['dashboard'] : []), ...(marks.length ? [`(${marks.join(', ')})`] : [])].join('\n');
   const a: Record<string, string | number> = { label, tooltip: clip(n.key, 200) };
-  if (CJK.test(label)) a.fontname = CJK_FONT;
+  // Graphviz measures CJK text with a Latin font's widths: wider margins keep it inside its box
+  if (CJK.test(label)) Object.assign(a, { fontname: CJK_FONT, margin: '0.32,0.08' });
   if (n.kind === 'dashboard') Object.assign(a, { shape: 'note', fillcolor: '#fff4d6' });
   if (n.role === 'subject') Object.assign(a, { fillcolor: '#cfe3ff', penwidth: 2.5 });
   const style = ['filled', ...(n.kind === 'table' ? ['rounded'] : []), ...(n.deprecated || n.removed ? ['dashed'] : n.unknown ? ['dotted'] : [])];
