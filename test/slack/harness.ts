@@ -45,6 +45,7 @@ export interface HarnessOptions {
   recordAskers?: boolean;
   admins?: string[];
   unfurlDomains?: string[];
+  lineagePictures?: boolean;
 }
 
 export interface Harness {
@@ -131,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.recordAskers ? { recordAskers: true } : {}),
     ...(options.admins ? { admins: new Set(options.admins) } : {}),
     ...(options.unfurlDomains ? { unfurlDomains: options.unfurlDomains } : {}),
+    ...(options.lineagePictures !== undefined ? { lineagePictures: options.lineagePictures } : {}),
     ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
   };
   const slack = createSlackApp(

@@ -122,4 +122,18 @@ describe('lineage pictures through the real Bolt app', () => {
       expect(await logged('lineage picture not posted', 'C0LINEAGE6')).toMatchObject({ reason: 'not_in_channel', stage: 'upload' });
     });
   });
+
+  it('with NANSEN_LINEAGE_PICTURES=0, answers in words only', async () => {
+    const off = await startHarness({ lineagePictures: false });
+    try {
+      const mention = P.appMention({ text: 'show me the lineage of game_log.sessions', channel: 'C0LINEAGE7' });
+      await off.event(P.eventCallback(mention));
+      const answer = await off.fake.waitForCall('chat.postMessage', (c) => c.args.thread_ts === mention.ts);
+      expect(blocksText(answer.args.blocks)).toContain(`kind=lineage table=${SESSIONS}`);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(off.fake.callsTo('files.getUploadURLExternal')).toHaveLength(0);
+    } finally {
+      await off.close();
+    }
+  });
 });
