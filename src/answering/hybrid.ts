@@ -12,6 +12,8 @@ export interface FusionInput {
   lexical: number;
   /** Cosine similarity to the question; undefined when the dense path did not return it. */
   similarity?: number;
+  /** The best cosine similarity of one of its columns to the question; undefined when none came back. */
+  columnSimilarity?: number;
   /** The ranking priors as a multiplier (popularity, certified, deprecated, stale). */
   prior: number;
 }
@@ -29,18 +31,24 @@ function zScores(xs: number[]): number[] {
   return xs.map((x) => (sd > 1e-12 ? (x - mean) / sd : 0));
 }
 
+/** Missing similarities count as the least similar one present. */
+function withFloor(xs: Array<number | undefined>): number[] {
+  const present = xs.filter((x): x is number => x !== undefined);
+  const floor = present.length ? Math.min(...present) : 0;
+  return xs.map((x) => x ?? floor);
+}
+
 /**
  * `lexicalWeight · z(lexical) + (1 − lexicalWeight) · (z(similarity) + ln prior)`, best first. The lexical score
  * carries the priors already; the similarity gets them as a log, so a deprecated table sinks by about the same
  * share on both paths. A candidate the dense path did not return counts as the least similar one it did.
  */
-export function fuse(candidates: FusionInput[], lexicalWeight: number): Fused[] {
+export function fuse(candidates: FusionInput[], lexicalWeight: number, columnWeight = 0): Fused[] {
   if (!candidates.length) return [];
-  const sims = candidates.map((c) => c.similarity).filter((s): s is number => s !== undefined);
-  const floor = sims.length ? Math.min(...sims) : 0;
   const zl = zScores(candidates.map((c) => c.lexical));
-  const zs = zScores(candidates.map((c) => c.similarity ?? floor));
+  const zs = zScores(withFloor(candidates.map((c) => c.similarity)));
+  const zc = columnWeight ? zScores(withFloor(candidates.map((c) => c.columnSimilarity))) : [];
   return candidates
-    .map((c, i) => ({ key: c.key, score: lexicalWeight * zl[i]! + (1 - lexicalWeight) * (zs[i]! + Math.log(Math.max(1e-3, c.prior))) }))
+    .map((c, i) => ({ key: c.key, score: lexicalWeight * zl[i]! + (1 - lexicalWeight) * (zs[i]! + Math.log(Math.max(1e-3, c.prior))) + (columnWeight ? columnWeight * zc[i]! : 0) }))
     .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
 }

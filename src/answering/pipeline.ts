@@ -179,6 +179,8 @@ function candidateText(doc: SearchDocument): CandidateText {
 
 /** How many candidates the dense path proposes. */
 const DENSE_POOL = 100;
+/** Column hits asked per candidate table: enough that nearly every candidate's best column comes back. */
+const COLUMNS_PER_CANDIDATE = 4;
 
 interface Candidate {
   text: CandidateText;
@@ -206,7 +208,7 @@ async function candidatesFor(keys: Array<{ key: string; kind: SearchKind }>, ctx
 }
 
 /** The question's vector for the dense path, when meaning is available and the index is in its space. */
-async function denseHits(text: string, kinds: SearchKind[], ctx: Ctx): Promise<{ hits: VectorHit[]; background?: Background } | undefined> {
+async function denseHits(text: string, kinds: SearchKind[], ctx: Ctx): Promise<{ vector: Float32Array; hits: VectorHit[]; background?: Background } | undefined> {
   const meaning = ctx.deps.meaning;
   const vector = await ctx.embed(text);
   if (!meaning || !vector || !(await sameSpace(meaning, vector))) return undefined;
@@ -214,7 +216,16 @@ async function denseHits(text: string, kinds: SearchKind[], ctx: Ctx): Promise<{
     meaning.vectors.nearest({ vector, limit: DENSE_POOL, kinds }),
     backgroundOf(vector, meaning, kinds.includes('table') ? 'table' : 'dashboard'),
   ]);
-  return { hits, ...(background ? { background } : {}) };
+  return { vector, hits, ...(background ? { background } : {}) };
+}
+
+/** Each of these tables' best similarity of one of its columns to the question (tables without column vectors left out). */
+async function bestColumns(vector: Float32Array, tables: string[], ctx: Ctx): Promise<Map<string, number>> {
+  const best = new Map<string, number>();
+  if (!ctx.deps.meaning || !tables.length) return best;
+  const hits = await ctx.deps.meaning.vectors.nearest({ vector, limit: tables.length * COLUMNS_PER_CANDIDATE, kinds: ['column'], parents: tables });
+  for (const h of hits) if (h.parent !== undefined && !best.has(h.parent)) best.set(h.parent, h.similarity);
+  return best;
 }
 
 /**
@@ -241,13 +252,14 @@ async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: Readon
   if (!pool.length) return { built, results: [], confident: false, verdict: 'unknown', kinds };
 
   const candidates = await candidatesFor(pool, ctx);
+  const columnSimilarity = dense && tuning.columnWeight > 0 ? await bestColumns(dense.vector, pool.filter((p) => p.kind === 'table').map((p) => p.key), ctx) : new Map<string, number>();
   const nowIso = ctx.now.toISOString();
   const lexical = concepts.length ? rankCandidates(concepts, candidates.map((c) => c.text), nowIso) : candidates.map((c) => ({ key: c.text.doc.key, kind: c.text.doc.kind, score: 0, coverage: 0, covered: 0, why: [] }));
   const byKey = new Map(lexical.map((r) => [r.key, r]));
   const similarity = new Map(denseKinds.map((h) => [h.key, h.similarity]));
   const lexicalHits = new Set(hits.map((h) => h.key));
   const order = dense
-    ? fuse(candidates.map((c) => ({ key: c.text.doc.key, lexical: byKey.get(c.text.doc.key)?.score ?? 0, similarity: similarity.get(c.text.doc.key), prior: c.prior })), tuning.lexicalWeight).map((f) => ({ key: f.key, score: f.score }))
+    ? fuse(candidates.map((c) => ({ key: c.text.doc.key, lexical: byKey.get(c.text.doc.key)?.score ?? 0, similarity: similarity.get(c.text.doc.key), columnSimilarity: columnSimilarity.get(c.text.doc.key), prior: c.prior })), tuning.lexicalWeight, tuning.columnWeight).map((f) => ({ key: f.key, score: f.score }))
     : [...lexical].sort((a, b) => b.score - a.score || a.key.localeCompare(b.key)).map((r) => ({ key: r.key, score: r.score }));
   const ranked = order
     .filter((o) => dense || (byKey.get(o.key)?.score ?? 0) > 0)

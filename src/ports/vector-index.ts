@@ -25,6 +25,8 @@ export interface NearestQuery {
   kinds: VectorKind[];
   /** Only columns of this table. */
   parent?: string;
+  /** Only columns of these tables (with `parent`, of all of them). */
+  parents?: readonly string[];
 }
 
 export interface VectorHit {
@@ -32,6 +34,8 @@ export interface VectorHit {
   kind: VectorKind;
   /** Cosine similarity, -1..1. */
   similarity: number;
+  /** A column's table. */
+  parent?: string;
 }
 
 /**
@@ -43,6 +47,7 @@ export interface VectorHit {
  * - `markPending` says a subject's text may have changed: it stays findable by its old vector until `upsert` gives
  *   it a new one, and is listed by `pending` until then; `upsert` clears it;
  * - `remove` forgets subjects, and the columns of a removed table with them;
+ * - `nearest` of columns names each column's table as its `parent`, and `parent`/`parents` keep only those tables';
  * - `nearest` answers the most similar vectors of the asked kinds, best first (approximate nearest neighbours are
  *   allowed: an adapter may miss a few of the true top ones, never invent similarity);
  * - writes are visible to the next read once their promise resolves.

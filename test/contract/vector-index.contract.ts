@@ -70,6 +70,22 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       expect((await index.columnKeys(['t/none'])).get('t/none')).toEqual([]);
     });
 
+    it('searches columns within several tables, and names the table of each column', async () => {
+      await index.useModel(MODEL);
+      await index.upsert([
+        rec('t/a/x', unit(1, 0, 0, 0), { kind: 'column', parent: 't/a' }),
+        rec('t/b/x', unit(1, 0.02, 0, 0), { kind: 'column', parent: 't/b' }),
+        rec('t/c/x', unit(1, 0.01, 0, 0), { kind: 'column', parent: 't/c' }),
+      ]);
+      const hits = await index.nearest({ vector: unit(1, 0, 0, 0), limit: 5, kinds: ['column'], parents: ['t/a', 't/b'] });
+      expect(hits.map((h) => [h.key, h.parent])).toEqual([
+        ['t/a/x', 't/a'],
+        ['t/b/x', 't/b'],
+      ]);
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 5, kinds: ['column'], parents: [] }))).toEqual([]);
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 1, kinds: ['column'] })).map((h) => h.parent)).toEqual(['t/a']);
+    });
+
     it('keeps pending subjects until they get a vector or settle, tables before columns', async () => {
       await index.useModel(MODEL);
       await index.markPending([

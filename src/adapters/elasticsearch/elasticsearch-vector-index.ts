@@ -276,19 +276,20 @@ export class ElasticsearchVectorIndex implements VectorIndex {
     const kinds = [...new Set(query.kinds)];
     if (!limit || !kinds.length || !(await this.model())) return [];
     const filter: estypes.QueryDslQueryContainer[] = [{ terms: { kind: kinds } }];
-    if (query.parent) filter.push({ term: { parent: query.parent } });
+    const parents = [...(query.parent !== undefined ? [query.parent] : []), ...(query.parents ?? [])];
+    if (query.parent !== undefined || query.parents !== undefined) filter.push({ terms: { parent: parents } });
     const res = await this.call(() =>
       this.client.search<StoredVector>({
         index: this.alias,
         size: limit,
         knn: { field: 'vector', query_vector: Array.from(query.vector), k: limit, num_candidates: Math.max(100, limit * 4), filter },
-        _source: ['key', 'kind'],
+        _source: ['key', 'kind', 'parent'],
       }),
     );
     // Elasticsearch scores a cosine as (1 + cos) / 2
     // equal scores in key order, as the embedded index gives them
     return res.hits.hits
-      .map((h) => ({ key: h._source!.key, kind: h._source!.kind, similarity: 2 * (h._score ?? 0.5) - 1 }))
+      .map((h) => ({ key: h._source!.key, kind: h._source!.kind, similarity: 2 * (h._score ?? 0.5) - 1, ...(h._source!.parent ? { parent: h._source!.parent } : {}) }))
       .sort((a, b) => b.similarity - a.similarity || a.key.localeCompare(b.key));
   }
 

@@ -31,6 +31,8 @@ interface Row {
 /** One kind's vectors laid end to end, for a scan that walks memory in order. */
 interface Packed {
   keys: string[];
+  /** A column's table, by position. */
+  parents: Array<string | undefined>;
   dims: number;
   matrix: Float32Array;
 }
@@ -39,12 +41,14 @@ interface Packed {
 class Loaded {
   readonly byKind = new Map<VectorKind, Map<string, Float32Array>>(KINDS.map((k) => [k, new Map()]));
   readonly columnsOf = new Map<string, Map<string, Float32Array>>();
+  readonly parentOf = new Map<string, string>();
   private packed = new Map<VectorKind, Packed>();
 
   put(key: string, kind: VectorKind, parent: string | undefined, vector: Float32Array): void {
     this.byKind.get(kind)!.set(key, vector);
     this.packed.delete(kind);
     if (kind === 'column' && parent) {
+      this.parentOf.set(key, parent);
       let cols = this.columnsOf.get(parent);
       if (!cols) this.columnsOf.set(parent, (cols = new Map()));
       cols.set(key, vector);
@@ -55,6 +59,7 @@ class Loaded {
     this.byKind.get(kind)!.delete(key);
     this.packed.delete(kind);
     if (parent) this.columnsOf.get(parent)?.delete(key);
+    this.parentOf.delete(key);
   }
 
   /** A kind's vectors of `dims` dimensions, packed; built at the first search after a change. */
@@ -62,13 +67,15 @@ class Loaded {
     const cached = this.packed.get(kind);
     if (cached && cached.dims === dims) return cached;
     const keys: string[] = [];
+    const parents: Array<string | undefined> = [];
     const vectors = [...this.byKind.get(kind)!].filter(([, v]) => v.length === dims);
     const matrix = new Float32Array(vectors.length * dims);
     vectors.forEach(([key, v], i) => {
       keys.push(key);
+      parents.push(this.parentOf.get(key));
       matrix.set(v, i * dims);
     });
-    const packed = { keys, dims, matrix };
+    const packed = { keys, parents, dims, matrix };
     this.packed.set(kind, packed);
     return packed;
   }
@@ -78,7 +85,7 @@ class Loaded {
  * The embedded `VectorIndex`: vectors kept durably in SQLite beside the search documents, searched in process by
  * exact cosine (a dot product over unit vectors). Exact search reads every vector of the asked kind: about 4 ms at
  * 10 000 tables of 384 dimensions, 40 ms at 100 000 (past that, use the Elasticsearch adapter's HNSW index).
- * Columns are searched within one table only. Another process's writes (a worker crawling into the same files) are
+ * Columns are searched in all tables or within the asked ones. Another process's writes (a worker crawling into the same files) are
  * seen at the next read: every write bumps a generation in the file, and a reader that sees a newer one reloads.
  */
 export class SqliteVectorIndex implements VectorIndex {
@@ -243,25 +250,31 @@ export class SqliteVectorIndex implements VectorIndex {
     const dims = query.vector.length;
     const keys: string[] = [];
     const kinds: VectorKind[] = [];
+    const parents: Array<string | undefined> = [];
     const sims: number[] = [];
+    const only = query.parent !== undefined || query.parents !== undefined ? new Set([...(query.parent !== undefined ? [query.parent] : []), ...(query.parents ?? [])]) : undefined;
     for (const kind of new Set(query.kinds)) {
-      if (kind === 'column' && query.parent) {
-        for (const [key, vector] of this.loaded.columnsOf.get(query.parent) ?? []) {
-          if (vector.length !== dims) continue;
-          keys.push(key);
-          kinds.push(kind);
-          sims.push(dot(query.vector, vector));
+      if (kind === 'column' && only) {
+        for (const parent of only) {
+          for (const [key, vector] of this.loaded.columnsOf.get(parent) ?? []) {
+            if (vector.length !== dims) continue;
+            keys.push(key);
+            kinds.push(kind);
+            parents.push(parent);
+            sims.push(dot(query.vector, vector));
+          }
         }
-      } else if (kind !== 'column' || !query.parent) {
+      } else {
         const packed = this.loaded.packedOf(kind, dims);
         for (let i = 0; i < packed.keys.length; i++) {
           keys.push(packed.keys[i]!);
           kinds.push(kind);
+          parents.push(packed.parents[i]);
           sims.push(dotAt(query.vector, packed.matrix, i * dims));
         }
       }
     }
-    return bestK(keys.keys(), (i) => sims[i]!, limit, (a, b) => keys[a]!.localeCompare(keys[b]!)).map(({ item: i, score }) => ({ key: keys[i]!, kind: kinds[i]!, similarity: score }));
+    return bestK(keys.keys(), (i) => sims[i]!, limit, (a, b) => keys[a]!.localeCompare(keys[b]!)).map(({ item: i, score }) => ({ key: keys[i]!, kind: kinds[i]!, similarity: score, ...(parents[i] !== undefined ? { parent: parents[i] } : {}) }));
   }
 
   async sample(kind: VectorKind, n: number): Promise<Float32Array[]> {
