@@ -1,0 +1,300 @@
+/**
+ * `nansen migrate-state` moves every local store with a shared counterpart into Redis (crawls.sqlite,
+ * alerts.sqlite, state.sqlite, events.sqlite), losing nothing: what was written locally reads back through the
+ * shared stores; a rerun changes nothing; a run interrupted half-way and run again gives what an uninterrupted run
+ * gives, with no duplicates. Real Redis; a key prefix and data directory of its own per case.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
+import { SqliteCrawlStore } from '../../src/adapters/embedded/sqlite-crawl-store';
+import { SqliteEventDeduper } from '../../src/adapters/embedded/sqlite-event-deduper';
+import { SqliteUserStateStore } from '../../src/adapters/embedded/sqlite-user-state-store';
+import { RedisAlertStore } from '../../src/adapters/redis/redis-alert-store';
+import { RedisEventDeduper, RedisUserStateStore } from '../../src/adapters/redis/redis-chat-state';
+import type { RedisCrawlStore } from '../../src/adapters/redis/redis-crawl-store';
+import { loadConfig, type Config } from '../../src/config/config';
+import type { SchemaChange } from '../../src/domain/model';
+import { chatStatePrefix } from '../../src/main/chat-state';
+import { openCrawlStore } from '../../src/main/crawl-store';
+import { migrateState, type MigrationResult, type StoreMigration } from '../../src/main/migrate-state';
+import { alertStorePrefix } from '../../src/main/stores';
+import { deletePrefix, sharedRedisUrl, uniqueName } from '../workers/support/redis';
+import { runCli } from './support';
+
+const url = sharedRedisUrl();
+const MEMORY = 'neo4j-es/postgres:wh';
+/** One clock for every deployment's local stores, so that two of them hold the same data. */
+const NOW = Date.now();
+const change = (id: string, tableKey = 'postgres://main.s/t1'): SchemaChange => ({ id, source: 'wh', crawlId: 'c7', at: '2026-12-01T10:00:00.000Z', tableKey, kind: 'column_added', column: id });
+
+/** Fills every local store the way a bot and a worker on the embedded layout would have. */
+async function fillLocalStores(dir: string): Promise<void> {
+  const crawls = new SqliteCrawlStore({ path: join(dir, 'crawls.sqlite') });
+  await crawls.init();
+  await crawls.putState(MEMORY, { generation: 4, connector: { writes: { 's.t1': 17 } }, pendingSearch: { tables: ['postgres://main.s/t2'], dashboards: [] } });
+  await crawls.putFingerprints(MEMORY, [
+    ['postgres://main.s/t1', 'f1'],
+    ['postgres://main.s/t2', 'f2'],
+    ['postgres://main.s/t3', 'f3'],
+  ]);
+  await crawls.recordStart('wh', 'c7', '2026-12-01T10:00:00.000Z');
+  await crawls.recordFailure('wh', 'c7', '2026-12-01T10:00:05.000Z', { code: 'timeout', message: 'no answer', retryable: true }, 5000);
+  await crawls.close();
+
+  const alerts = new SqliteAlertStore({ path: join(dir, 'alerts.sqlite'), now: () => NOW });
+  await alerts.init();
+  await alerts.subscribe({ channel: 'C1', pattern: 'game_log.*', mode: 'live', createdBy: 'U1', createdAt: '2026-11-01T00:00:00.000Z' });
+  await alerts.subscribe({ channel: 'C2', pattern: 'tag:latency', mode: 'daily', createdAt: '2026-11-02T00:00:00.000Z' });
+  await alerts.subscribe({ channel: 'C1', pattern: 'postgres://main.s/t1', mode: 'daily', createdBy: 'U2', createdAt: '2026-11-03T00:00:00.000Z' });
+  await alerts.markChannelBroken({ channel: 'C9', code: 'is_archived', since: '2026-11-04T00:00:00.000Z' });
+  await alerts.mute({ channel: 'C1', tableKey: 'postgres://main.s/t2', mutedBy: 'U1', at: '2026-11-05T00:00:00.000Z' });
+  await alerts.mute({ channel: 'C2', tableKey: 'postgres://main.s/t3', at: '2026-11-06T00:00:00.000Z' });
+  await alerts.setOwnerDmOptOut('U7', true);
+  await alerts.putChangeSet({ id: 'crawl:wh:c6', kind: 'crawl', source: 'wh', crawlId: 'c6', createdAt: '2026-11-30T00:00:00.000Z', changes: [change('x0')] });
+  await alerts.bufferDigest('C2', [change('d1'), change('d2')]);
+  await alerts.sealDigest('C2', 'digest:C2:2026-11-30', '2026-11-30T09:00:00.000Z');
+  await alerts.bufferDigest('C2', [change('d3')]);
+  await alerts.claimDelivery('dlv-sent', 'tok-1', 60_000);
+  await alerts.completeDelivery('dlv-sent', 'tok-1', { channel: 'C1', ts: '1700000000.000100', at: '2026-11-30T00:00:01.000Z' });
+  await alerts.claimDelivery('dlv-sending', 'tok-2', 600_000);
+  await alerts.claimDelivery('dlv-uncertain', 'tok-3', 60_000);
+  await alerts.releaseDelivery('dlv-uncertain', 'tok-3', 'maybe_sent');
+  await alerts.claimChanges('crawl:wh:c7', ['x1', 'x2'], 600_000);
+  await alerts.announceChanges('crawl:wh:c7', ['x1']);
+  await alerts.close();
+
+  const state = new SqliteUserStateStore(join(dir, 'state.sqlite'));
+  for (const t of ['t1', 't2', 't3']) await state.toggleBookmark('U1', `postgres://main.s/${t}`);
+  await state.toggleBookmark('U2', 'postgres://main.s/t1');
+  await state.toggleSubscription({ tableKey: 'postgres://main.s/t1', user: 'U1', channel: 'D1' }, '2026-11-10T00:00:00.000Z');
+  await state.toggleSubscription({ tableKey: 'postgres://main.s/t1', user: 'U2', channel: 'D2' }, '2026-11-11T00:00:00.000Z');
+  await state.close();
+
+  const events = new SqliteEventDeduper(join(dir, 'events.sqlite'), { now: () => NOW });
+  await events.complete('Ev-done');
+  await events.claim('Ev-answering');
+  await events.close();
+}
+
+/** Every key under the prefix with its content (not its TTL), the prefix taken out; done markers left aside. */
+async function snapshot(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  const out: Record<string, unknown> = {};
+  for (const key of keys.sort()) {
+    if (key.startsWith(`${prefix}:migrated:`)) continue;
+    const type = await redis.type(key);
+    const name = key.slice(prefix.length);
+    if (type === 'string') out[name] = await redis.get(key);
+    else if (type === 'hash') out[name] = await redis.hgetall(key);
+    else if (type === 'list') out[name] = await redis.lrange(key, 0, -1);
+    else if (type === 'set') out[name] = (await redis.smembers(key)).sort();
+    else if (type === 'zset') out[name] = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+    else out[name] = type;
+  }
+  return out;
+}
+
+const byStore = (r: MigrationResult): Record<string, StoreMigration> => Object.fromEntries(r.stores.map((s) => [s.store, s]));
+
+describe('migrate-state moves every local store into Redis', () => {
+  let redis: Redis;
+  const cleanups: Array<() => Promise<void>> = [];
+
+  /** A deployment of its own: a Redis prefix and a data directory filled with local state. */
+  const setup = async (label: string): Promise<{ config: Config; env: Record<string, string>; prefix: string }> => {
+    const prefix = uniqueName(label);
+    const dir = mkdtempSync(join(tmpdir(), 'nansen-migrate-'));
+    cleanups.push(async () => {
+      await deletePrefix(url, prefix);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await fillLocalStores(dir);
+    const env = { PATH: process.env.PATH ?? '', NANSEN_BACKEND: 'neo4j-es', REDIS_URL: url, NANSEN_REDIS_PREFIX: prefix, NANSEN_DATA_DIR: dir };
+    return { config: loadConfig(env), env, prefix };
+  };
+
+  beforeAll(() => {
+    redis = new Redis(url);
+  });
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+    redis.disconnect();
+  });
+
+  it('--dry-run counts what each store holds and writes nothing', async () => {
+    const { env, prefix } = await setup('mig-dry');
+    const r = await runCli(['migrate-state', '--dry-run', '--json'], env);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out) as MigrationResult;
+    expect(result.dryRun).toBe(true);
+    expect(byStore(result)).toEqual({
+      crawls: expect.objectContaining({ status: 'dry_run', counts: { sources: 2, fingerprints: 3, statuses: 1 }, written: 0 }),
+      alerts: expect.objectContaining({
+        status: 'dry_run',
+        counts: { subscription: 3, broken_channel: 1, mute: 2, dm_opt_out: 1, change_set: 2, digest: 3, delivery: 3, change_claim: 2 },
+      }),
+      state: expect.objectContaining({ status: 'dry_run', counts: { bookmark: 4, table_subscription: 2 } }),
+      events: expect.objectContaining({ status: 'dry_run', counts: { done: 1, answering: 1 } }),
+    });
+    expect(await snapshot(redis, prefix)).toEqual({});
+    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+    const text = await runCli(['migrate-state', '--dry-run'], env);
+    expect(text.out).toMatch(/^Dry run: nothing was written/);
+    expect(text.out).toMatch(/alerts\.sqlite: 3 subscription, 1 broken_channel, 2 mute/);
+  });
+
+  it('moves everything, reads it back through the shared stores, and a rerun changes nothing', async () => {
+    const { config, env, prefix } = await setup('mig-all');
+    const moved = await migrateState(config);
+    expect(moved.stores.map((s) => [s.store, s.status, s.written, s.kept])).toEqual([
+      ['crawls', 'moved', 2, 0],
+      ['alerts', 'moved', 17, 0],
+      ['state', 'moved', 6, 0],
+      ['events', 'moved', 2, 0],
+    ]);
+
+    // crawl memory and status
+    const crawl = await openCrawlStore(config);
+    try {
+      const store = crawl.store as RedisCrawlStore;
+      expect(crawl.kind).toBe('redis');
+      expect(await store.getState(MEMORY)).toEqual({ generation: 4, connector: { writes: { 's.t1': 17 } }, pendingSearch: { tables: ['postgres://main.s/t2'], dashboards: [] } });
+      expect(Object.fromEntries(await store.getFingerprints(MEMORY))).toEqual({ 'postgres://main.s/t1': 'f1', 'postgres://main.s/t2': 'f2', 'postgres://main.s/t3': 'f3' });
+      expect(await store.getStatus('wh')).toMatchObject({ outcome: 'failed', crawlId: 'c7', lastError: { code: 'timeout' } });
+    } finally {
+      await crawl.close();
+    }
+
+    // alerts
+    const alerts = new RedisAlertStore({ client: redis, prefix: alertStorePrefix(config) });
+    expect(await alerts.allSubscriptions()).toEqual([
+      { channel: 'C1', pattern: 'game_log.*', mode: 'live', createdBy: 'U1', createdAt: '2026-11-01T00:00:00.000Z' },
+      { channel: 'C2', pattern: 'tag:latency', mode: 'daily', createdAt: '2026-11-02T00:00:00.000Z' },
+      { channel: 'C1', pattern: 'postgres://main.s/t1', mode: 'daily', createdBy: 'U2', createdAt: '2026-11-03T00:00:00.000Z' },
+    ]);
+    expect((await alerts.listSubscriptions('C1')).map((s) => s.pattern)).toEqual(['game_log.*', 'postgres://main.s/t1']);
+    expect(await alerts.subscribe({ channel: 'C2', pattern: 'tag:latency', mode: 'daily', createdAt: '2026-12-01T00:00:00.000Z' })).toEqual({ status: 'unchanged' });
+    expect(await alerts.brokenChannels()).toEqual([{ channel: 'C9', code: 'is_archived', since: '2026-11-04T00:00:00.000Z' }]);
+    expect(await alerts.allMutes()).toEqual([
+      { channel: 'C1', tableKey: 'postgres://main.s/t2', mutedBy: 'U1', at: '2026-11-05T00:00:00.000Z' },
+      { channel: 'C2', tableKey: 'postgres://main.s/t3', at: '2026-11-06T00:00:00.000Z' },
+    ]);
+    expect([...(await alerts.ownerDmOptOuts(['U7', 'U8']))]).toEqual(['U7']);
+    expect(await alerts.getChangeSet('crawl:wh:c6')).toMatchObject({ kind: 'crawl', changes: [{ id: 'x0' }] });
+    expect((await alerts.getChangeSet('digest:C2:2026-11-30'))?.changes.map((c) => c.id)).toEqual(['d1', 'd2']);
+    // The digest buffer: d3 waits for the next digest; d1 (sealed already) is not buffered again.
+    expect(await alerts.digestChannels()).toEqual(['C2']);
+    await alerts.bufferDigest('C2', [change('d1'), change('d4')]);
+    expect((await alerts.sealDigest('C2', 'digest:C2:2026-12-01', '2026-12-01T09:00:00.000Z'))?.changes.map((c) => c.id)).toEqual(['d3', 'd4']);
+    // The delivery ledger: sent stays sent, a live lease stays live, an uncertain one is reported as such.
+    expect(await alerts.claimDelivery('dlv-sent', 'tok-9', 60_000)).toEqual({ status: 'sent', receipt: { channel: 'C1', ts: '1700000000.000100', at: '2026-11-30T00:00:01.000Z' } });
+    expect(await alerts.claimDelivery('dlv-sending', 'tok-9', 60_000)).toMatchObject({ status: 'busy' });
+    expect(await alerts.getDelivery('dlv-uncertain')).toMatchObject({ state: 'uncertain', token: 'tok-3' });
+    expect(await alerts.claimDelivery('dlv-uncertain', 'tok-9', 60_000)).toMatchObject({ status: 'claimed', uncertainSince: expect.any(String) });
+    // The change ledger: x1 announced, x2 still held by its crawl.
+    expect(await alerts.unannouncedChanges(['x1', 'x2'])).toEqual(['x2']);
+    expect(await alerts.claimChanges('crawl:wh:c8', ['x1', 'x2'], 60_000)).toEqual({ held: [], lapsed: [] });
+
+    // bookmarks and table subscriptions
+    const prefixChat = chatStatePrefix(config);
+    const users = new RedisUserStateStore(redis, prefixChat);
+    expect(await users.bookmarks('U1')).toEqual(['postgres://main.s/t3', 'postgres://main.s/t2', 'postgres://main.s/t1']);
+    expect(await users.bookmarks('U2')).toEqual(['postgres://main.s/t1']);
+    expect(await users.subscribersOf('postgres://main.s/t1')).toEqual([
+      { tableKey: 'postgres://main.s/t1', user: 'U1', channel: 'D1', at: '2026-11-10T00:00:00.000Z' },
+      { tableKey: 'postgres://main.s/t1', user: 'U2', channel: 'D2', at: '2026-11-11T00:00:00.000Z' },
+    ]);
+    expect(await users.subscriptionsOf('U1')).toEqual([{ tableKey: 'postgres://main.s/t1', user: 'U1', channel: 'D1', at: '2026-11-10T00:00:00.000Z' }]);
+
+    // answered events
+    const events = new RedisEventDeduper(redis, prefixChat);
+    expect(await events.claim('Ev-done')).toBe(false);
+    expect(await events.claim('Ev-answering')).toBe(false);
+    expect(await redis.pttl(`${prefixChat}event:Ev-done`)).toBeGreaterThan(23 * 3_600_000);
+
+    // A rerun skips every store (done markers) and changes nothing; --force runs them all again and writes nothing new.
+    const before = await snapshot(redis, prefix);
+    const again = await runCli(['migrate-state', '--json'], env);
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.out) as MigrationResult).stores.map((s) => [s.store, s.status])).toEqual([
+      ['crawls', 'done_before'],
+      ['alerts', 'done_before'],
+      ['state', 'done_before'],
+      ['events', 'done_before'],
+    ]);
+    expect(await snapshot(redis, prefix)).toEqual(before);
+    const forced = await migrateState(config, { force: true });
+    expect(forced.stores.map((s) => [s.store, s.status, s.written])).toEqual([
+      ['crawls', 'moved', 2],
+      ['alerts', 'moved', 0],
+      ['state', 'moved', 0],
+      ['events', 'moved', 0],
+    ]);
+    expect(await snapshot(redis, prefix)).toEqual(before);
+  });
+
+  it('a run stopped half-way and run again gives what one run gives, without duplicates', async () => {
+    const clean = await setup('mig-ref');
+    await migrateState(clean.config);
+    const expected = await snapshot(redis, clean.prefix);
+
+    const { config, prefix } = await setup('mig-kill');
+    // Stops in the middle of the alert store, after its 7th record (the subscriptions, the broken channel, the mutes, the opt-out).
+    const stop = new Error('killed');
+    await expect(
+      migrateState(config, {
+        onRecord: (store, n) => {
+          if (store === 'alerts' && n === 7) throw stop;
+        },
+      }),
+    ).rejects.toBe(stop);
+    expect(await redis.exists(`${prefix}:migrated:crawls`)).toBe(1);
+    expect(await redis.exists(`${prefix}:migrated:alerts`)).toBe(0);
+    expect(await redis.exists(`${prefix}:migrated:state`)).toBe(0);
+
+    const rerun = await migrateState(config);
+    expect(rerun.stores.map((s) => [s.store, s.status, s.written, s.kept])).toEqual([
+      ['crawls', 'done_before', 0, 0],
+      ['alerts', 'moved', 10, 7],
+      ['state', 'moved', 6, 0],
+      ['events', 'moved', 2, 0],
+    ]);
+    expect(await snapshot(redis, prefix)).toEqual(expected);
+
+    // Stopped twice, in the digest buffer's rows and then earlier, forced both times: still the same.
+    const { config: c2, prefix: p2 } = await setup('mig-kill2');
+    for (const at of [11, 3]) {
+      const onRecord = (store: string, n: number): void => {
+        if (store === 'alerts' && n === at) throw stop;
+      };
+      await expect(migrateState(c2, { force: true, onRecord })).rejects.toBe(stop);
+    }
+    await migrateState(c2);
+    expect(await snapshot(redis, p2)).toEqual(expected);
+  });
+
+  it('says what is missing: the shared backend, or any local file', async () => {
+    const { env } = await setup('mig-bad');
+    const embedded = await runCli(['migrate-state'], { ...env, NANSEN_BACKEND: 'embedded' });
+    expect(embedded.code).toBe(1);
+    expect(embedded.err).toMatch(/set NANSEN_BACKEND=neo4j-es and REDIS_URL/);
+    const empty = mkdtempSync(join(tmpdir(), 'nansen-migrate-empty-'));
+    try {
+      const none = await runCli(['migrate-state'], { ...env, NANSEN_DATA_DIR: empty });
+      expect(none.code).toBe(1);
+      expect(none.err).toMatch(/There is no local state to move/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
