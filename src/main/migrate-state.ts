@@ -3,9 +3,13 @@ import { Redis } from 'ioredis';
 import { SqliteAlertStore } from '../adapters/embedded/sqlite-alert-store';
 import { SqliteCrawlStore } from '../adapters/embedded/sqlite-crawl-store';
 import { SqliteEventDeduper } from '../adapters/embedded/sqlite-event-deduper';
+import { SqliteLineageRunStore } from '../adapters/embedded/sqlite-lineage-run-store';
+import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
 import { SqliteUserStateStore } from '../adapters/embedded/sqlite-user-state-store';
 import { RedisAlertStore } from '../adapters/redis/redis-alert-store';
 import { RedisEventDeduper, RedisUserStateStore } from '../adapters/redis/redis-chat-state';
+import { RedisLineageRunStore } from '../adapters/redis/redis-lineage-run-store';
+import { RedisMissLog } from '../adapters/redis/redis-miss-log';
 import type { RedisCrawlStore } from '../adapters/redis/redis-crawl-store';
 import { connectRedis } from '../adapters/redis/connect';
 import type { Config } from '../config/config';
@@ -13,10 +17,12 @@ import { UserError } from '../domain/errors';
 import { redactUrl } from '../log/redact';
 import { chatStatePrefix, localChatStatePaths } from './chat-state';
 import { localCrawlStorePath, openCrawlStore, sharedCrawlState } from './crawl-store';
+import { missesPath } from './settings';
+import { lineageRunPrefix, localLineagePath, missLogPrefix } from './shared-stores';
 import { alertStorePrefix, localAlertStorePath } from './stores';
 
 /** The local stores `migrate-state` moves, in the order it moves them. */
-export const STATE_STORES = ['crawls', 'alerts', 'state', 'events'] as const;
+export const STATE_STORES = ['crawls', 'alerts', 'state', 'events', 'misses', 'lineage'] as const;
 export type StateStoreName = (typeof STATE_STORES)[number];
 
 /** What the move did to one local store. */
@@ -81,7 +87,8 @@ interface Mover {
  * Moves every local store that has a shared counterpart into Redis, losing nothing: the crawl memory
  * (`crawls.sqlite`: state, fingerprints, status), the alert store (`alerts.sqlite`: subscriptions, broken channels,
  * mutes, DM opt-outs, change sets, the digest buffer, the delivery ledger, change claims), bookmarks and table
- * subscriptions (`state.sqlite`) and answered events (`events.sqlite`).
+ * subscriptions (`state.sqlite`), answered events (`events.sqlite`), missed questions (`misses.sqlite`) and the
+ * OpenLineage intake's applied events and last runs (`lineage.sqlite`).
  *
  * Each record is written only when the shared store does not know it yet, atomically, so a run that stops half-way
  * (even `kill -9`) is finished by running it again, without duplicates, and a record a replica wrote since is never
@@ -91,7 +98,14 @@ interface Mover {
 export async function migrateState(config: Config, options: MigrateStateOptions = {}): Promise<MigrationResult> {
   if (!sharedCrawlState(config, config.NANSEN_BACKEND) || !config.REDIS_URL) throw new UserError('bad_config', 'migrate-state moves the local state into Redis: set NANSEN_BACKEND=neo4j-es and REDIS_URL.');
   const chat = localChatStatePaths(config);
-  const files: Record<StateStoreName, string> = { crawls: localCrawlStorePath(config), alerts: localAlertStorePath(config), state: chat.state, events: chat.events };
+  const files: Record<StateStoreName, string> = {
+    crawls: localCrawlStorePath(config),
+    alerts: localAlertStorePath(config),
+    state: chat.state,
+    events: chat.events,
+    misses: missesPath(config),
+    lineage: localLineagePath(config),
+  };
   if (!STATE_STORES.some((s) => existsSync(files[s]))) throw new UserError('not_found', `There is no local state to move: none of ${STATE_STORES.map((s) => files[s]).join(', ')} exists.`);
 
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
@@ -108,6 +122,8 @@ export async function migrateState(config: Config, options: MigrateStateOptions 
     alerts: alertMover(files.alerts, new RedisAlertStore({ client: redis, prefix: alertStorePrefix(config) })),
     state: userStateMover(files.state, new RedisUserStateStore(redis, chatStatePrefix(config))),
     events: eventMover(files.events, new RedisEventDeduper(redis, chatStatePrefix(config))),
+    misses: missMover(files.misses, new RedisMissLog({ client: redis, prefix: missLogPrefix(config) })),
+    lineage: lineageMover(files.lineage, new RedisLineageRunStore({ client: redis, prefix: lineageRunPrefix(config) })),
   };
   try {
     for (const store of STATE_STORES) {
@@ -235,6 +251,41 @@ function eventMover(file: string, target: RedisEventDeduper): Mover {
       const records = local.exportRecords();
       return {
         counts: countBy(records, (r) => r.state),
+        async copy(each) {
+          for (const r of records) await each(await target.importRecord(r));
+        },
+        close: () => local.close(),
+      };
+    },
+  };
+}
+
+function missMover(file: string, target: RedisMissLog): Mover {
+  return {
+    file,
+    async open() {
+      const local = new SqliteMissLog(file);
+      const records = local.exportRecords();
+      return {
+        counts: { miss: records.length },
+        async copy(each) {
+          for (const r of records) await each(await target.importRecord(r));
+        },
+        close: () => local.close(),
+      };
+    },
+  };
+}
+
+function lineageMover(file: string, target: RedisLineageRunStore): Mover {
+  return {
+    file,
+    async open() {
+      const local = new SqliteLineageRunStore({ path: file });
+      await local.init();
+      const records = local.exportRecords();
+      return {
+        counts: countBy(records, (r) => r.kind),
         async copy(each) {
           for (const r of records) await each(await target.importRecord(r));
         },

@@ -11,6 +11,8 @@ import { Redis } from 'ioredis';
 import { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import { SqliteCrawlStore } from '../../src/adapters/embedded/sqlite-crawl-store';
 import { SqliteEventDeduper } from '../../src/adapters/embedded/sqlite-event-deduper';
+import { SqliteLineageRunStore } from '../../src/adapters/embedded/sqlite-lineage-run-store';
+import { SqliteMissLog } from '../../src/adapters/embedded/sqlite-miss-log';
 import { SqliteUserStateStore } from '../../src/adapters/embedded/sqlite-user-state-store';
 import { RedisAlertStore } from '../../src/adapters/redis/redis-alert-store';
 import { RedisEventDeduper, RedisUserStateStore } from '../../src/adapters/redis/redis-chat-state';
@@ -20,7 +22,9 @@ import type { SchemaChange } from '../../src/domain/model';
 import { chatStatePrefix } from '../../src/main/chat-state';
 import { openCrawlStore } from '../../src/main/crawl-store';
 import { migrateState, type MigrationResult, type StoreMigration } from '../../src/main/migrate-state';
+import { openLineageRunStore, openMissLog } from '../../src/main/shared-stores';
 import { alertStorePrefix } from '../../src/main/stores';
+import type { Miss } from '../../src/ports/miss-log';
 import { deletePrefix, sharedRedisUrl, uniqueName } from '../workers/support/redis';
 import { runCli } from './support';
 
@@ -77,7 +81,28 @@ async function fillLocalStores(dir: string): Promise<void> {
   await events.complete('Ev-done');
   await events.claim('Ev-answering');
   await events.close();
+
+  const misses = new SqliteMissLog(join(dir, 'misses.sqlite'));
+  for (const m of MISSES) await misses.record(m);
+  await misses.close();
+
+  const lineage = new SqliteLineageRunStore({ path: join(dir, 'lineage.sqlite') });
+  await lineage.init();
+  await lineage.markApplied('run-1', 'START', '2026-11-20T00:00:00.000Z');
+  await lineage.markApplied('run-1', 'FAIL', '2026-11-20T00:05:00.000Z');
+  await lineage.recordRuns([
+    { tableKey: 'postgres://main.s/t1', state: 'FAIL', at: '2026-11-20T00:05:00.000Z', runId: 'run-1', job: 'airflow/load_t1', message: 'disk full' },
+    { tableKey: 'postgres://main.s/t2', state: 'COMPLETE', at: '2026-11-20T00:06:00.000Z', runId: 'run-2', job: 'airflow/load_t2' },
+  ]);
+  await lineage.close();
 }
+
+const miss = (at: string, text: string, extra: Partial<Miss> = {}): Miss => ({ at, kind: 'unknown', text, lang: 'en', offered: [], via: 'slack', ...extra });
+const MISSES: Miss[] = [
+  miss('2026-11-24T01:00:00.000Z', 'a', { reason: 'no_match' }),
+  miss('2026-11-24T02:00:00.000Z', '레이턴시 테이블', { kind: 'guess', lang: 'ko', offered: ['hive://gold.x/y'], asker: 'U1' }),
+  miss('2026-11-24T02:00:00.000Z', 'same millisecond, later', { kind: 'not_what_i_meant', via: 'terminal' }),
+];
 
 /** Every key under the prefix with its content (not its TTL), the prefix taken out; done markers left aside. */
 async function snapshot(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
@@ -145,6 +170,8 @@ describe('migrate-state moves every local store into Redis', () => {
       }),
       state: expect.objectContaining({ status: 'dry_run', counts: { bookmark: 4, table_subscription: 2 } }),
       events: expect.objectContaining({ status: 'dry_run', counts: { done: 1, answering: 1 } }),
+      misses: expect.objectContaining({ status: 'dry_run', counts: { miss: 3 } }),
+      lineage: expect.objectContaining({ status: 'dry_run', counts: { applied: 2, table_run: 2 } }),
     });
     expect(await snapshot(redis, prefix)).toEqual({});
     expect(await redis.keys(`${prefix}:*`)).toEqual([]);
@@ -161,6 +188,8 @@ describe('migrate-state moves every local store into Redis', () => {
       ['alerts', 'moved', 17, 0],
       ['state', 'moved', 6, 0],
       ['events', 'moved', 2, 0],
+      ['misses', 'moved', 3, 0],
+      ['lineage', 'moved', 4, 0],
     ]);
 
     // crawl memory and status
@@ -222,6 +251,37 @@ describe('migrate-state moves every local store into Redis', () => {
     expect(await events.claim('Ev-answering')).toBe(false);
     expect(await redis.pttl(`${prefixChat}event:Ev-done`)).toBeGreaterThan(23 * 3_600_000);
 
+    // missed questions and the OpenLineage intake's memory, through the stores the bot and the CLI open
+    const misses = await openMissLog(config);
+    try {
+      expect(misses.constructor.name).toBe('RedisMissLog');
+      expect(await misses.recent()).toEqual([MISSES[2], MISSES[1], MISSES[0]]);
+      await misses.record(miss('2026-11-24T02:00:00.000Z', 'asked in Redis'));
+      expect((await misses.recent({ since: '2026-11-24T02:00:00.000Z', limit: 2 })).map((m) => m.text)).toEqual(['asked in Redis', 'same millisecond, later']);
+    } finally {
+      await misses.close();
+    }
+    const runs = await openLineageRunStore(config);
+    try {
+      expect(runs.constructor.name).toBe('RedisLineageRunStore');
+      expect(await runs.applied('run-1', 'FAIL')).toBe(true);
+      expect(await runs.applied('run-1', 'COMPLETE')).toBe(false);
+      expect(Object.fromEntries(await runs.lastRuns(['postgres://main.s/t1', 'postgres://main.s/t2', 'postgres://main.s/t9']))).toEqual({
+        'postgres://main.s/t1': { tableKey: 'postgres://main.s/t1', state: 'FAIL', at: '2026-11-20T00:05:00.000Z', runId: 'run-1', job: 'airflow/load_t1', message: 'disk full' },
+        'postgres://main.s/t2': { tableKey: 'postgres://main.s/t2', state: 'COMPLETE', at: '2026-11-20T00:06:00.000Z', runId: 'run-2', job: 'airflow/load_t2' },
+      });
+      // newer wins, older is ignored, a tie goes to the one recorded last
+      await runs.recordRuns([
+        { tableKey: 'postgres://main.s/t1', state: 'COMPLETE', at: '2026-11-21T00:00:00.000Z', runId: 'run-3', job: 'airflow/load_t1' },
+        { tableKey: 'postgres://main.s/t2', state: 'FAIL', at: '2026-11-19T00:00:00.000Z', runId: 'run-0', job: 'airflow/load_t2' },
+      ]);
+      await runs.recordRuns([{ tableKey: 'postgres://main.s/t1', state: 'FAIL', at: '2026-11-21T00:00:00.000Z', runId: 'run-4', job: 'airflow/load_t1' }]);
+      const last = await runs.lastRuns(['postgres://main.s/t1', 'postgres://main.s/t2']);
+      expect([last.get('postgres://main.s/t1')?.runId, last.get('postgres://main.s/t2')?.runId]).toEqual(['run-4', 'run-2']);
+    } finally {
+      await runs.close();
+    }
+
     // A rerun skips every store (done markers) and changes nothing; --force runs them all again and writes nothing new.
     const before = await snapshot(redis, prefix);
     const again = await runCli(['migrate-state', '--json'], env);
@@ -231,6 +291,8 @@ describe('migrate-state moves every local store into Redis', () => {
       ['alerts', 'done_before'],
       ['state', 'done_before'],
       ['events', 'done_before'],
+      ['misses', 'done_before'],
+      ['lineage', 'done_before'],
     ]);
     expect(await snapshot(redis, prefix)).toEqual(before);
     const forced = await migrateState(config, { force: true });
@@ -239,6 +301,8 @@ describe('migrate-state moves every local store into Redis', () => {
       ['alerts', 'moved', 0],
       ['state', 'moved', 0],
       ['events', 'moved', 0],
+      ['misses', 'moved', 0],
+      ['lineage', 'moved', 0],
     ]);
     expect(await snapshot(redis, prefix)).toEqual(before);
   });
@@ -268,6 +332,8 @@ describe('migrate-state moves every local store into Redis', () => {
       ['alerts', 'moved', 10, 7],
       ['state', 'moved', 6, 0],
       ['events', 'moved', 2, 0],
+      ['misses', 'moved', 3, 0],
+      ['lineage', 'moved', 4, 0],
     ]);
     expect(await snapshot(redis, prefix)).toEqual(expected);
 
@@ -281,6 +347,21 @@ describe('migrate-state moves every local store into Redis', () => {
     }
     await migrateState(c2);
     expect(await snapshot(redis, p2)).toEqual(expected);
+  });
+
+  it('the embedded backend keeps its files, even with REDIS_URL', async () => {
+    const { config } = await setup('mig-embedded');
+    const embedded = { ...config, NANSEN_BACKEND: 'embedded' as const };
+    const misses = await openMissLog(embedded);
+    const runs = await openLineageRunStore(embedded);
+    try {
+      expect(misses.constructor.name).toBe('SqliteMissLog');
+      expect(await misses.recent()).toHaveLength(3);
+      expect(runs.constructor.name).toBe('SqliteLineageRunStore');
+      expect(await runs.applied('run-1', 'START')).toBe(true);
+    } finally {
+      await Promise.all([misses.close(), runs.close()]);
+    }
   });
 
   it('says what is missing: the shared backend, or any local file', async () => {
