@@ -4,9 +4,11 @@
  * shared stores; a rerun changes nothing; a run interrupted half-way and run again gives what an uninterrupted run
  * gives, with no duplicates. Real Redis; a key prefix and data directory of its own per case.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { SqliteAlertStore } from '../../src/adapters/embedded/sqlite-alert-store';
 import { SqliteCrawlStore } from '../../src/adapters/embedded/sqlite-crawl-store';
@@ -347,6 +349,52 @@ describe('migrate-state moves every local store into Redis', () => {
     }
     await migrateState(c2);
     expect(await snapshot(redis, p2)).toEqual(expected);
+  });
+
+  it('kill -9 of a migrate-state process half-way, then a rerun: everything, once', async () => {
+    const { config, env, prefix } = await setup('mig-sigkill');
+    // Enough misses that the move takes a few seconds: appended straight into the file in one transaction.
+    const TOTAL = 40_000;
+    const db = new Database(join(config.NANSEN_DATA_DIR, 'misses.sqlite'));
+    const put = db.prepare('INSERT INTO misses (at, kind, text, lang, reason, offered, asker, via) VALUES (?, ?, ?, ?, NULL, ?, NULL, ?)');
+    db.transaction(() => {
+      for (let i = MISSES.length; i < TOTAL; i++) put.run(new Date(Date.UTC(2026, 10, 1) + Math.floor(i / 3) * 1000).toISOString(), 'unknown', `question ${i}`, 'en', '[]', 'slack');
+    })();
+    db.close();
+
+    const root = join(__dirname, '..', '..');
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src/main/cli.ts'), 'migrate-state', '--json'], { cwd: root, env: { ...env, HOME: config.NANSEN_DATA_DIR }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let finished = false;
+    void exited.then(() => (finished = true));
+    const key = `${prefix}:misses:log`;
+    const deadline = Date.now() + 60_000;
+    while (!finished && (await redis.zcard(key)) < 2_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect({ finished, stderr }).toEqual({ finished: false, stderr: '' });
+    child.kill('SIGKILL');
+    await exited;
+    const moved = await redis.zcard(key);
+    expect(moved).toBeGreaterThanOrEqual(2_000);
+    expect(moved).toBeLessThan(TOTAL);
+    expect(await redis.exists(`${prefix}:migrated:misses`)).toBe(0);
+    expect(await redis.exists(`${prefix}:migrated:events`)).toBe(1);
+
+    const rerun = byStore(await migrateState(config));
+    expect(rerun.misses).toMatchObject({ status: 'moved', counts: { miss: TOTAL } });
+    expect(rerun.misses!.kept).toBeGreaterThanOrEqual(moved);
+    expect(rerun.misses!.written + rerun.misses!.kept).toBe(TOTAL);
+    expect(rerun.lineage).toMatchObject({ status: 'moved', written: 4 });
+    expect(await redis.zcard(key)).toBe(TOTAL);
+    const local = new SqliteMissLog(join(config.NANSEN_DATA_DIR, 'misses.sqlite'));
+    const shared = await openMissLog(config);
+    try {
+      expect(await shared.recent({ limit: 10_000 })).toEqual(await local.recent({ limit: 10_000 }));
+      expect(await shared.recent({ limit: 10, since: '2026-11-24T00:00:00.000Z' })).toEqual(await local.recent({ limit: 10, since: '2026-11-24T00:00:00.000Z' }));
+    } finally {
+      await Promise.all([local.close(), shared.close()]);
+    }
   });
 
   it('the embedded backend keeps its files, even with REDIS_URL', async () => {
