@@ -5,8 +5,8 @@
 import { answer } from '../answering/answer';
 import { tableDirectory } from '../answering/directory';
 import { loadConfig, type Config } from '../config/config';
-import { adminsFromConfig, editPolicyFromConfig, missesPath, vocabularyFromConfig } from './settings';
-import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
+import { adminsFromConfig, editPolicyFromConfig, vocabularyFromConfig } from './settings';
+import { openMissLog } from './shared-stores';
 import { catalogOverview } from '../core/overview';
 import { openChatState } from './chat-state';
 import { UserError } from '../domain/errors';
@@ -58,8 +58,12 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     await Promise.allSettled([alerts.close(), state.close(), stores.close()]);
     throw e;
   });
+  // Missed questions: in Redis with the shared state (src/main/shared-stores.ts), so every bot replica and the CLI read one log.
+  const misses = await openMissLog(config).catch(async (e: unknown) => {
+    await Promise.allSettled([runs.close(), alerts.close(), state.close(), stores.close()]);
+    throw e;
+  });
   const meaning = startMeaning(stores, config, log);
-  const misses = new SqliteMissLog(missesPath(config));
   const { tables } = await stores.graph.stats();
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
   // the first questions would otherwise all wait for (and then burst after) the table-name index

@@ -12,6 +12,16 @@ import { SqliteUserStateStore } from '../adapters/embedded/sqlite-user-state-sto
 import { redactUrl } from '../log/redact';
 import { connectRedis } from '../adapters/redis/connect';
 
+/** The key prefix of the shared conversation state (threads, events, bookmarks and table subscriptions). */
+export function chatStatePrefix(config: Pick<Config, 'NANSEN_REDIS_PREFIX'>): string {
+  return `${config.NANSEN_REDIS_PREFIX}:`;
+}
+
+/** The local files of bookmarks and table subscriptions (`state`) and of answered events (`events`). */
+export function localChatStatePaths(config: Pick<Config, 'NANSEN_DATA_DIR'>): { state: string; events: string } {
+  return { state: join(config.NANSEN_DATA_DIR, 'state.sqlite'), events: join(config.NANSEN_DATA_DIR, 'events.sqlite') };
+}
+
 /** The conversation state of a chat process, with one call to close it. */
 export interface ChatState {
   threads: ThreadContextStore;
@@ -38,7 +48,7 @@ export async function openChatState(config: Config, logger: Logger, options: { k
       redis.disconnect();
       throw e;
     }
-    const prefix = options.keyPrefix ?? `${config.NANSEN_REDIS_PREFIX}:`;
+    const prefix = options.keyPrefix ?? chatStatePrefix(config);
     return {
       kind: 'redis',
       threads: new RedisThreadContextStore(redis, prefix),
@@ -49,8 +59,9 @@ export async function openChatState(config: Config, logger: Logger, options: { k
       },
     };
   }
-  const userState = new SqliteUserStateStore(join(config.NANSEN_DATA_DIR, 'state.sqlite'));
-  const dedupe = new SqliteEventDeduper(join(config.NANSEN_DATA_DIR, 'events.sqlite'));
+  const paths = localChatStatePaths(config);
+  const userState = new SqliteUserStateStore(paths.state);
+  const dedupe = new SqliteEventDeduper(paths.events);
   return {
     kind: 'local',
     threads: new MemoryThreadContextStore(),

@@ -7,7 +7,7 @@
  *   mcp [--http] [--host H] [--port N] [--backend ...]    serve the catalog over MCP (stdio, or streamable HTTP)
  *   openlineage [--host H] [--port N] [--backend ...]     take OpenLineage RunEvents at POST /api/v1/lineage
  *   migrate amundsen --neo4j <bolt> [--user U --password P] [--backend ...] [--dry-run]  take Amundsen's graph over
- *   migrate-state [--force]                               move crawls.sqlite into the shared store (Redis)
+ *   migrate-state [--dry-run] [--force]                   move the local stores (crawls, alerts, state, events, misses, lineage) into Redis
  *   misses [--limit N] [--since ISO]                      the questions Nansen missed, newest first
  *
  * Exit codes: 0 ok, 1 a user error (the message is printed, no stack), 2 bad usage.
@@ -22,9 +22,8 @@ import { findSource, loadSources } from '../../ingest/sources-file';
 import type { CrawlProgress, SourceConfig } from '../../ingest/source';
 import type { CrawlReport } from '../domain/crawl';
 import { openCliSourceLocks, openCrawlStore } from './crawl-store';
-import { migrateCrawlState } from './migrate-state';
-import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
-import { missesPath } from './settings';
+import { migrateState } from './migrate-state';
+import { openMissLog } from './shared-stores';
 import type { CrawlStatus } from '../ports/crawl-status-store';
 import { importCatalog, readCatalogFile } from '../catalog/import';
 import { loadConfig, type Config } from '../config/config';
@@ -62,9 +61,12 @@ Commands:
                                                  Receive OpenLineage RunEvents (Airflow, dbt-ol, Spark) at
                                                  POST /api/v1/lineage behind NANSEN_OPENLINEAGE_API_KEYS: load
                                                  history, lineage, schema changes, failed runs.
-  migrate-state [--force]                        Copy the local crawl memory (crawls.sqlite in NANSEN_DATA_DIR) into
-                                                 the shared store (Redis, with neo4j-es and REDIS_URL). A source the
-                                                 shared store already knows is kept as it is unless --force.
+  migrate-state [--dry-run] [--force]            Copy the local state in NANSEN_DATA_DIR into the shared store (Redis,
+                                                 with neo4j-es and REDIS_URL): crawls, alerts, state, events,
+                                                 misses and lineage .sqlite. What Redis knows already is kept;
+                                                 an interrupted run is finished by running it again. A store moved
+                                                 to the end is marked done and skipped later; --force runs it
+                                                 again (and overwrites Redis's crawl memory). --dry-run counts.
   misses [--limit N] [--since <ISO time>]        The questions Nansen missed, newest first: answered unknown,
                                                  guessed, or marked "not what I meant"; with what it offered (and
                                                  who asked, when NANSEN_RECORD_ASKERS=1). Default limit 50.
@@ -343,7 +345,7 @@ async function runMisses(p: Parsed, io: CliIo, config: Config): Promise<number> 
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not "${p.values.limit}"`);
   if (p.values.since !== undefined && Number.isNaN(Date.parse(p.values.since))) throw new UsageError(`--since must be a time (2026-11-24 or 2026-11-24T09:00:00Z), not "${p.values.since}"`);
   const since = p.values.since === undefined ? undefined : new Date(p.values.since).toISOString();
-  const log = new SqliteMissLog(missesPath(config));
+  const log = await openMissLog(config);
   try {
     const misses = await log.recent({ limit, ...(since ? { since } : {}) });
     if (p.values.json) {
@@ -501,7 +503,7 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runMigrateCommand(p, io, config, logger);
       case 'migrate-state': {
         if (p.args.length) throw new UsageError('migrate-state takes no arguments');
-        const r = await migrateCrawlState(config, { force: Boolean(p.values.force) });
+        const r = await migrateState(config, { force: Boolean(p.values.force), dryRun: Boolean(p.values['dry-run']) });
         io.out.write(p.values.json ? `${JSON.stringify(r)}\n` : `${r.summary}\n`);
         return 0;
       }

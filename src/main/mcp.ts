@@ -47,7 +47,7 @@ export async function mcpActor(config: Pick<Config, 'NANSEN_MCP_ACTOR'>, graph: 
 export async function runMcp(config: Config, log: Logger, choice: McpTransportChoice, backend: Backend = config.NANSEN_BACKEND): Promise<RunningMcp> {
   if (choice.kind === 'http' && !config.NANSEN_MCP_TOKEN) throw new UserError('bad_config', 'The MCP HTTP transport needs NANSEN_MCP_TOKEN (at least 16 characters), which clients send as a bearer token.');
   const opened = await openStores(config, log, backend);
-  const runs = await openLineageRunStore(config).catch(async (e: unknown) => {
+  const runs = await openLineageRunStore(config, backend).catch(async (e: unknown) => {
     await opened.close();
     throw e;
   });

@@ -4,25 +4,19 @@
  * configured stores. Schema changes go to the alert workers' queue with REDIS_URL (the alert worker announces
  * them), as a worker crawl's do.
  */
-import { join } from 'node:path';
 import { applyRunEvent, type ObservedChanges } from '../../ingest/openlineage/apply';
 import { parseNamespaceMapping } from '../../ingest/openlineage/map';
 import { lineageHandler, startReceiver } from '../../ingest/openlineage/receiver';
 import { OpenLineageValidator } from '../../ingest/openlineage/validate';
-import { SqliteLineageRunStore } from '../adapters/embedded/sqlite-lineage-run-store';
 import { createAlertQueue, enqueueAlert, type AlertQueue } from '../alerts/jobs/queues';
 import type { Config } from '../config/config';
 import { UserError } from '../domain/errors';
 import type { Logger } from '../log/logger';
-import type { LineageRunStore } from '../ports/lineage-run-store';
 import { openStores, type Backend } from './stores';
+import { openLineageRunStore } from './shared-stores';
 
-/** The run store the receiver writes and the chat roots read (`lineage.sqlite` in NANSEN_DATA_DIR). */
-export async function openLineageRunStore(config: Pick<Config, 'NANSEN_DATA_DIR'>): Promise<LineageRunStore> {
-  const store = new SqliteLineageRunStore({ path: join(config.NANSEN_DATA_DIR, 'lineage.sqlite') });
-  await store.init();
-  return store;
-}
+/** The run store the receiver writes and the chat roots read: see `shared-stores.ts`. */
+export { openLineageRunStore };
 
 export interface RunningLineageReceiver {
   /** Base URL: producers post to `${url}/api/v1/lineage`. */
@@ -44,7 +38,7 @@ export async function runLineageReceiver(config: Config, log: Logger, listen: { 
   const closers: Array<() => Promise<unknown>> = [() => stores.close()];
   const closeAll = async (): Promise<void> => void (await Promise.allSettled(closers.reverse().map((c) => c())));
   try {
-    const runs = await openLineageRunStore(config);
+    const runs = await openLineageRunStore(config, backend);
     closers.push(() => runs.close());
     let queue: AlertQueue | undefined;
     if (config.REDIS_URL) {

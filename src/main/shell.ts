@@ -17,8 +17,8 @@ import { converse } from '../core/conversation';
 import { recordIfMissed } from '../core/misses';
 import { parseDataCommand, runDataCommand } from '../core/data-command';
 import type { CoreDeps } from '../core/deps';
-import { editPolicyFromConfig, missesPath, vocabularyFromConfig } from './settings';
-import { SqliteMissLog } from '../adapters/embedded/sqlite-miss-log';
+import { editPolicyFromConfig, vocabularyFromConfig } from './settings';
+import { openMissLog } from './shared-stores';
 import { explainFailure } from '../core/errors';
 import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../adapters/memory/memory-chat-state';
 import { UserError } from '../domain/errors';
@@ -167,8 +167,11 @@ async function main(): Promise<void> {
   const log: Logger = createLogger({ level: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', name: 'nansen-shell' });
   const stores = await openStores(config, log);
   const runs = await openLineageRunStore(config);
+  const misses = await openMissLog(config).catch(async (e: unknown) => {
+    await Promise.allSettled([runs.close(), stores.close()]);
+    throw e;
+  });
   const meaning = startMeaning(stores, config, log);
-  const misses = new SqliteMissLog(missesPath(config));
   try {
     const seeded = await seedDemoCatalog(stores, new Date());
     if (seeded) process.stderr.write(`Seeded the ${stores.backend} store in ${config.NANSEN_DATA_DIR} with the demo catalog (${seeded} tables).\n`);

@@ -80,6 +80,16 @@ export async function openStores(config: Config, logger: Logger, backend: Backen
   };
 }
 
+/** The key prefix of the shared alert store. */
+export function alertStorePrefix(config: Pick<Config, 'NANSEN_REDIS_PREFIX'>): string {
+  return `${config.NANSEN_REDIS_PREFIX}:alerts`;
+}
+
+/** The local alert store file. */
+export function localAlertStorePath(config: Pick<Config, 'NANSEN_DATA_DIR'>): string {
+  return join(config.NANSEN_DATA_DIR, 'alerts.sqlite');
+}
+
 /** An open schema-change alert store, with the call that closes it (and its Redis client). */
 export interface OpenAlertStore {
   store: AlertStore;
@@ -95,7 +105,7 @@ export async function openAlertStore(config: Config, logger: Logger, describe: (
   if (config.REDIS_URL) {
     const client = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
     client.on('error', (err: Error) => logger.warn({ err: describe(err) }, 'alert store redis error'));
-    const store = new RedisAlertStore({ client, prefix: `${config.NANSEN_REDIS_PREFIX}:alerts` });
+    const store = new RedisAlertStore({ client, prefix: alertStorePrefix(config) });
     const close = async (): Promise<void> => void (await client.quit().catch(() => client.disconnect()));
     try {
       await connectRedis(client, redactUrl(config.REDIS_URL));
@@ -106,7 +116,7 @@ export async function openAlertStore(config: Config, logger: Logger, describe: (
     }
     return { store, close };
   }
-  const store = new SqliteAlertStore({ path: join(config.NANSEN_DATA_DIR, 'alerts.sqlite') });
+  const store = new SqliteAlertStore({ path: localAlertStorePath(config) });
   await store.init();
   return { store, close: () => store.close() };
 }

@@ -80,6 +80,21 @@ export interface ChangeClaims {
   lapsed: Array<{ owner: string; ids: string[] }>;
 }
 
+/**
+ * One row of an alert store as it is moved from the local file to the shared store (`nansen migrate-state`):
+ * everything the store keeps, in the form the port's callers see it. A sealed digest row (`sealedIn`) is kept
+ * only so the same change is not buffered again.
+ */
+export type AlertStoreRecord =
+  | { kind: 'subscription'; subscription: ChannelSubscription }
+  | { kind: 'broken_channel'; broken: BrokenChannel }
+  | { kind: 'mute'; mute: Mute }
+  | { kind: 'dm_opt_out'; user: string; at: IsoTime }
+  | { kind: 'change_set'; set: ChangeSet }
+  | { kind: 'digest'; channel: string; change: SchemaChange; sealedIn?: string }
+  | { kind: 'delivery'; key: string; record: DeliveryRecord }
+  | { kind: 'change_claim'; changeId: string; owner: string; state: 'claimed' | 'announced'; leaseUntil: number };
+
 /** What `subscribe` did. */
 export type SubscribeOutcome = { status: 'created' } | { status: 'unchanged' } | { status: 'updated'; previous: ChannelSubscription };
 

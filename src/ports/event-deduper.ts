@@ -15,6 +15,13 @@ export interface EventDeduper {
   close(): Promise<void>;
 }
 
+/** An event the deduper remembers, as it is moved to the shared store: `until` (ms since the epoch) is when it is forgotten. */
+export interface EventRecord {
+  id: string;
+  state: 'answering' | 'done';
+  until: number;
+}
+
 /** How long an answer in progress holds its event (Slack redelivers after 1 and 5 minutes). */
 export const EVENT_LEASE_MS = 45_000;
 /** How long a done event is remembered. */

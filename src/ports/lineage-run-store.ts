@@ -26,3 +26,6 @@ export interface LineageRunStore extends RunStatusReader {
   /** Keeps these runs as their tables' last run where they are newer. */
   recordRuns(runs: TableRun[]): Promise<void>;
 }
+
+/** One row of a lineage run store as it is moved from the local file to the shared store. */
+export type LineageRunRecord = { kind: 'applied'; runId: string; eventType: string; at: IsoTime } | { kind: 'table_run'; run: TableRun };

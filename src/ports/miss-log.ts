@@ -26,6 +26,12 @@ export interface Miss {
   via: 'slack' | 'terminal';
 }
 
+/** A miss as it is moved from the local file to the shared store: `id` is its place in the local log. */
+export interface MissRecord {
+  id: number;
+  miss: Miss;
+}
+
 /**
  * An append-only log of missed questions. `record` never throws for a full or busy store in a way that should
  * stop an answer: callers log its failure and go on. `recent` is newest first.

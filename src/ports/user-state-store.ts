@@ -11,6 +11,12 @@ export interface TableSubscription {
 }
 
 /**
+ * One row of a user-state store as it is moved to the shared store (`nansen migrate-state`). `order` ranks a
+ * person's bookmarks: higher is newer.
+ */
+export type UserStateRecord = { kind: 'bookmark'; user: string; tableKey: string; order: number } | { kind: 'table_subscription'; subscription: TableSubscription };
+
+/**
  * Per-person state that is not catalog metadata: bookmarks and table subscriptions. Durable (SQLite file when
  * embedded, Redis when configured).
  */

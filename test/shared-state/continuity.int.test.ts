@@ -69,7 +69,7 @@ describe('crawl memory shared in Redis', () => {
     expect(wh!.status).toMatchObject({ outcome: 'ok', crawlId: third.crawlId });
   });
 
-  it('migrate-state moves a local crawls.sqlite into Redis, losing nothing, and keeps what Redis has on a rerun', async () => {
+  it('migrate-state moves a local crawls.sqlite into Redis, losing nothing, and skips it on a rerun', async () => {
     // Crawled before the move: embedded crawl memory (no REDIS_URL) against the same graph.
     const other = deployment('migrate', { WH_URL: db.url, NANSEN_SOURCES: join(dir, 'sources.yml') });
     const dataDir = freshDataDir();
@@ -85,8 +85,10 @@ describe('crawl memory shared in Redis', () => {
       // After the move, a replica with an empty data directory and Redis sees nothing new.
       const after = await crawl({ ...other.env, REDIS_URL: REDIS_URL!, NANSEN_DATA_DIR: freshDataDir() });
       expect(after).toMatchObject({ added: [], changed: [], removed: [], changes: [], wrote: false });
-      const again = JSON.parse((await runCli(['migrate-state', '--json'], { ...other.env, NANSEN_DATA_DIR: dataDir })).out) as { copied: unknown[]; kept: string[] };
-      expect(again).toMatchObject({ copied: [], kept: ['neo4j-es/postgres:wh', 'wh'] });
+      // A rerun skips the moved store: its done marker is in Redis.
+      const again = JSON.parse((await runCli(['migrate-state', '--json'], { ...other.env, NANSEN_DATA_DIR: dataDir })).out) as { copied: unknown[]; kept: string[]; stores: Array<{ store: string; status: string }> };
+      expect(again).toMatchObject({ copied: [], kept: [] });
+      expect(again.stores.find((s) => s.store === 'crawls')).toMatchObject({ status: 'done_before' });
     } finally {
       await other.cleanup();
     }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { IsoTime, SchemaChange } from '../../domain/model';
-import type { AlertStore, BrokenChannel, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
+import type { AlertStore, AlertStoreRecord, BrokenChannel, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
 import { openSqlite } from './sqlite';
 
 export interface SqliteAlertStoreOptions {
@@ -203,6 +203,10 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   async getDelivery(key: string): Promise<DeliveryRecord | undefined> {
+    return this.readDelivery(key);
+  }
+
+  private readDelivery(key: string): DeliveryRecord | undefined {
     const row = this.db.prepare('SELECT state, token, started_at, lease_until, receipt FROM deliveries WHERE key = ?').get(key) as DeliveryRow | undefined;
     if (!row) return undefined;
     if (row.state === 'sent') return { state: 'sent', receipt: JSON.parse(row.receipt!) as DeliveryReceipt };
@@ -252,6 +256,29 @@ export class SqliteAlertStore implements AlertStore {
   async unannouncedChanges(ids: readonly string[]): Promise<string[]> {
     const st = this.db.prepare("SELECT 1 FROM change_claims WHERE change_id = ? AND state = 'announced'");
     return [...new Set(ids)].filter((id) => !st.get(id));
+  }
+
+  /**
+   * Every row the file keeps, for the move to the shared store: subscriptions (oldest first), broken channels,
+   * mutes, DM opt-outs, change sets, the digest buffer (in buffer order, sealed rows too), deliveries and change
+   * claims.
+   */
+  exportRecords(): AlertStoreRecord[] {
+    const out: AlertStoreRecord[] = [];
+    for (const r of this.db.prepare('SELECT * FROM subscriptions ORDER BY seq').all() as SubRow[]) out.push({ kind: 'subscription', subscription: toSub(r) });
+    for (const b of this.db.prepare('SELECT channel, code, since FROM broken_channels ORDER BY since, channel').all() as BrokenChannel[]) out.push({ kind: 'broken_channel', broken: b });
+    for (const m of this.db.prepare('SELECT * FROM mutes ORDER BY at, channel, table_key').all() as MuteRow[]) out.push({ kind: 'mute', mute: toMute(m) });
+    for (const o of this.db.prepare('SELECT user, at FROM dm_opt_outs ORDER BY at, user').all() as Array<{ user: string; at: string }>) out.push({ kind: 'dm_opt_out', user: o.user, at: o.at });
+    for (const c of this.db.prepare('SELECT doc FROM change_sets ORDER BY created_at, id').all() as Array<{ doc: string }>) out.push({ kind: 'change_set', set: JSON.parse(c.doc) as ChangeSet });
+    for (const d of this.db.prepare('SELECT channel, doc, batch FROM digest_buffer ORDER BY seq').all() as Array<{ channel: string; doc: string; batch: string | null }>)
+      out.push({ kind: 'digest', channel: d.channel, change: JSON.parse(d.doc) as SchemaChange, ...(d.batch ? { sealedIn: d.batch } : {}) });
+    for (const k of this.db.prepare('SELECT key FROM deliveries ORDER BY updated_at, key').all() as Array<{ key: string }>) {
+      const record = this.readDelivery(k.key);
+      if (record) out.push({ kind: 'delivery', key: k.key, record });
+    }
+    for (const c of this.db.prepare('SELECT change_id, owner, state, lease_until FROM change_claims ORDER BY updated_at, change_id').all() as Array<{ change_id: string; owner: string; state: string; lease_until: number }>)
+      out.push({ kind: 'change_claim', changeId: c.change_id, owner: c.owner, state: c.state === 'announced' ? 'announced' : 'claimed', leaseUntil: c.lease_until });
+    return out;
   }
 
   async prune(before: IsoTime): Promise<void> {

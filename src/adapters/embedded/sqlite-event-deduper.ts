@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { EVENT_LEASE_MS, EVENT_RETENTION_MS, type EventDeduper } from '../../ports/event-deduper';
+import { EVENT_LEASE_MS, EVENT_RETENTION_MS, type EventDeduper, type EventRecord } from '../../ports/event-deduper';
 import { openSqlite } from './sqlite';
 
 const SCHEMA = `
@@ -49,6 +49,12 @@ export class SqliteEventDeduper implements EventDeduper {
 
   async complete(id: string): Promise<void> {
     this.db.prepare("INSERT INTO events (id, state, until) VALUES (?, 'done', ?) ON CONFLICT(id) DO UPDATE SET state = 'done', until = excluded.until").run(id, this.now() + this.retentionMs);
+  }
+
+  /** The events still remembered (answered, or held by a live lease), for the move to the shared store. */
+  exportRecords(): EventRecord[] {
+    const rows = this.db.prepare('SELECT id, state, until FROM events WHERE until > ? ORDER BY until, id').all(this.now()) as Array<{ id: string; state: string; until: number }>;
+    return rows.map((r) => ({ id: r.id, state: r.state === 'done' ? 'done' : 'answering', until: r.until }));
   }
 
   async close(): Promise<void> {

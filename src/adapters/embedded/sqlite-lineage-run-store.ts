@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { IsoTime } from '../../domain/model';
 import type { TableRun } from '../../domain/runs';
-import type { LineageRunStore } from '../../ports/lineage-run-store';
+import type { LineageRunRecord, LineageRunStore } from '../../ports/lineage-run-store';
 import { openSqlite } from './sqlite';
 
 const SCHEMA = `
@@ -42,6 +42,16 @@ export class SqliteLineageRunStore implements LineageRunStore {
     this.db.transaction(() => {
       for (const r of runs) put.run({ key: r.tableKey, at: Date.parse(r.at), doc: JSON.stringify(r) });
     })();
+  }
+
+  /** Every applied event and every table's last run, for the move to the shared store. */
+  exportRecords(): LineageRunRecord[] {
+    const events = this.db.prepare('SELECT run_id, event_type, at FROM lineage_events ORDER BY at, run_id, event_type').all() as Array<{ run_id: string; event_type: string; at: string }>;
+    const runs = this.db.prepare('SELECT doc FROM table_runs ORDER BY table_key').all() as Array<{ doc: string }>;
+    return [
+      ...events.map((e): LineageRunRecord => ({ kind: 'applied', runId: e.run_id, eventType: e.event_type, at: e.at })),
+      ...runs.map((r): LineageRunRecord => ({ kind: 'table_run', run: JSON.parse(r.doc) as TableRun })),
+    ];
   }
 
   async lastRuns(tableKeys: string[]): Promise<Map<string, TableRun>> {

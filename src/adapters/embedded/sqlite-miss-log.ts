@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Miss, MissLog } from '../../ports/miss-log';
+import type { Miss, MissLog, MissRecord } from '../../ports/miss-log';
 import { openSqlite } from './sqlite';
 
 const SCHEMA = `
@@ -39,19 +39,29 @@ export class SqliteMissLog implements MissLog {
   async recent(options: { limit?: number; since?: string } = {}): Promise<Miss[]> {
     const limit = Math.max(1, Math.min(options.limit ?? 50, 10_000));
     const rows = this.db.prepare('SELECT at, kind, text, lang, reason, offered, asker, via FROM misses WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?').all(options.since ?? '', limit) as Row[];
-    return rows.map((r) => ({
-      at: r.at,
-      kind: r.kind,
-      text: r.text,
-      lang: r.lang,
-      ...(r.reason ? { reason: r.reason } : {}),
-      offered: JSON.parse(r.offered) as string[],
-      ...(r.asker ? { asker: r.asker } : {}),
-      via: r.via,
-    }));
+    return rows.map(toMiss);
+  }
+
+  /** Every miss, oldest entry first, for the move to the shared store. */
+  exportRecords(): MissRecord[] {
+    const rows = this.db.prepare('SELECT id, at, kind, text, lang, reason, offered, asker, via FROM misses ORDER BY id').all() as Array<Row & { id: number }>;
+    return rows.map((r) => ({ id: r.id, miss: toMiss(r) }));
   }
 
   async close(): Promise<void> {
     this.db.close();
   }
+}
+
+function toMiss(r: Row): Miss {
+  return {
+    at: r.at,
+    kind: r.kind,
+    text: r.text,
+    lang: r.lang,
+    ...(r.reason ? { reason: r.reason } : {}),
+    offered: JSON.parse(r.offered) as string[],
+    ...(r.asker ? { asker: r.asker } : {}),
+    via: r.via,
+  };
 }

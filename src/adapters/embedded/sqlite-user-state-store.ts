@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TableSubscription, UserStateStore } from '../../ports/user-state-store';
+import type { TableSubscription, UserStateRecord, UserStateStore } from '../../ports/user-state-store';
 import { openSqlite } from './sqlite';
 
 const SCHEMA = `
@@ -45,6 +45,15 @@ export class SqliteUserStateStore implements UserStateStore {
       this.db.prepare('INSERT INTO subscriptions (user, table_key, channel, at) VALUES (?, ?, ?, ?)').run(sub.user, sub.tableKey, sub.channel, at);
       return true;
     })();
+  }
+
+  /** Every bookmark (ranked by its sequence number) and table subscription, for the move to the shared store. */
+  exportRecords(): UserStateRecord[] {
+    const bookmarks = this.db.prepare('SELECT user, table_key, seq FROM bookmarks ORDER BY seq').all() as Array<{ user: string; table_key: string; seq: number }>;
+    return [
+      ...bookmarks.map((b): UserStateRecord => ({ kind: 'bookmark', user: b.user, tableKey: b.table_key, order: b.seq })),
+      ...this.rows(this.db.prepare('SELECT user, table_key, channel, at FROM subscriptions ORDER BY at, user, table_key').all()).map((s): UserStateRecord => ({ kind: 'table_subscription', subscription: s })),
+    ];
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { IsoTime, SchemaChange } from '../../domain/model';
-import type { AlertStore, BrokenChannel, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
+import type { AlertStore, AlertStoreRecord, BrokenChannel, ChangeClaims, ChangeSet, DeliveryClaim, DeliveryMode, DeliveryReceipt, DeliveryRecord, Mute, SubscribeOutcome, ChannelSubscription } from '../../ports/alert-store';
 
 export interface RedisAlertStoreOptions {
   /** `redis://...`, or an open client the caller owns (it is not closed by `close`). */
@@ -133,6 +133,67 @@ if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end
 if ARGV[2] == 'not_sent' then return redis.call('DEL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'state', 'uncertain')
 redis.call('HDEL', KEYS[1], 'leaseUntil')
+return 1
+`;
+
+// The scripts below import one record of a local store (`importRecord`): each is atomic, writes only what the
+// shared store does not know yet, and returns 1 when it wrote. Run again, they write nothing.
+
+// KEYS: the channel's subscriptions, sub-channels, seq. ARGV: pattern, channel, doc without its closing brace.
+const IMPORT_SUBSCRIPTION = `
+redis.call('SADD', KEYS[2], ARGV[2])
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+local seq = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3] .. ',"seq":' .. seq .. '}')
+return 1
+`;
+
+// KEYS: the channel's mutes, mute-channels. ARGV: table key, channel, doc.
+const IMPORT_MUTE = `
+redis.call('SADD', KEYS[2], ARGV[2])
+return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[3])
+`;
+
+// KEYS: seen hash, list, digest-channels. ARGV: channel, change id, doc, '1' when sealed already, ttl seconds.
+const IMPORT_DIGEST = `
+if redis.call('HSETNX', KEYS[1], ARGV[2], '1') == 0 then return 0 end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
+if ARGV[4] == '0' then
+  redis.call('RPUSH', KEYS[2], ARGV[3])
+  redis.call('SADD', KEYS[3], ARGV[1])
+end
+return 1
+`;
+
+// KEYS: delivery hash. ARGV: state, token, startedAt (ms), leaseUntil, receipt, ttl seconds. 'sent' is final on
+// either side: a local 'sent' replaces an attempt Redis holds, nothing replaces Redis's 'sent'.
+const IMPORT_DELIVERY = `
+local cur = redis.call('HGET', KEYS[1], 'state')
+if cur == 'sent' or (cur and ARGV[1] ~= 'sent') then return 0 end
+redis.call('DEL', KEYS[1])
+if ARGV[1] == 'sent' then
+  redis.call('HSET', KEYS[1], 'state', 'sent', 'receipt', ARGV[5])
+else
+  redis.call('HSET', KEYS[1], 'state', ARGV[1], 'token', ARGV[2], 'startedAt', ARGV[3])
+  if ARGV[1] == 'sending' then redis.call('HSET', KEYS[1], 'leaseUntil', ARGV[4]) end
+end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
+return 1
+`;
+
+// KEYS: claim hash. ARGV: owner, state, leaseUntil, ttl seconds. 'announced' is final: a change announced
+// locally is announced in Redis too, whoever claims it there.
+const IMPORT_CLAIM = `
+local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner then
+  if ARGV[2] == 'announced' and redis.call('HGET', KEYS[1], 'state') ~= 'announced' then
+    redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'state', 'announced')
+    return 1
+  end
+  return 0
+end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'state', ARGV[2], 'leaseUntil', ARGV[3])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 return 1
 `;
 
@@ -354,6 +415,43 @@ export class RedisAlertStore implements AlertStore {
   }
 
   async prune(_before: IsoTime): Promise<void> {}
+
+  /**
+   * Writes one record of a local alert store (`SqliteAlertStore.exportRecords`) unless this store knows it
+   * already; true when it wrote. Atomic per record and idempotent, so an interrupted move can simply run again.
+   * Subscriptions are numbered after the ones Redis has, in the order they are imported.
+   */
+  async importRecord(rec: AlertStoreRecord): Promise<boolean> {
+    switch (rec.kind) {
+      case 'subscription': {
+        const sub = rec.subscription;
+        const doc = JSON.stringify(sub).slice(0, -1);
+        return Number(await this.redis.eval(IMPORT_SUBSCRIPTION, 3, this.k('subs', sub.channel), this.k('sub-channels'), this.k('seq'), sub.pattern, sub.channel, doc)) === 1;
+      }
+      case 'broken_channel':
+        return this.markChannelBroken(rec.broken);
+      case 'mute':
+        return Number(await this.redis.eval(IMPORT_MUTE, 2, this.k('mutes', rec.mute.channel), this.k('mute-channels'), rec.mute.tableKey, rec.mute.channel, JSON.stringify(rec.mute))) === 1;
+      case 'dm_opt_out':
+        return (await this.redis.hsetnx(this.k('dm-opt-outs'), rec.user, rec.at)) === 1;
+      case 'change_set':
+        return (await this.redis.set(this.k('cs', rec.set.id), JSON.stringify(rec.set), 'EX', this.ttl, 'NX')) === 'OK';
+      case 'digest':
+        return (
+          Number(
+            await this.redis.eval(IMPORT_DIGEST, 3, this.k('digest-seen', rec.channel), this.k('digest', rec.channel), this.k('digest-channels'), rec.channel, rec.change.id, JSON.stringify(rec.change), rec.sealedIn ? '1' : '0', String(this.ttl)),
+          ) === 1
+        );
+      case 'delivery': {
+        const r = rec.record;
+        const started = r.state === 'sent' ? '' : String(Date.parse(r.startedAt) || 0);
+        const args = r.state === 'sent' ? ['sent', '', '', '', JSON.stringify(r.receipt)] : [r.state, r.token, started, r.state === 'sending' ? String(r.leaseUntil) : '', ''];
+        return Number(await this.redis.eval(IMPORT_DELIVERY, 1, this.k('dlv', rec.key), ...args, String(this.ttl))) === 1;
+      }
+      case 'change_claim':
+        return Number(await this.redis.eval(IMPORT_CLAIM, 1, this.k('chg', rec.changeId), rec.owner, rec.state, String(rec.leaseUntil), String(this.ttl))) === 1;
+    }
+  }
 
   /** Deletes every key under the prefix (tests). */
   async destroy(): Promise<void> {

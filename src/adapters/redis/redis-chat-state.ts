@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
-import type { TableSubscription, UserStateStore } from '../../ports/user-state-store';
+import type { TableSubscription, UserStateRecord, UserStateStore } from '../../ports/user-state-store';
 import type { ThreadContext, ThreadContextStore } from '../../ports/thread-context-store';
-import { EVENT_LEASE_MS, EVENT_RETENTION_MS, type EventDeduper } from '../../ports/event-deduper';
+import { EVENT_LEASE_MS, EVENT_RETENTION_MS, type EventDeduper, type EventRecord } from '../../ports/event-deduper';
 
 /** Thread memory in Redis: survives restarts and is shared by every bot process. */
 export class RedisThreadContextStore implements ThreadContextStore {
@@ -40,6 +40,16 @@ export class RedisEventDeduper implements EventDeduper {
     await this.redis.set(`${this.prefix}event:${id}`, 'done', 'EX', this.ttlSeconds);
   }
 
+  /**
+   * Remembers an event a local deduper knew (`SqliteEventDeduper.exportRecords`) until the same time, unless Redis
+   * knows the event already; true when it wrote. An event already forgotten is not written.
+   */
+  async importRecord(rec: EventRecord, now = Date.now()): Promise<boolean> {
+    const ms = rec.until - now;
+    if (ms <= 0) return false;
+    return (await this.redis.set(`${this.prefix}event:${rec.id}`, rec.state, 'PX', ms, 'NX')) === 'OK';
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -57,6 +67,13 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
   redis.call('HDEL', KEYS[2], ARGV[2])
   return 0
 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1`;
+
+// KEYS: the person's subscriptions, the table's. ARGV: table key, user, doc.
+const IMPORT_SUBSCRIPTION = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return 1`;
@@ -91,6 +108,18 @@ export class RedisUserStateStore implements UserStateStore {
     const doc = JSON.stringify({ tableKey: sub.tableKey, user: sub.user, channel: sub.channel, at });
     const added = await this.redis.eval(TOGGLE_SUBSCRIPTION, 2, `${this.prefix}subs:user:${sub.user}`, `${this.prefix}subs:table:${sub.tableKey}`, sub.tableKey, sub.user, doc);
     return added === 1;
+  }
+
+  /**
+   * Writes one record of a local store (`SqliteUserStateStore.exportRecords`) unless Redis has that bookmark or
+   * subscription already; true when it wrote. A bookmark's `order` becomes its rank below every bookmark made in
+   * Redis (whose ranks are times), so a person's list keeps its order and the new ones stay on top.
+   */
+  async importRecord(rec: UserStateRecord): Promise<boolean> {
+    if (rec.kind === 'bookmark') return (await this.redis.zadd(`${this.prefix}bookmarks:${rec.user}`, 'NX', rec.order, rec.tableKey)) === 1;
+    const s = rec.subscription;
+    const doc = JSON.stringify({ tableKey: s.tableKey, user: s.user, channel: s.channel, at: s.at });
+    return (await this.redis.eval(IMPORT_SUBSCRIPTION, 2, `${this.prefix}subs:user:${s.user}`, `${this.prefix}subs:table:${s.tableKey}`, s.tableKey, s.user, doc)) === 1;
   }
 
   async close(): Promise<void> {}
