@@ -176,7 +176,7 @@ async function runOne(backend: Backend, url: string): Promise<MigrationFigures> 
   } finally {
     if (backend === 'neo4j-es') {
       const graph = new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger: silentLogger(), keyspace: config.NEO4J_KEYSPACE });
-      await graph.clear().catch(() => undefined);
+      await graph.init().then(() => graph.clear()).catch((e: unknown) => process.stderr.write(`could not remove keyspace ${config.NEO4J_KEYSPACE}: ${String(e)}\n`));
       await graph.close().catch(() => undefined);
       await dropIndexes(config.ELASTICSEARCH_URL, config.ELASTICSEARCH_INDEX_PREFIX).catch(() => undefined);
     }
