@@ -30,7 +30,7 @@ import type { Stores } from '../src/catalog/publish';
 import { loadConfig } from '../src/config/config';
 import { silentLogger } from '../src/log/logger';
 import type { Backend } from '../src/main/stores';
-import { round2, timeMs, trackPeakRss } from './lib';
+import { dropIndexes, round2, timeMs, trackPeakRss } from './lib';
 import { serviceEnv } from './service-env';
 import { runWorkers, type WorkersFigures } from './crawl-workers';
 import { callProfile } from './profile';
@@ -175,13 +175,6 @@ async function runOne(backend: Backend, tables: number, database: string, opts: 
     if (backend === 'neo4j-es') await dropIndexes(config.ELASTICSEARCH_URL, indexPrefix).catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** Deletes the bench's Elasticsearch indexes by name (wildcard deletes are refused by default). */
-async function dropIndexes(node: string, prefix: string): Promise<void> {
-  const res = await fetch(`${node}/_cat/indices/${prefix}-*?format=json&h=index`);
-  const names = ((await res.json()) as Array<{ index: string }>).map((i) => i.index);
-  if (names.length) await fetch(`${node}/${names.join(',')}`, { method: 'DELETE' });
 }
 
 async function main(): Promise<void> {

@@ -35,4 +35,11 @@ export function trackPeakRss(intervalMs = 50): { stop(): number } {
   };
 }
 
+/** Deletes a benchmark's Elasticsearch indexes by name (wildcard deletes are refused by default). */
+export async function dropIndexes(node: string, prefix: string): Promise<void> {
+  const res = await fetch(`${node}/_cat/indices/${prefix}-*?format=json&h=index`);
+  const names = ((await res.json()) as Array<{ index: string }>).map((i) => i.index);
+  if (names.length) await fetch(`${node}/${names.join(',')}`, { method: 'DELETE' });
+}
+
 export { seededRandom } from '../tools/random';
