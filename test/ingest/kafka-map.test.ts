@@ -54,4 +54,17 @@ describe('sources.yml', () => {
     expect(() => parseSources('sources:\n  - id: events\n    type: kafka\n    url: kafka://h:1\n', '/x/sources.yml')).toThrow(/never go in the file/);
     expect(() => parseSources('sources:\n  - id: events\n    type: kafka\n', '/x/sources.yml')).toThrow(/urlEnv/);
   });
+
+  it('takes schemaRegistry.urlEnv on a kafka source only, and refuses a registry URL or credentials in the file', () => {
+    const yml = (extra: string, type = 'kafka'): string => `sources:\n  - id: events\n    type: ${type}\n    urlEnv: KAFKA_URL\n${extra}`;
+    expect(parseSources(yml('    schemaRegistry:\n      urlEnv: SCHEMA_REGISTRY_URL\n'), '/x/sources.yml')).toEqual([
+      { id: 'events', type: 'kafka', urlEnv: 'KAFKA_URL', schemaRegistry: { urlEnv: 'SCHEMA_REGISTRY_URL' } },
+    ]);
+    expect(() => parseSources(yml('    schemaRegistry:\n      url: http://h:8081\n'), '/x/sources.yml')).toThrow(/sources\[0\]\.schemaRegistry\.url: connection details never go in the file/);
+    expect(() => parseSources(yml('    schemaRegistry:\n      urlEnv: R\n      password: x\n'), '/x/sources.yml')).toThrow(/schemaRegistry\.password/);
+    expect(() => parseSources(yml('    schemaRegistry:\n      urlEnv: R\n      username: u\n'), '/x/sources.yml')).toThrow(/schemaRegistry\.username/);
+    expect(() => parseSources(yml('    schemaRegistry:\n      urlEnv: not a name\n'), '/x/sources.yml')).toThrow(/schemaRegistry\.urlEnv: must be an environment variable name/);
+    expect(() => parseSources(yml('    schemaRegistry:\n      urlEnv: R\n      subjects: x\n'), '/x/sources.yml')).toThrow(/schemaRegistry/);
+    expect(() => parseSources(yml('    schemaRegistry:\n      urlEnv: R\n', 'postgres'), '/x/sources.yml')).toThrow(/schemaRegistry/);
+  });
 });
