@@ -38,7 +38,12 @@ export const VIEW = {
 export const INPUT = {
   description: 'description',
   tags: 'tags',
+  /** The owners dialog's people picker (`multi_users_select`, action id `users`) ... */
   owners: 'owners',
+  users: 'users',
+  /** ... and its checkboxes of current owners without a Slack account (action id `keep`). */
+  ownersKeep: 'owners.keep',
+  keep: 'keep',
   /** Column inputs: `col.<index into the metadata's column list>`. */
   columnPrefix: 'col.',
   value: 'value',

@@ -61,7 +61,7 @@ export interface Harness {
   /** Clicks a button. */
   click(actionId: string, value: string, opts?: { user?: string; responseUrl?: string; view?: Record<string, unknown>; selectedOption?: { text: string; value: string } }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
   /** Submits a modal with the given values. */
-  submit(view: Record<string, unknown>, values: Record<string, Record<string, string>>, user?: string): Promise<P.SignedResponse>;
+  submit(view: Record<string, unknown>, values: Record<string, Record<string, P.SubmittedValue>>, user?: string): Promise<P.SignedResponse>;
   /** Waits for the n-th (1-based) response_url post to a URL. */
   responses(responseUrl: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
   close(): Promise<void>;

@@ -11,7 +11,8 @@
  * Accepted messages go into the channel's history (`conversations.history`, with metadata on request); the file
  * upload flow (`files.getUploadURLExternal`, a POST of the bytes to the returned loopback URL,
  * `files.completeUploadExternal`) and `chat.unfurl` (for links announced with `shareLinks`) answer with Slack's
- * documented errors.
+ * documented errors. People are declared with `addUser`: `users.info` answers `user_not_found` for anyone else,
+ * `missing_scope` without `users:read`, and leaves out `profile.email` without `users:read.email` (`scopes`).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -37,6 +38,23 @@ export interface FakeSlackOptions {
   latencyMs?: number;
   /** How often the WebSocket server pings its clients (Slack pings; clients expect it). */
   pingIntervalMs?: number;
+  /**
+   * The bot token's scopes, where the fake checks them (`users.info`: `missing_scope` without `users:read`, no
+   * `profile.email` without `users:read.email`). Default: every scope granted.
+   */
+  scopes?: string[];
+}
+
+/** A person (or bot) in the fake workspace, as `users.info` shows them. */
+export interface FakeUser {
+  id: string;
+  /** The handle (`jiwoo.kim`). */
+  name: string;
+  realName?: string;
+  displayName?: string;
+  email?: string;
+  isBot?: boolean;
+  deleted?: boolean;
 }
 
 export interface RecordedCall {
@@ -106,7 +124,7 @@ const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 export class FakeSlack extends EventEmitter {
   readonly calls: RecordedCall[] = [];
   readonly acks: RecordedAck[] = [];
-  readonly options: Required<Omit<FakeSlackOptions, 'retryAfterSeconds' | 'latencyMs'>> & Pick<FakeSlackOptions, 'retryAfterSeconds' | 'latencyMs'>;
+  readonly options: Required<Omit<FakeSlackOptions, 'retryAfterSeconds' | 'latencyMs' | 'scopes'>> & Pick<FakeSlackOptions, 'retryAfterSeconds' | 'latencyMs' | 'scopes'>;
   private server!: Server;
   private wss!: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
@@ -121,6 +139,7 @@ export class FakeSlack extends EventEmitter {
   private readonly histories = new Map<string, FakeMessage[]>();
   private readonly files = new Map<string, FakeFile>();
   private readonly links = new Map<string, Set<string>>();
+  private readonly users = new Map<string, FakeUser>();
   /** Unfurls accepted by `chat.unfurl`, by `channel|ts`, then URL. */
   readonly unfurls = new Map<string, Record<string, unknown>>();
   private pingTimer?: NodeJS.Timeout;
@@ -141,6 +160,7 @@ export class FakeSlack extends EventEmitter {
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
       retryAfterSeconds: options.retryAfterSeconds,
       latencyMs: options.latencyMs,
+      scopes: options.scopes,
     };
   }
 
@@ -251,6 +271,12 @@ export class FakeSlack extends EventEmitter {
   deleteChannel(id: string): void {
     this.channels.delete(id);
     this.deleted.add(id);
+  }
+
+  /** Adds a person to the workspace (`users.info` answers `user_not_found` for anyone not added). */
+  addUser(user: FakeUser): FakeUser {
+    this.users.set(user.id, user);
+    return user;
   }
 
   channel(id: string): FakeChannel | undefined {
@@ -456,6 +482,27 @@ export class FakeSlack extends EventEmitter {
     this.histories.set(channel, list);
   }
 
+  private hasScope(scope: string): boolean {
+    return this.options.scopes === undefined || this.options.scopes.includes(scope);
+  }
+
+  /** A user as `users.info` shows them: the email only with `users:read.email`, and never a bot's. */
+  private userJson(u: FakeUser): Record<string, unknown> {
+    const realName = u.realName ?? u.name;
+    const email = u.email && !u.isBot && this.hasScope('users:read.email') ? { email: u.email } : {};
+    return {
+      id: u.id,
+      team_id: this.options.teamId,
+      name: u.name,
+      deleted: u.deleted ?? false,
+      real_name: realName,
+      tz: 'Asia/Seoul',
+      is_bot: u.isBot ?? false,
+      is_app_user: false,
+      profile: { real_name: realName, display_name: u.displayName ?? '', ...email, team: this.options.teamId },
+    };
+  }
+
   private channelJson(c: FakeChannel): Record<string, unknown> {
     return { id: c.id, name: c.name, is_channel: !c.isPrivate, is_group: c.isPrivate, is_im: false, is_private: c.isPrivate, is_archived: c.isArchived, is_member: c.isMember };
   }
@@ -636,9 +683,12 @@ export class FakeSlack extends EventEmitter {
         this.unfurls.set(`${channel}|${String(args.ts)}`, { ...(this.unfurls.get(`${channel}|${String(args.ts)}`) ?? {}), ...unfurls });
         return ok();
       }
-      case 'users.info':
-        if (typeof args.user !== 'string') return fail('user_not_found');
-        return ok({ user: { id: args.user, name: args.user.toLowerCase(), real_name: args.user } });
+      case 'users.info': {
+        if (!this.hasScope('users:read')) return fail('missing_scope', { needed: 'users:read', provided: (this.options.scopes ?? []).join(',') });
+        const u = typeof args.user === 'string' ? this.users.get(args.user) : undefined;
+        if (!u) return fail('user_not_found');
+        return ok({ user: this.userJson(u) });
+      }
       case 'views.open':
       case 'views.push': {
         const trigger = this.useTrigger(args.trigger_id);
