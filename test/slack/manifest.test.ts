@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/config';
+import { SHORTCUT } from '../../src/render/blocks-actions';
 
 interface Manifest {
-  features: { bot_user: { display_name: string }; unfurl_domains?: string[]; slash_commands: Array<{ command: string; should_escape: boolean }>; app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean } };
+  features: { shortcuts?: Array<{ name: string; type: string; callback_id: string; description: string }>; bot_user: { display_name: string }; unfurl_domains?: string[]; slash_commands: Array<{ command: string; should_escape: boolean }>; app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean } };
   oauth_config: { scopes: { bot: string[]; user?: string[] } };
   settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
 }
@@ -19,6 +20,11 @@ describe('manifest.yml', () => {
     expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'app_mention', 'link_shared', 'message.channels', 'message.groups', 'message.im']);
     expect(m.settings.interactivity.is_enabled).toBe(true);
     expect(m.settings.socket_mode_enabled).toBe(true);
+  });
+
+  it('declares the message shortcut the app listens to', () => {
+    expect(m.features.shortcuts).toEqual([{ name: 'Ask Nansen', type: 'message', callback_id: SHORTCUT.askNansen, description: expect.any(String) }]);
+    expect(m.features.shortcuts![0]!.description.length).toBeLessThanOrEqual(80);
   });
 
   it('lists the default NANSEN_UNFURL_DOMAINS as unfurl_domains', () => {

@@ -191,6 +191,34 @@ export function blockAction(input: ActionInput): Record<string, unknown> {
   };
 }
 
+/** A `message_action` payload: a message shortcut used on a message (Slack's documented shape). */
+export function messageShortcut(input: {
+  callbackId: string;
+  triggerId: string;
+  responseUrl?: string;
+  userId?: string;
+  channelId?: string;
+  message: { text?: string; user?: string; ts?: string; thread_ts?: string; files?: unknown[]; attachments?: unknown[]; blocks?: unknown[]; bot_id?: string };
+}): Record<string, unknown> {
+  const user = input.userId ?? 'U0ALICE001';
+  const ts = input.message.ts ?? messageTs();
+  return {
+    type: 'message_action',
+    token: 'legacy-verification-token',
+    action_ts: `${Date.now() / 1000}`,
+    team: { id: TEAM_ID, domain: 'fake' },
+    user: { id: user, username: 'alice', name: 'alice', team_id: TEAM_ID },
+    channel: { id: input.channelId ?? 'C0GENERAL1', name: 'general' },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId,
+    ...(input.responseUrl ? { response_url: input.responseUrl } : {}),
+    message_ts: ts,
+    message: { type: 'message', user: input.message.user ?? 'U0BOB00001', team: TEAM_ID, text: input.message.text ?? '', ...input.message, ts },
+  };
+}
+
 /** What one input of a submitted view sent: typed text, or the state value of a select, checkboxes or radio buttons. */
 export type SubmittedValue = string | { selected_users: string[] } | { selected_options: Array<{ value: string; text?: string }> } | { selected_option: { value: string; text?: string } | null };
 
