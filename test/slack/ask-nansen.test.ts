@@ -121,6 +121,19 @@ describe('the "Ask Nansen" message shortcut', () => {
     expect(blocksText(told!.args.blocks)).toMatch(/took me too long to open the dialog. Please use Ask Nansen on the message again/);
   });
 
+  it('odd shortcut payloads (no message, odd fields) are acknowledged and crash nothing', async () => {
+    const statuses: number[] = [];
+    for (const odd of [{ message: undefined }, { message: { text: 42 } }, { channel: null }, { user: null }]) {
+      const payload = { ...P.messageShortcut({ callbackId: SHORTCUT.askNansen, triggerId: h.fake.issueTriggerId(), responseUrl: h.fake.responseUrl(), userId: MINSU, message: { text: QUESTION } }), ...odd };
+      const r = await P.postInteraction(h.url, SECRET, payload);
+      statuses.push(r.status);
+    }
+    // Without a user or channel Bolt itself answers 500 before any listener runs (as for every payload type).
+    expect(statuses).toEqual([200, 200, 500, 500]);
+    // Still serving.
+    await ask('C0ASK00008', { text: QUESTION });
+  });
+
   it('hostile submissions: no choice is a field error; forged metadata is refused politely, nothing posted', async () => {
     const { view } = await ask('C0ASK00007', { text: QUESTION });
     const none = await h.submit(view, {}, MINSU);

@@ -15,15 +15,17 @@ import { dm, guard } from '../support';
 export function register(app: App, deps: SlackDeps): void {
   app.shortcut<MessageShortcut>({ callback_id: SHORTCUT.askNansen, type: 'message_action' }, async ({ ack, shortcut, client, respond }) => {
     await ack();
-    const user = shortcut.user.id;
+    const user = shortcut.user?.id;
+    if (typeof user !== 'string' || !user) return;
     const tell = async (r: Rendered) => {
       if (shortcut.response_url) await respond({ response_type: 'ephemeral', replace_original: false, ...outgoingMessage({ text: r.text, blocks: r.blocks }) });
       else await dm(client, user, r);
     };
-    await guard(deps, { listener: 'shortcut:ask_nansen', user, channel: shortcut.channel.id }, tell, async () => {
-      const text = stripLeadingMentions(stripNul(typeof shortcut.message.text === 'string' ? shortcut.message.text : ''));
-      const ts = shortcut.message.ts ?? shortcut.message_ts;
-      const th = shortcut.message.thread_ts;
+    await guard(deps, { listener: 'shortcut:ask_nansen', user, channel: shortcut.channel?.id }, tell, async () => {
+      const message = shortcut.message ?? ({} as Partial<MessageShortcut['message']>);
+      const text = stripLeadingMentions(stripNul(typeof message.text === 'string' ? message.text : ''));
+      const ts = typeof message.ts === 'string' ? message.ts : shortcut.message_ts;
+      const th = typeof message.thread_ts === 'string' ? message.thread_ts : undefined;
       const view = text
         ? askNansenModal({ ch: shortcut.channel.id, ts, ...(th && th !== ts ? { th } : {}), q: truncate(text, ASK_QUESTION_MAX) } satisfies AskMetadata)
         : askNoTextModal();
