@@ -8,6 +8,9 @@ import { invalidateOverview } from './overview';
 import type { Actor, PersonRef } from './people';
 import { actorFromSlack, resolveActors, resolvePeople } from './people';
 import { tableTitle } from '../domain/keys';
+import type { PeopleDirectory } from '../ports/people-directory';
+import type { OwnerPicks, UserUpsert } from './owner-picks';
+import { resolveOwnerPicks } from './owner-picks';
 
 /** How much a person may type into an edit. Longer input is refused with a field error, never truncated. */
 export const EDIT_LIMITS = {
@@ -26,7 +29,14 @@ export type EditChange =
   /** Column name → the description typed for it (every column of the dialog, changed or not). */
   | { kind: 'column_descriptions'; descriptions: Record<string, string> }
   | { kind: 'tags'; text: string }
-  | { kind: 'owners'; text: string };
+  | { kind: 'owners'; text: string }
+  /** Owners picked in Slack's people picker, plus the current owners without a Slack account that were kept. */
+  | ({ kind: 'owner_picks' } & OwnerPicks);
+
+/** What an edit may need beyond the core's dependencies: Slack's people directory, for owners picked in Slack. */
+export interface EditContext {
+  directory?: PeopleDirectory;
+}
 
 export interface EditSubmission {
   tableKey: string;
@@ -132,8 +142,13 @@ function checkText(text: string, max: number, what: string): string | undefined 
   return undefined;
 }
 
-/** Turns what was typed into field edits (unchanged fields left out), or field errors. Pure but for user look-ups. */
-async function planEdit(table: Table, change: EditChange, deps: Pick<CoreDeps, 'graph'>): Promise<{ edits: Array<{ field: EditField; value: EditValue }> } | { errors: FieldErrors }> {
+type EditPlan = { edits: Array<{ field: EditField; value: EditValue }>; users?: UserUpsert[] } | { errors: FieldErrors };
+
+/**
+ * Turns what was typed into field edits (unchanged fields left out), or field errors. Pure but for user look-ups;
+ * catalog users that owners picked in Slack need come back as `users`, to be written only if the edit goes ahead.
+ */
+async function planEdit(table: Table, change: EditChange, deps: Pick<CoreDeps, 'graph'> & EditContext): Promise<EditPlan> {
   const edits: Array<{ field: EditField; value: EditValue }> = [];
   const push = (field: EditField, value: EditValue): void => {
     if (!sameValue(effectiveFieldValue(table, field), value)) edits.push({ field, value });
@@ -184,6 +199,12 @@ async function planEdit(table: Table, change: EditChange, deps: Pick<CoreDeps, '
       push({ kind: 'owners' }, parsed.ids);
       return { edits };
     }
+    case 'owner_picks': {
+      const resolved = await resolveOwnerPicks(table, change, deps, EDIT_LIMITS.maxOwners);
+      if ('error' in resolved) return { errors: { owners: resolved.error } };
+      push({ kind: 'owners' }, resolved.ids);
+      return edits.length ? { edits, users: resolved.upserts } : { edits };
+    }
   }
 }
 
@@ -193,7 +214,7 @@ async function planEdit(table: Table, change: EditChange, deps: Pick<CoreDeps, '
  * each changed field through `graph.applyEdit` (atomic, logged: who, when, old, new), refreshes search at once and
  * logs the edit. Several columns are written one after another, each carrying the version the previous produced.
  */
-export async function submitEdit(sub: EditSubmission, deps: Pick<CoreDeps, 'graph' | 'search' | 'policy' | 'log'>): Promise<EditOutcome> {
+export async function submitEdit(sub: EditSubmission, deps: Pick<CoreDeps, 'graph' | 'search' | 'policy' | 'log'> & EditContext): Promise<EditOutcome> {
   const table = await requireTable(sub.tableKey, deps);
   const actor = await actorFromSlack(sub.actorSlackId, deps.graph);
   await requirePermission(table, actor, deps);
@@ -201,6 +222,12 @@ export async function submitEdit(sub: EditSubmission, deps: Pick<CoreDeps, 'grap
   if ('errors' in plan) return { kind: 'invalid', errors: plan.errors };
   if (table.version !== sub.expectedVersion) throw new EditConflictError(table.key, sub.expectedVersion, table.version);
   if (!plan.edits.length) return { kind: 'unchanged', table };
+  if (plan.users?.length) {
+    // Written before the edit that names them (an owner must be a catalog user); if the edit then loses a race, the
+    // people stay in the catalog, which is true of them anyway.
+    await deps.graph.upsertUsers(plan.users.map((u) => u.user));
+    for (const u of plan.users) deps.log.info({ userId: u.user.id, slackId: u.user.slackId, tableKey: table.key, actor: actor.id }, u.kind === 'created' ? 'catalog user added from Slack' : 'catalog user linked to Slack');
+  }
   const entries: EditLogEntry[] = [];
   let version = sub.expectedVersion;
   let latest = table;

@@ -29,18 +29,34 @@ export const ACTION = {
 
 export type ActionName = keyof typeof ACTION;
 
+/** Callback ids of Nansen's shortcuts (the same in manifest.yml). */
+export const SHORTCUT = {
+  /** The message shortcut "Ask Nansen". */
+  askNansen: 'ask_nansen',
+} as const;
+
 export const VIEW = {
   editDescription: 'nansen.view.edit.description',
   editColumns: 'nansen.view.edit.columns',
   editTags: 'nansen.view.edit.tags',
   editOwners: 'nansen.view.edit.owners',
+  /** "Ask Nansen" on a message: where to answer. */
+  ask: 'nansen.view.ask',
 } as const;
 
 /** Input block and action ids of the edit dialogs. */
 export const INPUT = {
   description: 'description',
   tags: 'tags',
+  /** The owners dialog's people picker (`multi_users_select`, action id `users`) ... */
   owners: 'owners',
+  users: 'users',
+  /** ... and its checkboxes of current owners without a Slack account (action id `keep`). */
+  ownersKeep: 'owners.keep',
+  keep: 'keep',
+  /** The "Ask Nansen" dialog's radio buttons: `thread` or `private`. */
+  askWhere: 'ask.where',
+  where: 'where',
   /** Column inputs: `col.<index into the metadata's column list>`. */
   columnPrefix: 'col.',
   value: 'value',
@@ -126,5 +142,30 @@ export function decodeMetadata(raw: unknown): ModalMetadata {
   }
   const r = MODAL_METADATA.safeParse(parsed);
   if (!r.success) throw new UserError('bad_payload', "This dialog's data didn't make sense to me. Please close it and open the table card again.");
+  return r.data;
+}
+
+/** Most characters of a question an "Ask Nansen" dialog carries (its metadata holds 3000 in all). */
+export const ASK_QUESTION_MAX = 2500;
+
+/** What the "Ask Nansen" dialog carries: the message's channel, ts, thread (when it is a reply) and text. */
+export const ASK_METADATA = z.strictObject({
+  ch: z.string().regex(/^[CDG][A-Z0-9]+$/).max(30),
+  ts: z.string().regex(/^\d+\.\d+$/).max(30),
+  th: z.string().regex(/^\d+\.\d+$/).max(30).optional(),
+  q: z.string().min(1).max(ASK_QUESTION_MAX),
+});
+
+export type AskMetadata = z.infer<typeof ASK_METADATA>;
+
+export function decodeAskMetadata(raw: unknown): AskMetadata {
+  let parsed: unknown;
+  try {
+    parsed = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const r = ASK_METADATA.safeParse(parsed);
+  if (!r.success) throw new UserError('bad_payload', "This dialog's data didn't make sense to me. Please use Ask Nansen on the message again.");
   return r.data;
 }

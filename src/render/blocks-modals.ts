@@ -4,7 +4,7 @@
  */
 import { EDIT_LIMITS } from '../core/edits';
 import type { TableCard } from '../core/table-card';
-import type { ModalMetadata } from './blocks-actions';
+import type { AskMetadata, ModalMetadata } from './blocks-actions';
 import { INPUT, VIEW } from './blocks-actions';
 import type { Block, ModalView } from './blocks-common';
 import { BLOCK_LIMITS, context, section } from './blocks-common';
@@ -86,9 +86,99 @@ export function editTagsModal(card: TableCard, meta: ModalMetadata): ModalView {
   ]);
 }
 
+/** Slack's most options in a checkboxes element. */
+const CHECKBOX_OPTIONS_MAX = 10;
+
+/**
+ * The owners dialog: a people picker (`multi_users_select`) holding the current owners that have a Slack account.
+ * Owners without one (a service account, a team alias from the source, someone who left Slack) cannot be shown in
+ * a picker, which holds Slack users only; without a place of their own every save would drop them. So they get
+ * checkboxes, ticked: kept unless the editor unticks them.
+ */
 export function editOwnersModal(card: TableCard, meta: ModalMetadata): ModalView {
-  return modal(VIEW.editOwners, 'Edit owners', meta, [
-    ...intro(card, 'Owners answer questions about the table and may edit it when edits are limited to owners.'),
-    textInput(INPUT.owners, 'Owners', { initial: card.owners.map((o) => o.id).join(', '), max: EDIT_LIMITS.listText, placeholder: 'jiwoo.kim, minsu.lee', hint: 'Catalog user ids (like jiwoo.kim) or @-mentions, separated by commas.' }),
-  ]);
+  const inSlack = card.owners.filter((o) => o.slackId);
+  const outside = card.owners.filter((o) => !o.slackId);
+  const shown = outside.slice(0, CHECKBOX_OPTIONS_MAX);
+  const option = (o: TableCard['owners'][number]) => ({ text: { type: 'plain_text' as const, text: truncate(o.name && o.name !== o.id ? `${o.name} (${o.id})` : o.id, 75) }, value: o.id.slice(0, 150) });
+  const blocks: Block[] = [
+    ...intro(card, 'Owners answer questions about the table and may edit it when edits are limited to owners. Every edit is logged and can be reverted.'),
+    {
+      type: 'input',
+      block_id: INPUT.owners,
+      // With owners outside Slack ticked, the picker may be left empty; the server still wants one owner at least.
+      optional: outside.length > 0,
+      label: { type: 'plain_text', text: 'Owners', emoji: true },
+      hint: { type: 'plain_text', text: 'People in Slack. Someone new to the catalog is added from their Slack profile.' },
+      element: {
+        type: 'multi_users_select',
+        action_id: INPUT.users,
+        placeholder: { type: 'plain_text', text: 'Pick people' },
+        max_selected_items: EDIT_LIMITS.maxOwners,
+        ...(inSlack.length ? { initial_users: [...new Set(inSlack.map((o) => o.slackId!))].slice(0, EDIT_LIMITS.maxOwners) } : {}),
+      },
+    },
+  ];
+  if (shown.length) {
+    blocks.push({
+      type: 'input',
+      block_id: INPUT.ownersKeep,
+      optional: true,
+      label: { type: 'plain_text', text: 'Owners without Slack', emoji: true },
+      hint: { type: 'plain_text', text: "Nansen knows no Slack account of theirs, so the picker can't show them. Untick to remove." },
+      element: { type: 'checkboxes', action_id: INPUT.keep, options: shown.map(option), initial_options: shown.map(option) },
+    });
+  }
+  if (outside.length > shown.length) blocks.push(context([`${outside.length - shown.length} more owners without Slack (${escapeMrkdwn(outside.slice(shown.length).map((o) => o.id).join(', '))}) are not shown and will be removed when you save.`]));
+  return modal(VIEW.editOwners, 'Edit owners', meta, blocks);
+}
+
+/** Where an "Ask Nansen" answer goes. */
+export type AskWhere = 'thread' | 'private';
+
+/** Metadata as JSON within Slack's 3000 characters: a question full of characters JSON escapes is cut to fit. */
+function encodeAskMetadata(meta: AskMetadata): string {
+  let q = meta.q;
+  let json = JSON.stringify({ ...meta, q });
+  while (json.length > BLOCK_LIMITS.privateMetadata && q.length > 1) {
+    q = q.slice(0, Math.floor(q.length * 0.9));
+    json = JSON.stringify({ ...meta, q });
+  }
+  return json;
+}
+
+/** The "Ask Nansen" dialog: the question quoted, and where to answer it (in the message's thread by default). */
+export function askNansenModal(meta: AskMetadata): ModalView {
+  const quoted = truncate(meta.q.replace(/\s+/g, ' ').trim(), 300);
+  const option = (value: AskWhere, text: string, description: string) => ({ text: { type: 'plain_text' as const, text }, description: { type: 'plain_text' as const, text: description }, value });
+  const thread = option('thread', "Reply in the message's thread", 'Everyone in the conversation sees the answer.');
+  return {
+    type: 'modal',
+    callback_id: VIEW.ask,
+    title: { type: 'plain_text', text: 'Ask Nansen' },
+    submit: { type: 'plain_text', text: 'Ask' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: encodeAskMetadata(meta),
+    blocks: [
+      section(`I'll answer this message:\n>${escapeMrkdwn(quoted)}`),
+      {
+        type: 'input',
+        block_id: INPUT.askWhere,
+        label: { type: 'plain_text', text: 'Where should the answer go?' },
+        element: { type: 'radio_buttons', action_id: INPUT.where, options: [thread, option('private', 'Only me', 'Only you see the answer.')], initial_option: thread },
+      },
+    ],
+  };
+}
+
+/** The "Ask Nansen" dialog for a message without text (only files or attachments): nothing to answer. */
+export function askNoTextModal(): ModalView {
+  return {
+    type: 'modal',
+    callback_id: `${VIEW.ask}.none`,
+    title: { type: 'plain_text', text: 'Ask Nansen' },
+    close: { type: 'plain_text', text: 'OK' },
+    blocks: [
+      section(":page_facing_up: That message has no text I can read, only files or attachments, so there's no question for me to answer. Ask in words instead: mention me (`@Nansen when was game_log.sessions last updated?`) or DM me."),
+    ],
+  };
 }

@@ -13,6 +13,7 @@ import * as actions from './actions';
 import * as commands from './commands';
 import type { SlackDeps } from './deps';
 import * as events from './events';
+import * as shortcuts from './shortcuts';
 import * as views from './views';
 
 export interface SlackSettings {
@@ -68,6 +69,7 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps): SlackA
   events.register(app, slackDeps);
   actions.register(app, slackDeps);
   views.register(app, slackDeps);
+  shortcuts.register(app, slackDeps);
   app.error(async (args: { error: Error; body?: unknown }) => {
     const b = args.body as { type?: string; event?: { type?: string } } | undefined;
     explainFailure(args.error, deps.log, { listener: 'bolt', payloadType: b?.type, eventType: b?.event?.type });

@@ -2,6 +2,9 @@ import { submitEdit, revertEdit, tableHistory, mayEdit, type EditChange } from '
 import { EditConflictError, UserError } from '../../src/domain/errors';
 import { effectiveDescription } from '../../src/domain/model';
 import { analyze } from '../../src/text/analyze';
+import type { WebClient } from '@slack/web-api';
+import type { PeopleDirectory, ProfileLookup } from '../../src/ports/people-directory';
+import { slackPeopleDirectory } from '../../src/slack/people-directory';
 import { coreDeps, LATENCY, REVENUE } from './support';
 
 const JIWOO = 'U01JIWOO01';
@@ -80,6 +83,52 @@ describe('submitEdit', () => {
     await submitEdit({ tableKey: REVENUE, expectedVersion: 0, actorSlackId: MINSU, change: { kind: 'owners', text: '@hana.cho, <@U01JIWOO01|jiwoo>' } }, d);
     expect((await d.graph.getTable(REVENUE))!.humanOwners).toEqual(['jiwoo.kim', 'hana.cho']);
     await d.close();
+  });
+});
+
+describe('owners picked in Slack', () => {
+  const found = (slackId: string, name: string, email?: string): ProfileLookup => ({ kind: 'found', profile: { slackId, name, ...(email ? { email } : {}), isBot: false, deleted: false } });
+  const directory = (answers: Record<string, ProfileLookup>): PeopleDirectory & { asked: string[] } => {
+    const asked: string[] = [];
+    return { asked, profile: async (id) => (asked.push(id), answers[id] ?? { kind: 'not_found' }) };
+  };
+
+  it('matches by email case-insensitively, creates the rest with ids that do not clash, keeps catalog-only owners', async () => {
+    const d = await coreDeps();
+    // hana.cho has no Slack id in the sample catalog: she is an owner without Slack.
+    const dir = directory({ U0JIWOO002: found('U0JIWOO002', 'Other Jiwoo', 'Jiwoo.Kim@other.example'), U0NEW00001: found('U0NEW00001', 'New Person', 'new.person@example.com') });
+    const r = await submitEdit({ tableKey: REVENUE, expectedVersion: 0, actorSlackId: MINSU, change: { kind: 'owner_picks', slackUsers: [JIWOO, 'U0JIWOO002', 'U0NEW00001'], keep: ['hana.cho'] } }, { ...d, directory: dir });
+    expect(r.kind).toBe('saved');
+    expect(dir.asked.sort()).toEqual(['U0JIWOO002', 'U0NEW00001']);
+    expect((await d.graph.getTable(REVENUE))!.humanOwners).toEqual(['hana.cho', 'jiwoo.kim', 'jiwoo.kim.u0jiwoo002', 'new.person']);
+    expect(await d.graph.getUsers(['jiwoo.kim.u0jiwoo002', 'new.person'])).toEqual(
+      expect.arrayContaining([
+        { id: 'jiwoo.kim.u0jiwoo002', name: 'Other Jiwoo', email: 'Jiwoo.Kim@other.example', slackId: 'U0JIWOO002' },
+        { id: 'new.person', name: 'New Person', email: 'new.person@example.com', slackId: 'U0NEW00001' },
+      ]),
+    );
+    await d.close();
+  });
+
+  it('a failed look-up is a field error naming the person and the reason; nothing written', async () => {
+    const d = await coreDeps();
+    const r = await submitEdit({ tableKey: REVENUE, expectedVersion: 0, actorSlackId: MINSU, change: { kind: 'owner_picks', slackUsers: ['U0SLOW0001'], keep: [] } }, { ...d, directory: directory({ U0SLOW0001: { kind: 'failed', code: 'ratelimited' } }) });
+    expect(r).toEqual({ kind: 'invalid', errors: { owners: expect.stringMatching(/couldn't look up U0SLOW0001 in Slack \(ratelimited\)/) } });
+    const none = await submitEdit({ tableKey: REVENUE, expectedVersion: 0, actorSlackId: MINSU, change: { kind: 'owner_picks', slackUsers: ['U0SLOW0001'], keep: [] } }, d);
+    expect(none).toEqual({ kind: 'invalid', errors: { owners: expect.stringMatching(/can't look up U0SLOW0001/) } });
+    expect(await d.graph.editLog(REVENUE)).toHaveLength(0);
+    expect(await d.graph.listUsers()).toHaveLength(3);
+    await d.close();
+  });
+
+  it('the Slack adapter maps users.info failures to lookups and never rejects', async () => {
+    const client = (impl: () => Promise<unknown>) => ({ users: { info: impl } }) as unknown as WebClient;
+    const platform = (error: string) => () => Promise.reject(Object.assign(new Error(error), { code: 'slack_webapi_platform_error', data: { ok: false, error } }));
+    expect(await slackPeopleDirectory(client(platform('user_not_found'))).profile('U1')).toEqual({ kind: 'not_found' });
+    expect(await slackPeopleDirectory(client(platform('missing_scope'))).profile('U1')).toEqual({ kind: 'failed', code: 'missing_scope' });
+    expect(await slackPeopleDirectory(client(() => Promise.reject(Object.assign(new Error('socket hang up'), { code: 'slack_webapi_request_error' })))).profile('U1')).toEqual({ kind: 'failed', code: 'slack_webapi_request_error' });
+    const ok = await slackPeopleDirectory(client(() => Promise.resolve({ ok: true, user: { id: 'U1', name: 'h', real_name: 'Real', profile: { real_name: '', display_name: 'Disp', email: ' a@b.c ' } } }))).profile('U1');
+    expect(ok).toEqual({ kind: 'found', profile: { slackId: 'U1', name: 'Real', email: 'a@b.c', isBot: false, deleted: false } });
   });
 });
 

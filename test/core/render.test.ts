@@ -6,7 +6,8 @@ import { decodeValue, isKnownAction, ACTION, actionId } from '../../src/render/b
 import { blocksToText, mrkdwnToText } from '../../src/render/blocks-text';
 import { historyBlocks } from '../../src/render/blocks-history';
 import { homeView } from '../../src/render/blocks-home';
-import { editColumnsModal, editDescriptionModal, editOwnersModal, editTagsModal } from '../../src/render/blocks-modals';
+import { askNansenModal, askNoTextModal, editColumnsModal, editDescriptionModal, editOwnersModal, editTagsModal } from '../../src/render/blocks-modals';
+import { ASK_QUESTION_MAX } from '../../src/render/blocks-actions';
 import { searchBlocks } from '../../src/render/blocks-search';
 import { tableCardBlocks } from '../../src/render/table-card';
 import { blockProblems, LIMITS, viewProblems } from '../../tools/fake-slack/limits';
@@ -60,6 +61,21 @@ describe('Block Kit stays within Slack’s limits on extreme input', () => {
       expect(problems).toEqual([]);
       expect(tooLarge).toBe(false);
     }
+  });
+
+  it('the owners dialog with many owners outside Slack, and the Ask Nansen dialogs at their largest, are valid views', () => {
+    const card = hugeCard(5);
+    const owners = Array.from({ length: 14 }, (_, i) => ({ id: `${'svc'.repeat(40)}.${i}`, name: `Service account ${'x'.repeat(100)} ${i}`, ...(i % 3 === 0 ? { slackId: `U0SVC${String(i).padStart(5, '0')}` } : {}) }));
+    const meta = { key: card.key, v: card.version };
+    const ask = { ch: 'C0123456789', ts: '1700000000.000100', th: '1700000000.000001', q: `${'<!channel> *why* '.repeat(200)}`.slice(0, ASK_QUESTION_MAX) };
+    for (const view of [editOwnersModal({ ...card, owners }, meta), askNansenModal(ask), askNoTextModal()]) {
+      const { problems, tooLarge } = viewProblems(view);
+      expect(problems).toEqual([]);
+      expect(tooLarge).toBe(false);
+    }
+    const quoted = { ...ask, q: '"\n'.repeat(ASK_QUESTION_MAX / 2) };
+    expect(askNansenModal(quoted).private_metadata!.length).toBeLessThanOrEqual(LIMITS.privateMetadata);
+    expect(JSON.parse(askNansenModal(quoted).private_metadata!).q.length).toBeGreaterThan(1000);
   });
 
   it('a history of long values and a Home tab full of everything are valid', () => {

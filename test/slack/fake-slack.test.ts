@@ -94,6 +94,28 @@ describe('the fake Slack Web API', () => {
     }
   });
 
+  it('users.info: declared people with their profile, user_not_found for anyone else, no email for bots', async () => {
+    fake.addUser({ id: 'U0FAKEPAL1', name: 'pal', realName: 'Pal Kim', email: 'pal@example.com' });
+    fake.addUser({ id: 'U0FAKEBOT1', name: 'bot', isBot: true, email: 'bot@example.com' });
+    const r = (await client.users.info({ user: 'U0FAKEPAL1' })) as { user: { id: string; real_name: string; is_bot: boolean; deleted: boolean; profile: { email?: string; real_name: string } } };
+    expect(r.user).toMatchObject({ id: 'U0FAKEPAL1', real_name: 'Pal Kim', is_bot: false, deleted: false, profile: { real_name: 'Pal Kim', email: 'pal@example.com' } });
+    expect(((await client.users.info({ user: 'U0FAKEBOT1' })) as { user: { profile: { email?: string } } }).user.profile.email).toBeUndefined();
+    expect(await slackError(client.users.info({ user: 'U0NOBODY99' }))).toBe('user_not_found');
+  });
+
+  it('refuses checkboxes and radio buttons with more than 10 options or initial options that are not options', async () => {
+    const choice = (type: string, n: number, extra: Record<string, unknown> = {}) => modal([{ type: 'input', block_id: 'b', label: { type: 'plain_text', text: 'L' }, element: { type, action_id: 'a', options: Array.from({ length: n }, (_, i) => ({ text: { type: 'plain_text', text: `o${i}` }, value: `v${i}` })), ...extra } }]);
+    const open = (view: unknown) => slackError(client.views.open({ trigger_id: fake.issueTriggerId(), view: { ...(view as object), submit: { type: 'plain_text', text: 'OK' } } as never }));
+    expect(await open(choice('checkboxes', 10, { initial_options: [{ text: { type: 'plain_text', text: 'o1' }, value: 'v1' }] }))).toBe('no error');
+    expect(await open(choice('checkboxes', 11))).toBe('invalid_arguments');
+    expect(await open(choice('radio_buttons', 11))).toBe('invalid_arguments');
+    expect(await open(choice('checkboxes', 2, { initial_options: [{ text: { type: 'plain_text', text: 'x' }, value: 'elsewhere' }] }))).toBe('invalid_arguments');
+    const users = (extra: Record<string, unknown>) => ({ ...modal([{ type: 'input', block_id: 'b', label: { type: 'plain_text', text: 'L' }, element: { type: 'multi_users_select', action_id: 'a', ...extra } }]), submit: { type: 'plain_text', text: 'OK' } });
+    expect(await open(users({ initial_users: ['U0A', 'W0B'], max_selected_items: 2 }))).toBe('no error');
+    expect(await open(users({ initial_users: ['U0A', 'U0B', 'U0C'], max_selected_items: 2 }))).toBe('invalid_arguments');
+    expect(await open(users({ initial_users: ['jiwoo.kim'] }))).toBe('invalid_arguments');
+  });
+
   it('lets a response_url be used 5 times', async () => {
     const url = fake.responseUrl();
     const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x' }) });
@@ -101,6 +123,25 @@ describe('the fake Slack Web API', () => {
     const sixth = await post();
     expect(sixth.status).toBe(404);
     expect(await sixth.json()).toMatchObject({ ok: false, error: 'used_url' });
+  });
+});
+
+describe('the fake’s users.info without the scopes', () => {
+  it('answers missing_scope without users:read, and leaves out the email without users:read.email', async () => {
+    for (const [scopes, expected] of [[[], 'missing_scope'], [['users:read'], 'no email']] as const) {
+      const fake = await FakeSlack.start({ scopes: [...scopes] });
+      try {
+        fake.addUser({ id: 'U0FAKEPAL1', name: 'pal', email: 'pal@example.com' });
+        const client = new WebClient(fake.options.botToken, { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 } });
+        const got = await client.users
+          .info({ user: 'U0FAKEPAL1' })
+          .then((r) => ((r as { user: { profile: { email?: string } } }).user.profile.email ? 'email' : 'no email'))
+          .catch((e: WebAPIPlatformError) => e.data.error);
+        expect(got).toBe(expected);
+      } finally {
+        await fake.close();
+      }
+    }
   });
 });
 

@@ -61,8 +61,10 @@ export interface Harness {
   event(envelope: Record<string, unknown>, retry?: { num: number; reason?: string }): Promise<P.SignedResponse>;
   /** Clicks a button. */
   click(actionId: string, value: string, opts?: { user?: string; responseUrl?: string; view?: Record<string, unknown>; selectedOption?: { text: string; value: string } }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
+  /** Uses a message shortcut on a message. */
+  shortcut(callbackId: string, message: Parameters<typeof P.messageShortcut>[0]['message'], opts?: { user?: string; channel?: string }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
   /** Submits a modal with the given values. */
-  submit(view: Record<string, unknown>, values: Record<string, Record<string, string>>, user?: string): Promise<P.SignedResponse>;
+  submit(view: Record<string, unknown>, values: Record<string, Record<string, P.SubmittedValue>>, user?: string): Promise<P.SignedResponse>;
   /** Waits for the n-th (1-based) response_url post to a URL. */
   responses(responseUrl: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
   close(): Promise<void>;
@@ -163,6 +165,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const triggerId = fake.issueTriggerId();
       const responseUrl = opts.view ? '' : (opts.responseUrl ?? fake.responseUrl());
       const r = await P.postInteraction(url, SECRET, P.blockAction({ actionId, value, userId: opts.user, triggerId, ...(responseUrl ? { responseUrl } : {}), ...(opts.view ? { view: opts.view } : {}), ...(opts.selectedOption ? { selectedOption: opts.selectedOption } : {}) }));
+      return { ...r, triggerId, responseUrl };
+    },
+    async shortcut(callbackId, message, opts = {}) {
+      const triggerId = fake.issueTriggerId();
+      const responseUrl = fake.responseUrl();
+      const r = await P.postInteraction(url, SECRET, P.messageShortcut({ callbackId, triggerId, responseUrl, message, userId: opts.user, channelId: opts.channel }));
       return { ...r, triggerId, responseUrl };
     },
     submit(view, values, user) {

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/config';
+import { SHORTCUT } from '../../src/render/blocks-actions';
 
 interface Manifest {
-  features: { bot_user: { display_name: string }; unfurl_domains?: string[]; slash_commands: Array<{ command: string; should_escape: boolean }>; app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean } };
+  features: { shortcuts?: Array<{ name: string; type: string; callback_id: string; description: string }>; bot_user: { display_name: string }; unfurl_domains?: string[]; slash_commands: Array<{ command: string; should_escape: boolean }>; app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean } };
   oauth_config: { scopes: { bot: string[]; user?: string[] } };
   settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
 }
@@ -21,12 +22,17 @@ describe('manifest.yml', () => {
     expect(m.settings.socket_mode_enabled).toBe(true);
   });
 
+  it('declares the message shortcut the app listens to', () => {
+    expect(m.features.shortcuts).toEqual([{ name: 'Ask Nansen', type: 'message', callback_id: SHORTCUT.askNansen, description: expect.any(String) }]);
+    expect(m.features.shortcuts![0]!.description.length).toBeLessThanOrEqual(80);
+  });
+
   it('lists the default NANSEN_UNFURL_DOMAINS as unfurl_domains', () => {
     expect(m.features.unfurl_domains).toEqual(loadConfig({}).NANSEN_UNFURL_DOMAINS);
   });
 
   it('asks only for the scopes the app uses', () => {
-    expect([...m.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write']);
+    expect([...m.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write', 'users:read', 'users:read.email']);
     expect(m.oauth_config.scopes.user).toBeUndefined();
   });
 });

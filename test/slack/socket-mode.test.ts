@@ -1,4 +1,4 @@
-import { INPUT } from '../../src/render/blocks-actions';
+import { INPUT, SHORTCUT } from '../../src/render/blocks-actions';
 import * as P from '../../tools/fake-slack/payloads';
 import { blocksText, findMenuOption, type Harness, MINSU, SESSIONS, startHarness } from './harness';
 
@@ -53,6 +53,18 @@ describe('Socket Mode through the fake apps.connections.open and WebSocket serve
     const ok = await h.fake.pushEnvelope('interactive', P.viewSubmission({ view, values: { [INPUT.description]: { [INPUT.value]: 'Sessions, via Socket Mode' } }, userId: MINSU, triggerId: h.fake.issueTriggerId() }));
     expect(ok.payload).toBeUndefined();
     expect((await h.deps.graph.getTable(SESSIONS))!.humanDescription).toBe('Sessions, via Socket Mode');
+  });
+
+  it('acknowledges the "Ask Nansen" message shortcut at once, opens its dialog and answers in the thread', async () => {
+    const triggerId = h.fake.issueTriggerId();
+    const ts = P.messageTs();
+    const ack = await h.fake.pushEnvelope('interactive', P.messageShortcut({ callbackId: SHORTCUT.askNansen, triggerId, responseUrl: h.fake.responseUrl(), userId: MINSU, channelId: 'C0SOCKASK1', message: { text: 'when was game_log.sessions last updated?', ts } }));
+    expect(ack.latencyMs).toBeLessThan(500);
+    const open = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
+    const view = (open.response as { view: Record<string, unknown> }).view;
+    await h.fake.pushEnvelope('interactive', P.viewSubmission({ view, values: { [INPUT.askWhere]: { [INPUT.where]: { selected_option: { value: 'thread' } } } }, userId: MINSU, triggerId: h.fake.issueTriggerId() }));
+    const answer = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0SOCKASK1');
+    expect(answer.args.thread_ts).toBe(ts);
   });
 
   it('reconnects when Slack asks it to (disconnect envelope) and keeps working', async () => {

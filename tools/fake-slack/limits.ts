@@ -27,6 +27,8 @@ export const LIMITS = {
   overflowOptionsMin: 2,
   overflowOptionsMax: 5,
   optionValue: 150,
+  /** Options of a checkboxes or radio_buttons element. */
+  choiceOptions: 10,
   viewBytes: 250 * 1024,
   messageText: 40000,
 } as const;
@@ -69,6 +71,28 @@ export function blockProblems(blocks: unknown, maxBlocks: number, pointer: strin
         if ((textOf(o.text) ?? '').length > LIMITS.optionText) problems.push(`must be less than ${LIMITS.optionText + 1} characters [json-pointer:${at}/options/${j}/text/text]`);
         if (typeof o.value === 'string' && o.value.length > LIMITS.optionValue) problems.push(`must be less than ${LIMITS.optionValue + 1} characters [json-pointer:${at}/options/${j}/value]`);
       });
+    }
+    if (element.type === 'checkboxes' || element.type === 'radio_buttons') {
+      const options = Array.isArray(element.options) ? (element.options as Json[]) : [];
+      if (options.length < 1 || options.length > LIMITS.choiceOptions) problems.push(`must have 1 to ${LIMITS.choiceOptions} items [json-pointer:${at}/options]`);
+      options.forEach((o, j) => {
+        if ((textOf(o.text) ?? '').length > LIMITS.optionText) problems.push(`must be less than ${LIMITS.optionText + 1} characters [json-pointer:${at}/options/${j}/text/text]`);
+        if (typeof o.value !== 'string' || o.value.length > LIMITS.optionValue) problems.push(`must be a string of at most ${LIMITS.optionValue} characters [json-pointer:${at}/options/${j}/value]`);
+      });
+      const values = new Set(options.map((o) => o.value));
+      const initial = element.type === 'checkboxes' ? (Array.isArray(element.initial_options) ? (element.initial_options as Json[]) : []) : element.initial_option ? [element.initial_option as Json] : [];
+      initial.forEach((o, j) => {
+        if (!values.has(o.value)) problems.push(`must match one of the options [json-pointer:${at}/${element.type === 'checkboxes' ? `initial_options/${j}` : 'initial_option'}]`);
+      });
+    }
+    if (element.type === 'multi_users_select') {
+      const max = element.max_selected_items;
+      if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) problems.push(`must be at least 1 [json-pointer:${at}/max_selected_items]`);
+      const initial = element.initial_users;
+      if (initial !== undefined) {
+        if (!Array.isArray(initial) || initial.some((u) => typeof u !== 'string' || !/^[UW][A-Z0-9]+$/.test(u))) problems.push(`must be an array of user ids [json-pointer:${at}/initial_users]`);
+        else if (typeof max === 'number' && initial.length > max) problems.push(`must have at most max_selected_items items [json-pointer:${at}/initial_users]`);
+      }
     }
     if (element.type === 'plain_text_input') {
       const max = typeof element.max_length === 'number' ? element.max_length : LIMITS.plainTextInputMax;

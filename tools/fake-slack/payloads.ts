@@ -195,14 +195,55 @@ export function blockAction(input: ActionInput): Record<string, unknown> {
   };
 }
 
+/** A `message_action` payload: a message shortcut used on a message (Slack's documented shape). */
+export function messageShortcut(input: {
+  callbackId: string;
+  triggerId: string;
+  responseUrl?: string;
+  userId?: string;
+  channelId?: string;
+  message: { text?: string; user?: string; ts?: string; thread_ts?: string; files?: unknown[]; attachments?: unknown[]; blocks?: unknown[]; bot_id?: string };
+}): Record<string, unknown> {
+  const user = input.userId ?? 'U0ALICE001';
+  const ts = input.message.ts ?? messageTs();
+  return {
+    type: 'message_action',
+    token: 'legacy-verification-token',
+    action_ts: `${Date.now() / 1000}`,
+    team: { id: TEAM_ID, domain: 'fake' },
+    user: { id: user, username: 'alice', name: 'alice', team_id: TEAM_ID },
+    channel: { id: input.channelId ?? 'C0GENERAL1', name: 'general' },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId,
+    ...(input.responseUrl ? { response_url: input.responseUrl } : {}),
+    message_ts: ts,
+    message: { type: 'message', user: input.message.user ?? 'U0BOB00001', team: TEAM_ID, text: input.message.text ?? '', ...input.message, ts },
+  };
+}
+
+/** What one input of a submitted view sent: typed text, or the state value of a select, checkboxes or radio buttons. */
+export type SubmittedValue = string | { selected_users: string[] } | { selected_options: Array<{ value: string; text?: string }> } | { selected_option: { value: string; text?: string } | null };
+
+/** An input's state value as Slack sends it in `view.state.values`. */
+function stateValue(value: SubmittedValue): Record<string, unknown> {
+  if (typeof value === 'string') return { type: 'plain_text_input', value };
+  const option = (o: { value: string; text?: string }) => ({ text: { type: 'plain_text', text: o.text ?? o.value, emoji: true }, value: o.value });
+  if ('selected_users' in value) return { type: 'multi_users_select', selected_users: value.selected_users };
+  if ('selected_options' in value) return { type: 'checkboxes', selected_options: value.selected_options.map(option) };
+  return { type: 'radio_buttons', selected_option: value.selected_option ? option(value.selected_option) : null };
+}
+
 /**
- * A `view_submission` payload for a modal, with the submitted values: `{ blockId: { actionId: text } }`.
- * The view carries the callback id and private metadata the app set when it opened the modal.
+ * A `view_submission` payload for a modal, with the submitted values: `{ blockId: { actionId: value } }`, each value
+ * typed text or a select's state. The view carries the callback id and private metadata the app set when it opened
+ * the modal.
  */
-export function viewSubmission(input: { view: Record<string, unknown>; values: Record<string, Record<string, string>>; userId?: string; triggerId: string }): Record<string, unknown> {
+export function viewSubmission(input: { view: Record<string, unknown>; values: Record<string, Record<string, SubmittedValue>>; userId?: string; triggerId: string }): Record<string, unknown> {
   const values: Record<string, Record<string, unknown>> = {};
   for (const [blockId, actions] of Object.entries(input.values)) {
-    values[blockId] = Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }]));
+    values[blockId] = Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, stateValue(value)]));
   }
   const user = input.userId ?? 'U0ALICE001';
   return {

@@ -12,6 +12,8 @@
  * upload flow (`files.getUploadURLExternal`, a POST of the bytes to the returned loopback URL,
  * `files.completeUploadExternal`) and `chat.unfurl` (for links announced with `shareLinks`) answer with Slack's
  * documented errors. A scope taken away with `revokeScope` makes the methods that need it answer `missing_scope`.
+ * People are declared with `addUser`: `users.info` answers `user_not_found` for anyone else,
+ * `missing_scope` without `users:read`, and leaves out `profile.email` without `users:read.email` (`scopes`).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -37,6 +39,23 @@ export interface FakeSlackOptions {
   latencyMs?: number;
   /** How often the WebSocket server pings its clients (Slack pings; clients expect it). */
   pingIntervalMs?: number;
+  /**
+   * The bot token's scopes, where the fake checks them (`users.info`: `missing_scope` without `users:read`, no
+   * `profile.email` without `users:read.email`). Default: every scope granted.
+   */
+  scopes?: string[];
+}
+
+/** A person (or bot) in the fake workspace, as `users.info` shows them. */
+export interface FakeUser {
+  id: string;
+  /** The handle (`jiwoo.kim`). */
+  name: string;
+  realName?: string;
+  displayName?: string;
+  email?: string;
+  isBot?: boolean;
+  deleted?: boolean;
 }
 
 export interface RecordedCall {
@@ -113,14 +132,14 @@ const METHOD_SCOPES: Record<string, string> = {
   'files.completeUploadExternal': 'files:write',
 };
 /** The bot scopes the fake grants until a test revokes one (manifest.yml's). */
-const GRANTED_SCOPES = ['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write'];
+const GRANTED_SCOPES = ['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write', 'users:read', 'users:read.email'];
 /** Slack's largest upload: 1 GB. */
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
 export class FakeSlack extends EventEmitter {
   readonly calls: RecordedCall[] = [];
   readonly acks: RecordedAck[] = [];
-  readonly options: Required<Omit<FakeSlackOptions, 'retryAfterSeconds' | 'latencyMs'>> & Pick<FakeSlackOptions, 'retryAfterSeconds' | 'latencyMs'>;
+  readonly options: Required<Omit<FakeSlackOptions, 'retryAfterSeconds' | 'latencyMs' | 'scopes'>> & Pick<FakeSlackOptions, 'retryAfterSeconds' | 'latencyMs' | 'scopes'>;
   private server!: Server;
   private wss!: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
@@ -136,6 +155,7 @@ export class FakeSlack extends EventEmitter {
   private readonly files = new Map<string, FakeFile>();
   private readonly links = new Map<string, Set<string>>();
   private readonly revokedScopes = new Set<string>();
+  private readonly users = new Map<string, FakeUser>();
   /** Unfurls accepted by `chat.unfurl`, by `channel|ts`, then URL. */
   readonly unfurls = new Map<string, Record<string, unknown>>();
   private pingTimer?: NodeJS.Timeout;
@@ -156,6 +176,7 @@ export class FakeSlack extends EventEmitter {
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
       retryAfterSeconds: options.retryAfterSeconds,
       latencyMs: options.latencyMs,
+      scopes: options.scopes,
     };
   }
 
@@ -279,6 +300,12 @@ export class FakeSlack extends EventEmitter {
   deleteChannel(id: string): void {
     this.channels.delete(id);
     this.deleted.add(id);
+  }
+
+  /** Adds a person to the workspace (`users.info` answers `user_not_found` for anyone not added). */
+  addUser(user: FakeUser): FakeUser {
+    this.users.set(user.id, user);
+    return user;
   }
 
   channel(id: string): FakeChannel | undefined {
@@ -487,6 +514,27 @@ export class FakeSlack extends EventEmitter {
     this.histories.set(channel, list);
   }
 
+  private hasScope(scope: string): boolean {
+    return !this.revokedScopes.has(scope) && (this.options.scopes === undefined || this.options.scopes.includes(scope));
+  }
+
+  /** A user as `users.info` shows them: the email only with `users:read.email`, and never a bot's. */
+  private userJson(u: FakeUser): Record<string, unknown> {
+    const realName = u.realName ?? u.name;
+    const email = u.email && !u.isBot && this.hasScope('users:read.email') ? { email: u.email } : {};
+    return {
+      id: u.id,
+      team_id: this.options.teamId,
+      name: u.name,
+      deleted: u.deleted ?? false,
+      real_name: realName,
+      tz: 'Asia/Seoul',
+      is_bot: u.isBot ?? false,
+      is_app_user: false,
+      profile: { real_name: realName, display_name: u.displayName ?? '', ...email, team: this.options.teamId },
+    };
+  }
+
   private channelJson(c: FakeChannel): Record<string, unknown> {
     return { id: c.id, name: c.name, is_channel: !c.isPrivate, is_group: c.isPrivate, is_im: false, is_private: c.isPrivate, is_archived: c.isArchived, is_member: c.isMember };
   }
@@ -669,9 +717,12 @@ export class FakeSlack extends EventEmitter {
         this.unfurls.set(`${channel}|${String(args.ts)}`, { ...(this.unfurls.get(`${channel}|${String(args.ts)}`) ?? {}), ...unfurls });
         return ok();
       }
-      case 'users.info':
-        if (typeof args.user !== 'string') return fail('user_not_found');
-        return ok({ user: { id: args.user, name: args.user.toLowerCase(), real_name: args.user } });
+      case 'users.info': {
+        if (!this.hasScope('users:read')) return fail('missing_scope', { needed: 'users:read', provided: (this.options.scopes ?? []).join(',') });
+        const u = typeof args.user === 'string' ? this.users.get(args.user) : undefined;
+        if (!u) return fail('user_not_found');
+        return ok({ user: this.userJson(u) });
+      }
       case 'views.open':
       case 'views.push': {
         const trigger = this.useTrigger(args.trigger_id);

@@ -13,6 +13,7 @@ import { context } from '../../render/blocks-common';
 import { failureBlocks, noticeBlocks } from '../../render/blocks-messages';
 import { tableCardBlocks } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
+import { slackPeopleDirectory } from '../people-directory';
 import { asPersonError, dm } from '../support';
 import { escapeMrkdwn } from '../../text/mrkdwn';
 
@@ -27,12 +28,19 @@ export interface ReadSubmission {
   blockOf(field: string): string | undefined;
 }
 
-const WHAT: Record<EditChange['kind'], string> = { description: 'description', column_descriptions: 'column descriptions', tags: 'tags', owners: 'owners' };
+const WHAT: Record<EditChange['kind'], string> = { description: 'description', column_descriptions: 'column descriptions', tags: 'tags', owners: 'owners', owner_picks: 'owners' };
 
 /** The text value of an input block in a submitted view. */
 export function inputValue(view: ViewSubmitAction['view'], blockId: string, actionId: string): string {
   const v = view.state.values[blockId]?.[actionId]?.value;
   return typeof v === 'string' ? v : '';
+}
+
+/** The strings a select or checkboxes input sent (`selected_users`, or the values of `selected_options`); at most `max`. */
+export function selectedValues(view: ViewSubmitAction['view'], blockId: string, actionId: string, max = 100): string[] {
+  const v = view.state.values[blockId]?.[actionId] as { selected_users?: unknown; selected_options?: unknown } | undefined;
+  const raw: unknown[] = Array.isArray(v?.selected_users) ? v.selected_users : Array.isArray(v?.selected_options) ? v.selected_options.map((o: { value?: unknown } | null) => o?.value) : [];
+  return raw.filter((x): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200).slice(0, max);
 }
 
 /** Whether a response_url is Slack's (or, in tests, the configured fake API's): never post to anything else. */
@@ -120,7 +128,7 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       await dm(client, user, failureBlocks(explainFailure(err, deps.log, where))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
       return;
     }
-    const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, deps);
+    const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, { ...deps, directory: slackPeopleDirectory(client) });
     let outcome: EditOutcome | undefined;
     try {
       const raced = await Promise.race([work.then((o) => ({ o })), new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.submitDeadlineMs ?? 2000).unref())]);
