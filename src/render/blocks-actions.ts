@@ -25,6 +25,12 @@ export const ACTION = {
   lineagePicture: 'nansen.card.lineage',
   /** The card's overflow menu: edit actions and history (the option value says which). */
   cardMenu: 'nansen.card.menu',
+  /** "Share to channel" beside a result of an answer: the result's card, posted for everyone, attributed to the sharer. */
+  shareResult: 'nansen.result.share',
+  /** "Not what I meant" under an answer: records the miss with what was offered. */
+  notWhatIMeant: 'nansen.answer.miss',
+  /** "N more results" under an answer: the rest of its results, for the person who clicked. */
+  moreResults: 'nansen.answer.more',
 } as const;
 
 export type ActionName = keyof typeof ACTION;
@@ -80,6 +86,10 @@ export const VALUES = {
   tag: z.strictObject({ t: z.string().min(1).max(100) }),
   /** An option of the card's overflow menu: which action (`a`), on which table and version. At most 150 characters (Slack's option value limit). */
   cardMenu: z.strictObject({ a: z.enum(['description', 'columns', 'tags', 'owners', 'history']), key, v: z.number().int().min(0), cp: z.number().int().min(0).max(1000).optional() }),
+  /** "Not what I meant": the question (`q`, as searched), its language and what the answer offered, best first. */
+  miss: z.strictObject({ q: z.string().max(1000), l: z.enum(['en', 'ko']), o: z.array(key).max(10) }),
+  /** "More results": the question and the keys of the results not shown yet, in order. */
+  more: z.strictObject({ q: z.string().max(1000), l: z.enum(['en', 'ko']), r: z.array(z.strictObject({ key, d: z.literal(1).optional() })).min(1).max(10) }),
 } as const;
 
 export type ValueOf<K extends keyof typeof VALUES> = z.infer<(typeof VALUES)[K]>;

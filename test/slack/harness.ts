@@ -48,6 +48,19 @@ export interface HarnessOptions {
   lineagePictures?: boolean;
 }
 
+/** Where a click happens: by default an ephemeral message in C0GENERAL1 with a fresh response_url. */
+export interface ClickOptions {
+  user?: string;
+  responseUrl?: string;
+  view?: Record<string, unknown>;
+  selectedOption?: { text: string; value: string };
+  /** The message with the button: its channel, whether it is ephemeral, its ts and thread. */
+  channel?: string;
+  ephemeral?: boolean;
+  messageTs?: string;
+  threadTs?: string;
+}
+
 export interface Harness {
   fake: FakeSlack;
   slack: SlackApp;
@@ -60,7 +73,7 @@ export interface Harness {
   /** Sends an Events API callback (optionally as a retry). */
   event(envelope: Record<string, unknown>, retry?: { num: number; reason?: string }): Promise<P.SignedResponse>;
   /** Clicks a button. */
-  click(actionId: string, value: string, opts?: { user?: string; responseUrl?: string; view?: Record<string, unknown>; selectedOption?: { text: string; value: string } }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
+  click(actionId: string, value: string, opts?: ClickOptions): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
   /** Submits a modal with the given values. */
   submit(view: Record<string, unknown>, values: Record<string, Record<string, string>>, user?: string): Promise<P.SignedResponse>;
   /** Waits for the n-th (1-based) response_url post to a URL. */
@@ -162,7 +175,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async click(actionId, value, opts = {}) {
       const triggerId = fake.issueTriggerId();
       const responseUrl = opts.view ? '' : (opts.responseUrl ?? fake.responseUrl());
-      const r = await P.postInteraction(url, SECRET, P.blockAction({ actionId, value, userId: opts.user, triggerId, ...(responseUrl ? { responseUrl } : {}), ...(opts.view ? { view: opts.view } : {}), ...(opts.selectedOption ? { selectedOption: opts.selectedOption } : {}) }));
+      const r = await P.postInteraction(url, SECRET, P.blockAction({ actionId, value, userId: opts.user, triggerId, ...(responseUrl ? { responseUrl } : {}), ...(opts.view ? { view: opts.view } : {}), ...(opts.selectedOption ? { selectedOption: opts.selectedOption } : {}), ...(opts.channel ? { channelId: opts.channel } : {}), ...(opts.ephemeral !== undefined ? { ephemeral: opts.ephemeral } : {}), ...(opts.messageTs ? { messageTs: opts.messageTs } : {}), ...(opts.threadTs ? { threadTs: opts.threadTs } : {}) }));
       return { ...r, triggerId, responseUrl };
     },
     submit(view, values, user) {

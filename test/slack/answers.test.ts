@@ -1,0 +1,193 @@
+import { MemoryMissLog } from '../../src/adapters/memory/memory-miss-log';
+import { answer as realAnswer } from '../../src/answering/answer';
+import { ACTION } from '../../src/render/blocks-actions';
+import { ANSWER_TOP, renderSlackAnswer } from '../../src/render/answer-actions';
+import { blockProblems } from '../../tools/fake-slack/limits';
+import type { RecordedCall } from '../../tools/fake-slack/server';
+import * as P from '../../tools/fake-slack/payloads';
+import { blocksText, findButton, type Harness, LATENCY, startHarness } from './harness';
+
+type Blocks = Array<Record<string, unknown>>;
+
+/** Every button (accessories and actions elements) of a message. */
+function buttonsOf(blocks: unknown): Array<{ action_id: string; value: string; text: string }> {
+  const out: Array<{ action_id: string; value: string; text: string }> = [];
+  for (const b of blocks as Blocks) {
+    const els = [...((b.elements as Blocks) ?? []), ...(b.accessory ? [b.accessory as Record<string, unknown>] : [])];
+    for (const e of els) if (e.type === 'button') out.push({ action_id: String(e.action_id), value: String(e.value), text: (e.text as { text: string }).text });
+  }
+  return out;
+}
+
+/** Issue 12, item 2: a find answer's results can be opened, shared, and flagged as not what was meant. */
+describe('answers you can act on, through the real Bolt app', () => {
+  let h: Harness;
+  const misses = new MemoryMissLog();
+  const CHANNEL = 'C0ANSWERS1';
+  const QUESTION = "which table shows in-game users' latency by country?";
+  let mention: Record<string, unknown>;
+  let answerPost: RecordedCall;
+
+  beforeAll(async () => {
+    h = await startHarness({ renderAnswer: (a, place) => renderSlackAnswer(a, place), misses });
+    mention = P.appMention({ text: `<@${h.fake.options.botUserId}> ${QUESTION}`, channel: CHANNEL });
+    await h.event(P.eventCallback(mention));
+    answerPost = await h.fake.waitForCall('chat.postMessage', (c) => c.args.thread_ts === mention.ts);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  /** Clicks a button of the answer as it sits in the mention's thread (a posted message, not ephemeral). */
+  const clickInAnswer = (b: { action_id: string; value: string }, user = 'U0CLICKER1') =>
+    h.click(b.action_id, b.value, { user, channel: CHANNEL, ephemeral: false, messageTs: String(answerPost.response.ts ?? '1.1'), threadTs: mention.ts as string });
+
+  it('shows the top results compactly, each with Open card and Share to channel, and one Not what I meant', () => {
+    expect(answerPost.response.ok).toBe(true);
+    const blocks = answerPost.args.blocks as Blocks;
+    expect(blocks.length).toBeLessThanOrEqual(3 * ANSWER_TOP + 3);
+    expect(blockProblems(blocks, 50, '/blocks')).toEqual([]);
+    const buttons = buttonsOf(blocks);
+    const ids = buttons.map((b) => b.action_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.filter((id) => id.startsWith(ACTION.openCard))).toHaveLength(ANSWER_TOP);
+    expect(ids.filter((id) => id.startsWith(ACTION.shareResult))).toHaveLength(ANSWER_TOP);
+    expect(ids.filter((id) => id === ACTION.notWhatIMeant)).toHaveLength(1);
+    expect(ids).toContain(ACTION.moreResults);
+    expect(buttons.every((b) => b.value.length <= 2000)).toBe(true);
+    expect(JSON.parse(findButton(blocks, ACTION.openCard).value)).toEqual({ key: LATENCY });
+    const text = blocksText(blocks);
+    expect(text).toContain('network_latency_by_country');
+    expect(text).toMatch(/updated \d+ minutes ago/);
+    expect(text).toContain('/data ');
+  });
+
+  it('Open card: the card for the person who clicked, in the thread (ephemeral through the response_url)', async () => {
+    const r = await clickInAnswer(findButton(answerPost.args.blocks, ACTION.openCard));
+    expect(r.status).toBe(200);
+    const [post] = await h.responses(r.responseUrl);
+    expect(post!.args.response_type).toBe('ephemeral');
+    expect(post!.args.replace_original).toBe(false);
+    expect(blocksText(post!.args.blocks)).toContain('*Owners*');
+    expect(blocksText(post!.args.blocks)).toContain('network_latency_by_country');
+  });
+
+  it('Share to channel: the result’s card for everyone, in the thread and the channel, attributed to the sharer; the answer stays', async () => {
+    const r = await clickInAnswer(findButton(answerPost.args.blocks, ACTION.shareResult), 'U0SHARER01');
+    expect(r.status).toBe(200);
+    const shared = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === CHANNEL && blocksText(c.args.blocks).includes('Shared by'));
+    expect(shared.response.ok).toBe(true);
+    expect(shared.args.thread_ts).toBe(mention.ts);
+    expect(String(shared.args.reply_broadcast)).toBe('true');
+    const text = blocksText(shared.args.blocks);
+    expect(text).toContain('Shared by <@U0SHARER01>');
+    expect(text).toContain('*Owners*');
+    expect(buttonsOf(shared.args.blocks).some((b) => b.action_id === ACTION.share)).toBe(false);
+    expect(h.fake.callsTo('response_url').filter((c) => c.args.url_id === r.responseUrl.split('/').pop())).toEqual([]);
+  });
+
+  it('Not what I meant: records the miss with what was offered, tells only the clicker, once per person', async () => {
+    const before = (await misses.recent({ limit: 1000 })).length;
+    const b = findButton(answerPost.args.blocks, ACTION.notWhatIMeant);
+    const r = await clickInAnswer(b, 'U0MISSER01');
+    const [ack] = await h.responses(r.responseUrl);
+    expect(ack!.args.response_type).toBe('ephemeral');
+    expect(blocksText(ack!.args.blocks)).toContain("wasn't what you meant");
+    const recorded = await misses.recent({ limit: 1000 });
+    expect(recorded.length).toBe(before + 1);
+    expect(recorded[0]).toMatchObject({ kind: 'not_what_i_meant', text: QUESTION, lang: 'en', via: 'slack' });
+    expect(recorded[0]!.offered[0]).toBe(LATENCY);
+    expect(recorded[0]!.offered.length).toBeGreaterThanOrEqual(ANSWER_TOP);
+    expect(recorded[0]!.asker).toBeUndefined();
+    const again = await clickInAnswer(b, 'U0MISSER01');
+    const [ack2] = await h.responses(again.responseUrl);
+    expect(blocksText(ack2!.args.blocks)).toContain('Already noted');
+    expect((await misses.recent({ limit: 1000 })).length).toBe(before + 1);
+  });
+
+  it('N more results: the rest of the answer’s results, for the person who clicked', async () => {
+    const b = findButton(answerPost.args.blocks, ACTION.moreResults);
+    const r = await clickInAnswer(b);
+    const [post] = await h.responses(r.responseUrl);
+    expect(post!.args.response_type).toBe('ephemeral');
+    const shown = new Set(buttonsOf(answerPost.args.blocks).filter((x) => x.action_id.startsWith(ACTION.openCard)).map((x) => x.value));
+    const more = buttonsOf(post!.args.blocks).filter((x) => x.action_id.startsWith(ACTION.openCard));
+    expect(more.length).toBeGreaterThan(0);
+    expect(more.some((x) => shown.has(x.value))).toBe(false);
+    expect(blockProblems(post!.args.blocks, 50, '/blocks')).toEqual([]);
+  });
+
+  it('a DM answer has Open card but no Share to channel', async () => {
+    const dm = P.directMessage({ text: QUESTION, channel: 'D0ANSWERS1' });
+    await h.event(P.eventCallback(dm));
+    const post = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0ANSWERS1');
+    const ids = buttonsOf(post.args.blocks).map((b) => b.action_id);
+    expect(ids.filter((id) => id.startsWith(ACTION.openCard))).toHaveLength(ANSWER_TOP);
+    expect(ids.some((id) => id.startsWith(ACTION.shareResult))).toBe(false);
+    expect(ids).toContain(ACTION.notWhatIMeant);
+  });
+
+  it('a result whose table is gone: Open card and Share say so privately, nothing is posted, nothing thrown', async () => {
+    const gone = JSON.stringify({ key: 'hive://gold.game_log/dropped_last_week' });
+    const postsBefore = h.fake.callsTo('chat.postMessage').length;
+    for (const id of [`${ACTION.openCard}:0`, `${ACTION.shareResult}:0`]) {
+      const r = await h.click(id, gone, { channel: CHANNEL, ephemeral: false, threadTs: mention.ts as string });
+      expect(r.status).toBe(200);
+      const [post] = await h.responses(r.responseUrl);
+      expect(post!.args.response_type).toBe('ephemeral');
+      expect(blocksText(post!.args.blocks)).toContain('That table is gone');
+      expect(blocksText(post!.args.blocks)).toContain('dropped_last_week');
+    }
+    expect(h.fake.callsTo('chat.postMessage').length).toBe(postsBefore);
+  });
+
+  it('forged values (not JSON, a wrong language, too many keys) get the polite bad-button notice', async () => {
+    for (const [id, value] of [
+      [ACTION.notWhatIMeant, 'not json'],
+      [ACTION.notWhatIMeant, JSON.stringify({ q: 'x', l: 'fr', o: [] })],
+      [ACTION.moreResults, JSON.stringify({ q: 'x', l: 'en', r: Array.from({ length: 11 }, (_, i) => ({ key: `k${i}` })) })],
+      [`${ACTION.shareResult}:3`, '{}'],
+    ] as const) {
+      const r = await h.click(id, value);
+      const [post] = await h.responses(r.responseUrl);
+      expect(blocksText(post!.args.blocks)).toContain("didn't make sense");
+    }
+  });
+});
+
+describe('answers you can act on, with NANSEN_RECORD_ASKERS=1 and in Korean', () => {
+  let h: Harness;
+  const misses = new MemoryMissLog();
+  beforeAll(async () => {
+    h = await startHarness({ renderAnswer: (a, place) => renderSlackAnswer(a, place), misses, recordAskers: true, answer: async (q, deps) => {
+      const a = await realAnswer(q, deps);
+      // a search offered as guesses (the pipeline's `guess` verdict)
+      return a.kind === 'find' && q.text.includes('guess') ? { ...a, confident: false } : a;
+    } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('keeps who said "not what I meant", in the question’s language', async () => {
+    const m = P.appMention({ text: '국가별 레이턴시 테이블 있어요?', channel: 'C0ANSWERS2' });
+    await h.event(P.eventCallback(m));
+    const post = await h.fake.waitForCall('chat.postMessage', (c) => c.args.thread_ts === m.ts);
+    const b = buttonsOf(post.args.blocks).find((x) => x.action_id === ACTION.notWhatIMeant)!;
+    expect(b.text).toBe('원한 답이 아니에요');
+    const r = await h.click(b.action_id, b.value, { user: 'U0KOREAN01', channel: 'C0ANSWERS2', ephemeral: false });
+    const [ack] = await h.responses(r.responseUrl);
+    expect(blocksText(ack!.args.blocks)).toContain('감사합니다');
+    expect((await misses.recent({ limit: 1 }))[0]).toMatchObject({ kind: 'not_what_i_meant', lang: 'ko', asker: 'U0KOREAN01' });
+  });
+
+  it('a guess stays marked as a guess, with its buttons', async () => {
+    const m = P.appMention({ text: 'guess: which table has latency by country?', channel: 'C0ANSWERS3' });
+    await h.event(P.eventCallback(m));
+    const post = await h.fake.waitForCall('chat.postMessage', (c) => c.args.thread_ts === m.ts);
+    expect(blocksText(post.args.blocks)).toContain('my best guesses');
+    expect(buttonsOf(post.args.blocks).some((b) => b.action_id.startsWith(ACTION.openCard))).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await misses.recent({ limit: 1 }))[0]).toMatchObject({ kind: 'guess' });
+  });
+});
