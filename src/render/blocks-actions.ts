@@ -42,6 +42,9 @@ export const VIEW = {
   editOwners: 'nansen.view.edit.owners',
 } as const;
 
+/** The callback id of a table card shown in a modal (App Home): it has no submit, so it never comes back as a submission. */
+export const CARD_VIEW = 'nansen.view.card';
+
 /** Input block and action ids of the edit dialogs. */
 export const INPUT = {
   description: 'description',

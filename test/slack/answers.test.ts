@@ -5,7 +5,7 @@ import { ANSWER_TOP, renderSlackAnswer } from '../../src/render/answer-actions';
 import { blockProblems } from '../../tools/fake-slack/limits';
 import type { RecordedCall } from '../../tools/fake-slack/server';
 import * as P from '../../tools/fake-slack/payloads';
-import { blocksText, findButton, type Harness, LATENCY, startHarness } from './harness';
+import { blocksText, findButton, findMenuOption, type Harness, LATENCY, startHarness } from './harness';
 
 type Blocks = Array<Record<string, unknown>>;
 
@@ -189,5 +189,64 @@ describe('answers you can act on, with NANSEN_RECORD_ASKERS=1 and in Korean', ()
     expect(buttonsOf(post.args.blocks).some((b) => b.action_id.startsWith(ACTION.openCard))).toBe(true);
     await new Promise((r) => setTimeout(r, 100));
     expect((await misses.recent({ limit: 1 }))[0]).toMatchObject({ kind: 'guess' });
+  });
+});
+
+/** Issue 12, item 2: a card opened from App Home opens in a modal, not as a DM. */
+describe('a card opened from App Home, through the real Bolt app', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function home(user: string): Promise<Record<string, unknown>> {
+    await h.event(P.eventCallback(P.appHomeOpened(user)));
+    const pub = await h.fake.waitForCall('views.publish', (c) => c.args.user_id === user);
+    return { ...(pub.response.view as Record<string, unknown>) };
+  }
+
+  it('opens in a modal (views.open with the click’s trigger_id), within the modal limits, and posts no DM', async () => {
+    const view = await home('U0MODAL001');
+    const open = findButton((view as { blocks: unknown }).blocks, ACTION.openCard);
+    const click = await h.click(open.action_id, open.value, { user: 'U0MODAL001', view });
+    expect(click.status).toBe(200);
+    const opened = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === click.triggerId);
+    expect(opened.response.ok).toBe(true);
+    const modal = opened.args.view as { type: string; title: { text: string }; blocks: unknown[]; submit?: unknown };
+    expect(modal.type).toBe('modal');
+    expect(modal.title.text.length).toBeLessThanOrEqual(24);
+    expect(modal.blocks.length).toBeLessThanOrEqual(100);
+    expect(modal.submit).toBeUndefined();
+    expect(blocksText(modal.blocks)).toContain('*Owners*');
+    expect(blocksText(modal.blocks)).not.toContain('Share in channel');
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'U0MODAL001')).toEqual([]);
+  });
+
+  it('pages a long column list inside the modal (views.update), and an edit from it is pushed on top', async () => {
+    const client = 'hive://raw.game_log/client_events';
+    const click = await h.click(`${ACTION.openCard}:0`, JSON.stringify({ key: client }), { user: 'U0MODAL002', view: await home('U0MODAL002') });
+    const opened = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === click.triggerId);
+    const modal = opened.response.view as Record<string, unknown>;
+    expect(modal.title).toMatchObject({ text: 'client_events' });
+    const more = findButton(modal.blocks, ACTION.columnsPage);
+    await h.click(more.action_id, more.value, { user: 'U0MODAL002', view: modal });
+    const updated = await h.fake.waitForCall('views.update', (c) => c.args.view_id === modal.id);
+    expect(updated.response.ok).toBe(true);
+    expect(blocksText((updated.args.view as { blocks: unknown }).blocks)).toMatch(/\*Columns\* 16–/);
+    const edit = findMenuOption(modal.blocks, 'description');
+    const e = await h.click(edit.action_id, edit.value, { user: 'U0MODAL002', view: modal, selectedOption: edit.selectedOption });
+    const pushed = await h.fake.waitForCall('views.push', (c) => c.args.trigger_id === e.triggerId);
+    expect(pushed.response.ok).toBe(true);
+  });
+
+  it('a bookmark of a table that is gone says so in the DM (no modal, nothing thrown)', async () => {
+    const view = await home('U0MODAL003');
+    const click = await h.click(`${ACTION.openCard}:0`, JSON.stringify({ key: 'hive://gold.game_log/dropped_last_week' }), { user: 'U0MODAL003', view });
+    const told = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'U0MODAL003');
+    expect(blocksText(told.args.blocks)).toContain('That table is gone');
+    expect(h.fake.callsTo('views.open').some((c) => c.args.trigger_id === click.triggerId)).toBe(false);
   });
 });
