@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteUserStateStore } from '../../src/adapters/embedded/sqlite-user-state-store';
 import { MemoryMissLog } from '../../src/adapters/memory/memory-miss-log';
 import { answer as realAnswer } from '../../src/answering/answer';
 import { ACTION } from '../../src/render/blocks-actions';
@@ -248,5 +252,43 @@ describe('a card opened from App Home, through the real Bolt app', () => {
     const told = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'U0MODAL003');
     expect(blocksText(told.args.blocks)).toContain('That table is gone');
     expect(h.fake.callsTo('views.open').some((c) => c.args.trigger_id === click.triggerId)).toBe(false);
+  });
+});
+
+/** Issue 12, item 2: the first open of the Messages tab gets a short welcome, once per person. */
+describe('the Messages tab’s welcome, through the real Bolt app', () => {
+  let h: Harness;
+  let dir: string;
+  let state: SqliteUserStateStore;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nansen-welcome-'));
+    state = new SqliteUserStateStore(join(dir, 'state.sqlite'));
+    h = await startHarness({ userState: state });
+  });
+  afterAll(async () => {
+    await h.close();
+    await state.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('welcomes on the first open of the Messages tab only, in the app’s DM; the Home tab does not welcome', async () => {
+    await h.event(P.eventCallback(P.appHomeOpened('U0WELCOME3', 'home')));
+    await h.fake.waitForCall('views.publish', (c) => c.args.user_id === 'U0WELCOME3');
+    const opens = [P.eventCallback(P.appHomeOpened('U0WELCOME3', 'messages')), P.eventCallback(P.appHomeOpened('U0WELCOME3', 'messages'))];
+    await h.event(opens[0]!);
+    const welcome = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0WELCOME3');
+    expect(welcome.response.ok).toBe(true);
+    expect(blocksText(welcome.args.blocks)).toContain("I'm *Nansen*");
+    expect(String(welcome.args.text)).toContain('Nansen');
+    await h.event(opens[1]!);
+    await h.event(opens[1]!, { num: 1, reason: 'http_timeout' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0WELCOME3')).toHaveLength(1);
+    expect(await state.markWelcomed('U0WELCOME3', new Date().toISOString())).toBe(false);
+  });
+
+  it('another person is welcomed too', async () => {
+    await h.event(P.eventCallback(P.appHomeOpened('U0WELCOME4', 'messages')));
+    await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0WELCOME4');
   });
 });

@@ -14,6 +14,7 @@ import type { AnswerFn, EditPolicy } from '../../src/core/deps';
 import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/adapters/memory/memory-chat-state';
 import type { EventDeduper } from '../../src/ports/event-deduper';
 import type { ThreadContextStore } from '../../src/ports/thread-context-store';
+import type { UserStateStore } from '../../src/ports/user-state-store';
 import { silentLogger, type Logger } from '../../src/log/logger';
 import { createSlackApp, type SlackApp } from '../../src/slack/app';
 import type { SlackDeps } from '../../src/slack/deps';
@@ -36,6 +37,7 @@ export interface HarnessOptions {
   policy?: EditPolicy;
   fake?: FakeSlackOptions;
   dedupe?: EventDeduper;
+  userState?: UserStateStore;
   threads?: ThreadContextStore;
   answer?: AnswerFn;
   log?: Logger;
@@ -134,7 +136,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     answer: options.answer ?? realAnswer,
     threads: options.threads ?? new MemoryThreadContextStore(),
     dedupe: options.dedupe ?? new MemoryEventDeduper(),
-    userState: new MemoryUserStateStore(),
+    userState: options.userState ?? new MemoryUserStateStore(),
     policy: options.policy ?? { mode: 'everyone' },
     now: () => DEMO_NOW,
     timeZone: 'Asia/Seoul',
