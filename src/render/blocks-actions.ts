@@ -126,6 +126,8 @@ export const MODAL_METADATA = z.strictObject({
   ru: z.string().url().max(1000).optional(),
   /** The channel of the card the dialog was opened from: a saved edit is confirmed there when the response_url has expired. */
   ch: z.string().regex(/^[CDGU][A-Z0-9]+$/).max(30).optional(),
+  /** The card modal the dialog was pushed onto (a card opened from App Home): a saved edit updates it. */
+  vw: z.string().regex(/^V[A-Z0-9]+$/).max(30).optional(),
 });
 
 export type ModalMetadata = z.infer<typeof MODAL_METADATA>;

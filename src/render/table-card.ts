@@ -134,14 +134,15 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
  * The table card in a modal (a card opened from App Home, where there is no message to reply under): the same
  * blocks within a view's 100 blocks and 250 kB, titled with the table's name when it fits Slack's 24 characters.
  */
-export function tableCardModal(card: TableCard, options: Omit<CardOptions, 'shareable'>): ModalView {
+export function tableCardModal(card: TableCard, options: Omit<CardOptions, 'shareable'> & { note?: string }): ModalView {
   const r = tableCardBlocks(card, { ...options, shareable: false });
+  const blocks = options.note ? [context([options.note]), ...r.blocks] : r.blocks;
   const title = card.name.length <= BLOCK_LIMITS.viewTitle && card.name.trim() ? card.name : answerMessages.en.cardModalTitle;
   return {
     type: 'modal',
     callback_id: CARD_VIEW,
     title: { type: 'plain_text', text: title, emoji: true },
     close: { type: 'plain_text', text: 'Close', emoji: true },
-    blocks: fitView(r.blocks, BLOCK_LIMITS.viewBlocks),
+    blocks: fitView(blocks, BLOCK_LIMITS.viewBlocks),
   };
 }

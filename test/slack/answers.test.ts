@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SqliteUserStateStore } from '../../src/adapters/embedded/sqlite-user-state-store';
 import { MemoryMissLog } from '../../src/adapters/memory/memory-miss-log';
 import { answer as realAnswer } from '../../src/answering/answer';
-import { ACTION } from '../../src/render/blocks-actions';
+import { ACTION, INPUT } from '../../src/render/blocks-actions';
 import { ANSWER_TOP, renderSlackAnswer } from '../../src/render/answer-actions';
 import { blockProblems } from '../../tools/fake-slack/limits';
 import type { RecordedCall } from '../../tools/fake-slack/server';
@@ -229,7 +229,7 @@ describe('a card opened from App Home, through the real Bolt app', () => {
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'U0MODAL001')).toEqual([]);
   });
 
-  it('pages a long column list inside the modal (views.update), and an edit from it is pushed on top', async () => {
+  it('pages a long column list inside the modal (views.update); an edit from it is pushed on top and refreshes it when saved', async () => {
     const client = 'hive://raw.game_log/client_events';
     const click = await h.click(`${ACTION.openCard}:0`, JSON.stringify({ key: client }), { user: 'U0MODAL002', view: await home('U0MODAL002') });
     const opened = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === click.triggerId);
@@ -244,6 +244,13 @@ describe('a card opened from App Home, through the real Bolt app', () => {
     const e = await h.click(edit.action_id, edit.value, { user: 'U0MODAL002', view: modal, selectedOption: edit.selectedOption });
     const pushed = await h.fake.waitForCall('views.push', (c) => c.args.trigger_id === e.triggerId);
     expect(pushed.response.ok).toBe(true);
+    // saving the pushed dialog refreshes the card modal under it, rather than sending a DM
+    const r = await h.submit(pushed.response.view as Record<string, unknown>, { [INPUT.description]: { [INPUT.value]: 'Client events, edited from App Home; quexlor marker.' } }, 'U0MODAL002');
+    expect(r.status).toBe(200);
+    const refreshed = await h.fake.waitForCall('views.update', (c) => c.args.view_id === modal.id && blocksText((c.args.view as { blocks: unknown }).blocks).includes('quexlor marker'));
+    expect(refreshed.response.ok).toBe(true);
+    expect(blocksText((refreshed.args.view as { blocks: unknown }).blocks)).toContain('Saved your edit');
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'U0MODAL002')).toEqual([]);
   });
 
   it('a bookmark of a table that is gone says so in the DM (no modal, nothing thrown)', async () => {
