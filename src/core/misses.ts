@@ -57,3 +57,31 @@ export async function recordIfMissed(asked: Asked, answer: Answer, deps: Pick<Co
     return false;
   }
 }
+
+/** What a "Not what I meant" click says: the question as searched, its language, what the answer offered. */
+export interface NotWhatIMeant {
+  text: string;
+  lang: string;
+  offered: string[];
+  /** Who clicked (kept only when `CoreDeps.recordAskers` is on). */
+  asker?: string;
+  via: Miss['via'];
+}
+
+/**
+ * Records that an answer was not what the person meant. Unlike `recordIfMissed` a failure is the caller's to
+ * report: the click asked for nothing else. Returns false without a miss log.
+ */
+export async function recordNotWhatIMeant(said: NotWhatIMeant, deps: Pick<CoreDeps, 'misses' | 'recordAskers' | 'now'>): Promise<boolean> {
+  if (!deps.misses) return false;
+  await deps.misses.record({
+    at: deps.now().toISOString(),
+    kind: 'not_what_i_meant',
+    text: stripLeadingMentions(said.text),
+    lang: said.lang,
+    offered: said.offered.slice(0, KEEP_OFFERED),
+    ...(deps.recordAskers && said.asker ? { asker: said.asker } : {}),
+    via: said.via,
+  });
+  return true;
+}

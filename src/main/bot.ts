@@ -11,7 +11,7 @@ import { catalogOverview } from '../core/overview';
 import { openChatState } from './chat-state';
 import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
-import { renderSlack } from '../render/slack';
+import { renderSlackAnswer } from '../render/answer-actions';
 import { createSlackApp } from '../slack/app';
 import type { SlackDeps } from '../slack/deps';
 import { installProcessGuard } from './process-guard';
@@ -81,7 +81,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     now: () => new Date(),
     timeZone: config.NANSEN_TIMEZONE,
     log,
-    renderAnswer: (a) => renderSlack(a),
+    renderAnswer: (a, place) => renderSlackAnswer(a, place),
     alerts: alerts.store,
     misses,
     recordAskers: config.NANSEN_RECORD_ASKERS === '1',

@@ -14,10 +14,14 @@ export interface TableSubscription {
  * One row of a user-state store as it is moved to the shared store (`nansen migrate-state`). `order` ranks a
  * person's bookmarks: higher is newer.
  */
-export type UserStateRecord = { kind: 'bookmark'; user: string; tableKey: string; order: number } | { kind: 'table_subscription'; subscription: TableSubscription };
+export type UserStateRecord =
+  | { kind: 'bookmark'; user: string; tableKey: string; order: number }
+  | { kind: 'table_subscription'; subscription: TableSubscription }
+  | { kind: 'welcomed'; user: string; at: IsoTime };
 
 /**
- * Per-person state that is not catalog metadata: bookmarks and table subscriptions. Durable (SQLite file when
+ * Per-person state that is not catalog metadata: bookmarks, table subscriptions, and who got the Messages tab's
+ * welcome. Durable (SQLite file when
  * embedded, Redis when configured).
  */
 export interface UserStateStore {
@@ -31,6 +35,11 @@ export interface UserStateStore {
   subscribersOf(tableKey: string): Promise<TableSubscription[]>;
   /** Adds or removes the person's subscription to a table; returns whether they are subscribed now. */
   toggleSubscription(subscription: Omit<TableSubscription, 'at'>, at: IsoTime): Promise<boolean>;
+  /**
+   * Remembers that the person got the Messages tab's one-time welcome. True only for the call that marked them:
+   * atomic, so of concurrent calls (two replicas, a retried event) exactly one gets true.
+   */
+  markWelcomed(user: string, at: IsoTime): Promise<boolean>;
   /** Releases the store's connection or file. */
   close(): Promise<void>;
 }

@@ -25,6 +25,12 @@ export const ACTION = {
   lineagePicture: 'nansen.card.lineage',
   /** The card's overflow menu: edit actions and history (the option value says which). */
   cardMenu: 'nansen.card.menu',
+  /** "Share to channel" beside a result of an answer: the result's card, posted for everyone, attributed to the sharer. */
+  shareResult: 'nansen.result.share',
+  /** "Not what I meant" under an answer: records the miss with what was offered. */
+  notWhatIMeant: 'nansen.answer.miss',
+  /** "N more results" under an answer: the rest of its results, for the person who clicked. */
+  moreResults: 'nansen.answer.more',
 } as const;
 
 export type ActionName = keyof typeof ACTION;
@@ -43,6 +49,9 @@ export const VIEW = {
   /** "Ask Nansen" on a message: where to answer. */
   ask: 'nansen.view.ask',
 } as const;
+
+/** The callback id of a table card shown in a modal (App Home): it has no submit, so it never comes back as a submission. */
+export const CARD_VIEW = 'nansen.view.card';
 
 /** Input block and action ids of the edit dialogs. */
 export const INPUT = {
@@ -96,6 +105,10 @@ export const VALUES = {
   tag: z.strictObject({ t: z.string().min(1).max(100) }),
   /** An option of the card's overflow menu: which action (`a`), on which table and version. At most 150 characters (Slack's option value limit). */
   cardMenu: z.strictObject({ a: z.enum(['description', 'columns', 'tags', 'owners', 'history']), key, v: z.number().int().min(0), cp: z.number().int().min(0).max(1000).optional() }),
+  /** "Not what I meant": the question (`q`, as searched), its language and what the answer offered, best first. */
+  miss: z.strictObject({ q: z.string().max(1000), l: z.enum(['en', 'ko']), o: z.array(key).max(10) }),
+  /** "More results": the question and the keys of the results not shown yet, in order. */
+  more: z.strictObject({ q: z.string().max(1000), l: z.enum(['en', 'ko']), r: z.array(z.strictObject({ key, d: z.literal(1).optional() })).min(1).max(10) }),
 } as const;
 
 export type ValueOf<K extends keyof typeof VALUES> = z.infer<(typeof VALUES)[K]>;
@@ -129,6 +142,8 @@ export const MODAL_METADATA = z.strictObject({
   ru: z.string().url().max(1000).optional(),
   /** The channel of the card the dialog was opened from: a saved edit is confirmed there when the response_url has expired. */
   ch: z.string().regex(/^[CDGU][A-Z0-9]+$/).max(30).optional(),
+  /** The card modal the dialog was pushed onto (a card opened from App Home): a saved edit updates it. */
+  vw: z.string().regex(/^V[A-Z0-9]+$/).max(30).optional(),
 });
 
 export type ModalMetadata = z.infer<typeof MODAL_METADATA>;

@@ -22,7 +22,7 @@ export const SLACK_MAX_BLOCKS = 50;
 export const SLACK_MAX_SECTION_TEXT = 3000;
 export const SLACK_MAX_CONTEXT_TEXT = 2000;
 
-const slackStyle: Style = {
+export const slackStyle: Style = {
   bold: (x) => (x ? `*${x.replace(/\*/g, '∗')}*` : x),
   code: (x) => `\`${escapeMrkdwn(x).replace(/`/g, "'")}\``,
   italic: (x) => (x ? `_${x}_` : x),

@@ -5,10 +5,11 @@
  */
 import type { CadenceSummary } from '../core/cadence';
 import type { TableCard } from '../core/table-card';
-import { ACTION, encodeValue, type ValueOf } from './blocks-actions';
-import type { Block, Button, Rendered } from './blocks-common';
-import { actions, badgeText, button, context, divider, fields, header, packLines, people, person, section, slackTime, timeAgo } from './blocks-common';
+import { ACTION, CARD_VIEW, encodeValue, type ValueOf } from './blocks-actions';
+import type { Block, Button, ModalView, Rendered } from './blocks-common';
+import { actions, badgeText, BLOCK_LIMITS, button, context, divider, fields, fitView, header, packLines, people, person, section, slackTime, timeAgo } from './blocks-common';
 import { escapeMrkdwn, truncate } from '../text/mrkdwn';
+import { answerMessages } from './messages/answers';
 import { cardMessages } from './messages/card';
 import type { types } from '@slack/bolt';
 
@@ -127,4 +128,21 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
   }
   const text = escapeMrkdwn(`${fqn}: ${card.description ? truncate(card.description, 200) : 'no description yet'}`);
   return { text, blocks };
+}
+
+/**
+ * The table card in a modal (a card opened from App Home, where there is no message to reply under): the same
+ * blocks within a view's 100 blocks and 250 kB, titled with the table's name when it fits Slack's 24 characters.
+ */
+export function tableCardModal(card: TableCard, options: Omit<CardOptions, 'shareable'> & { note?: string }): ModalView {
+  const r = tableCardBlocks(card, { ...options, shareable: false });
+  const blocks = options.note ? [context([options.note]), ...r.blocks] : r.blocks;
+  const title = card.name.length <= BLOCK_LIMITS.viewTitle && card.name.trim() ? card.name : answerMessages.en.cardModalTitle;
+  return {
+    type: 'modal',
+    callback_id: CARD_VIEW,
+    title: { type: 'plain_text', text: title, emoji: true },
+    close: { type: 'plain_text', text: 'Close', emoji: true },
+    blocks: fitView(blocks, BLOCK_LIMITS.viewBlocks),
+  };
 }

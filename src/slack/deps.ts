@@ -1,11 +1,13 @@
 import type { AlertStore } from '../ports/alert-store';
 import type { Answer } from '../answering/types';
 import type { CoreDeps } from '../core/deps';
+import type { AnswerPlace } from '../render/answer-actions';
 import type { Rendered } from '../render/blocks-common';
 
 /** What the Slack listeners need: the core's dependencies and the Slack renderer of answers. */
 export interface SlackDeps extends CoreDeps {
-  renderAnswer: (answer: Answer) => Rendered;
+  /** Renders an answer; `place` says where it goes (a DM has no channel to share a result to). */
+  renderAnswer: (answer: Answer, place?: AnswerPlace) => Rendered;
   /** Schema-change alert subscriptions and mutes: the same store the worker delivers from. */
   alerts: AlertStore;
   /** How long a view submission waits for its edit before acknowledging anyway (Slack allows 3 s). */

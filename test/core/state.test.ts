@@ -57,4 +57,13 @@ describe.each<[string, () => { store: UserStateStore; done(): void }]>([
     await store.close();
     done();
   });
+
+  it('welcomes a person once, even when asked concurrently', async () => {
+    const { store, done } = make();
+    expect((await Promise.all([store.markWelcomed('U1', '2026-11-24T00:00:00Z'), store.markWelcomed('U1', '2026-11-24T00:00:00Z')])).sort()).toEqual([false, true]);
+    expect(await store.markWelcomed('U1', '2026-11-25T00:00:00Z')).toBe(false);
+    expect(await store.markWelcomed('U2', '2026-11-25T00:00:00Z')).toBe(true);
+    await store.close();
+    done();
+  });
 });

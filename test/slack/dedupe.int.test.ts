@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { SqliteUserStateStore } from '../../src/adapters/embedded/sqlite-user-state-store';
 import { RedisEventDeduper, RedisThreadContextStore, RedisUserStateStore } from '../../src/adapters/redis/redis-chat-state';
 import * as P from '../../tools/fake-slack/payloads';
 import { blocksText, type Harness, SESSIONS, startHarness } from './harness';
@@ -65,5 +66,30 @@ describe('event de-duplication and thread memory in Redis (survive a restart)', 
     expect((await s.subscribersOf(SESSIONS)).map((x) => x.user)).toEqual(['U1']);
     expect(await s.toggleSubscription({ user: 'U1', tableKey: SESSIONS, channel: 'U1' }, '2026-11-24T09:00:00Z')).toBe(false);
     expect(await s.subscriptionsOf('U1')).toEqual([]);
+  });
+
+  it('welcomes a person once across replicas (SET NX), and a restarted bot does not welcome again', async () => {
+    const replicas = [new RedisUserStateStore(redis, prefix), new RedisUserStateStore(redis, prefix)];
+    const marks = await Promise.all(Array.from({ length: 10 }, (_, i) => replicas[i % 2]!.markWelcomed('U0WELCOME1', '2026-11-24T09:00:00Z')));
+    expect(marks.filter(Boolean)).toHaveLength(1);
+    expect(await redis.get(`${prefix}welcomed:U0WELCOME1`)).toBe('2026-11-24T09:00:00Z');
+    // `nansen migrate-state` moves the local welcomes: an imported one counts, one Redis has already does not
+    const local = new SqliteUserStateStore(':memory:');
+    await local.markWelcomed('U0WELCOME1', '2026-11-20T00:00:00Z');
+    await local.markWelcomed('U0WELCOME9', '2026-11-20T00:00:00Z');
+    const records = local.exportRecords().filter((r) => r.kind === 'welcomed');
+    expect(records).toHaveLength(2);
+    expect(await Promise.all(records.map((r) => replicas[0]!.importRecord(r)))).toEqual([false, true]);
+    expect(await replicas[1]!.markWelcomed('U0WELCOME9', '2026-11-24T09:00:00Z')).toBe(false);
+    await local.close();
+    const first = await startHarness({ userState: new RedisUserStateStore(redis, prefix) });
+    harnesses.push(first);
+    await first.event(P.eventCallback(P.appHomeOpened('U0WELCOME2', 'messages')));
+    await first.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'D0WELCOME2');
+    const second = await startHarness({ userState: new RedisUserStateStore(redis, prefix) });
+    harnesses.push(second);
+    await second.event(P.eventCallback(P.appHomeOpened('U0WELCOME2', 'messages')));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.fake.callsTo('chat.postMessage')).toEqual([]);
   });
 });

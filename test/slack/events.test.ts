@@ -102,15 +102,16 @@ describe('mentions, DMs and the Home tab through the real Bolt app', () => {
     expect(text).toContain('Your bookmarks');
   });
 
-  it('Home tab buttons (no response_url) answer in the app’s DM: a card, a tag’s tables', async () => {
+  it('Home tab buttons (no response_url): a card opens in a modal, a tag’s tables come in the app’s DM', async () => {
     await h.event(P.eventCallback(P.appHomeOpened('U0HOMEUSR2')));
     const pub = await h.fake.waitForCall('views.publish', (c) => c.args.user_id === 'U0HOMEUSR2');
     const view = { ...(pub.response.view as Record<string, unknown>) };
     const open = findButton((view as { blocks: unknown }).blocks, ACTION.openCard);
-    await h.click(open.action_id, open.value, { user: 'U0HOMEUSR2', view });
-    const card = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'U0HOMEUSR2');
+    const click = await h.click(open.action_id, open.value, { user: 'U0HOMEUSR2', view });
+    const card = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === click.triggerId);
     expect(card.response.ok).toBe(true);
-    expect(blocksText(card.args.blocks)).toContain('*Owners*');
+    expect(blocksText((card.args.view as { blocks: unknown }).blocks)).toContain('*Owners*');
+    expect(h.fake.callsTo('chat.postMessage').some((c) => c.args.channel === 'U0HOMEUSR2')).toBe(false);
     const tag = findButton((view as { blocks: unknown }).blocks, ACTION.browseTag);
     await h.click(tag.action_id, tag.value, { user: 'U0HOMEUSR2', view });
     const tagged = await h.fake.waitForCall('chat.postMessage', (c) => c.args.channel === 'U0HOMEUSR2' && blocksText(c.args.blocks).includes('tables tagged'));

@@ -14,6 +14,7 @@ import type { AnswerFn, EditPolicy } from '../../src/core/deps';
 import { MemoryEventDeduper, MemoryThreadContextStore, MemoryUserStateStore } from '../../src/adapters/memory/memory-chat-state';
 import type { EventDeduper } from '../../src/ports/event-deduper';
 import type { ThreadContextStore } from '../../src/ports/thread-context-store';
+import type { UserStateStore } from '../../src/ports/user-state-store';
 import { silentLogger, type Logger } from '../../src/log/logger';
 import { createSlackApp, type SlackApp } from '../../src/slack/app';
 import type { SlackDeps } from '../../src/slack/deps';
@@ -36,6 +37,7 @@ export interface HarnessOptions {
   policy?: EditPolicy;
   fake?: FakeSlackOptions;
   dedupe?: EventDeduper;
+  userState?: UserStateStore;
   threads?: ThreadContextStore;
   answer?: AnswerFn;
   log?: Logger;
@@ -46,6 +48,19 @@ export interface HarnessOptions {
   admins?: string[];
   unfurlDomains?: string[];
   lineagePictures?: boolean;
+}
+
+/** Where a click happens: by default an ephemeral message in C0GENERAL1 with a fresh response_url. */
+export interface ClickOptions {
+  user?: string;
+  responseUrl?: string;
+  view?: Record<string, unknown>;
+  selectedOption?: { text: string; value: string };
+  /** The message with the button: its channel, whether it is ephemeral, its ts and thread. */
+  channel?: string;
+  ephemeral?: boolean;
+  messageTs?: string;
+  threadTs?: string;
 }
 
 export interface Harness {
@@ -60,7 +75,7 @@ export interface Harness {
   /** Sends an Events API callback (optionally as a retry). */
   event(envelope: Record<string, unknown>, retry?: { num: number; reason?: string }): Promise<P.SignedResponse>;
   /** Clicks a button. */
-  click(actionId: string, value: string, opts?: { user?: string; responseUrl?: string; view?: Record<string, unknown>; selectedOption?: { text: string; value: string } }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
+  click(actionId: string, value: string, opts?: ClickOptions): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
   /** Uses a message shortcut on a message. */
   shortcut(callbackId: string, message: Parameters<typeof P.messageShortcut>[0]['message'], opts?: { user?: string; channel?: string }): Promise<P.SignedResponse & { triggerId: string; responseUrl: string }>;
   /** Submits a modal with the given values. */
@@ -123,7 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     answer: options.answer ?? realAnswer,
     threads: options.threads ?? new MemoryThreadContextStore(),
     dedupe: options.dedupe ?? new MemoryEventDeduper(),
-    userState: new MemoryUserStateStore(),
+    userState: options.userState ?? new MemoryUserStateStore(),
     policy: options.policy ?? { mode: 'everyone' },
     now: () => DEMO_NOW,
     timeZone: 'Asia/Seoul',
@@ -164,7 +179,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async click(actionId, value, opts = {}) {
       const triggerId = fake.issueTriggerId();
       const responseUrl = opts.view ? '' : (opts.responseUrl ?? fake.responseUrl());
-      const r = await P.postInteraction(url, SECRET, P.blockAction({ actionId, value, userId: opts.user, triggerId, ...(responseUrl ? { responseUrl } : {}), ...(opts.view ? { view: opts.view } : {}), ...(opts.selectedOption ? { selectedOption: opts.selectedOption } : {}) }));
+      const r = await P.postInteraction(url, SECRET, P.blockAction({ actionId, value, userId: opts.user, triggerId, ...(responseUrl ? { responseUrl } : {}), ...(opts.view ? { view: opts.view } : {}), ...(opts.selectedOption ? { selectedOption: opts.selectedOption } : {}), ...(opts.channel ? { channelId: opts.channel } : {}), ...(opts.ephemeral !== undefined ? { ephemeral: opts.ephemeral } : {}), ...(opts.messageTs ? { messageTs: opts.messageTs } : {}), ...(opts.threadTs ? { threadTs: opts.threadTs } : {}) }));
       return { ...r, triggerId, responseUrl };
     },
     async shortcut(callbackId, message, opts = {}) {

@@ -135,8 +135,8 @@ export function directMessageWithFile(input: { text?: string; user?: string; cha
   };
 }
 
-export function appHomeOpened(user = 'U0ALICE001'): Record<string, unknown> {
-  return { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home', event_ts: messageTs() };
+export function appHomeOpened(user = 'U0ALICE001', tab: 'home' | 'messages' = 'home'): Record<string, unknown> {
+  return { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab, event_ts: messageTs() };
 }
 
 export interface ActionInput {

@@ -6,9 +6,10 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS bookmarks (user TEXT NOT NULL, table_key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user, table_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS subscriptions (user TEXT NOT NULL, table_key TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (user, table_key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subscriptions_by_table ON subscriptions(table_key, user);
+CREATE TABLE IF NOT EXISTS welcomed (user TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
 `;
 
-/** Bookmarks and subscriptions in a SQLite file next to the embedded stores (WAL, synchronous=FULL). */
+/** Bookmarks, subscriptions and who was welcomed, in a SQLite file next to the embedded stores (WAL, synchronous=FULL). */
 export class SqliteUserStateStore implements UserStateStore {
   private readonly db: Database.Database;
 
@@ -47,12 +48,17 @@ export class SqliteUserStateStore implements UserStateStore {
     })();
   }
 
-  /** Every bookmark (ranked by its sequence number) and table subscription, for the move to the shared store. */
+  async markWelcomed(user: string, at: string): Promise<boolean> {
+    return this.db.prepare('INSERT OR IGNORE INTO welcomed (user, at) VALUES (?, ?)').run(user, at).changes === 1;
+  }
+
+  /** Every bookmark (ranked by its sequence number), table subscription and welcome, for the move to the shared store. */
   exportRecords(): UserStateRecord[] {
     const bookmarks = this.db.prepare('SELECT user, table_key, seq FROM bookmarks ORDER BY seq').all() as Array<{ user: string; table_key: string; seq: number }>;
     return [
       ...bookmarks.map((b): UserStateRecord => ({ kind: 'bookmark', user: b.user, tableKey: b.table_key, order: b.seq })),
       ...this.rows(this.db.prepare('SELECT user, table_key, channel, at FROM subscriptions ORDER BY at, user, table_key').all()).map((s): UserStateRecord => ({ kind: 'table_subscription', subscription: s })),
+      ...(this.db.prepare('SELECT user, at FROM welcomed ORDER BY at, user').all() as Array<{ user: string; at: string }>).map((w): UserStateRecord => ({ kind: 'welcomed', user: w.user, at: w.at })),
     ];
   }
 

@@ -81,6 +81,13 @@ export class MemoryEventDeduper implements EventDeduper {
 export class MemoryUserStateStore implements UserStateStore {
   private readonly marks = new Map<string, string[]>();
   private readonly subs: TableSubscription[] = [];
+  private readonly welcomed = new Set<string>();
+
+  async markWelcomed(user: string): Promise<boolean> {
+    if (this.welcomed.has(user)) return false;
+    this.welcomed.add(user);
+    return true;
+  }
 
   async bookmarks(user: string): Promise<string[]> {
     return [...(this.marks.get(user) ?? [])];

@@ -79,8 +79,8 @@ redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return 1`;
 
 /**
- * Bookmarks (a sorted set per person, newest first) and subscriptions (a hash per person and one per table, kept
- * together by a script so both sides change atomically), readable by the alert workers.
+ * Bookmarks (a sorted set per person, newest first), subscriptions (a hash per person and one per table, kept
+ * together by a script so both sides change atomically), readable by the alert workers, and who was welcomed.
  */
 export class RedisUserStateStore implements UserStateStore {
   constructor(
@@ -110,6 +110,11 @@ export class RedisUserStateStore implements UserStateStore {
     return added === 1;
   }
 
+  /** `SET welcomed:<user> <at> NX`: one welcome per person, whichever replica sees the tab opened first. */
+  async markWelcomed(user: string, at: string): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}welcomed:${user}`, at, 'NX')) === 'OK';
+  }
+
   /**
    * Writes one record of a local store (`SqliteUserStateStore.exportRecords`) unless Redis has that bookmark or
    * subscription already; true when it wrote. A bookmark's `order` becomes its rank below every bookmark made in
@@ -117,6 +122,7 @@ export class RedisUserStateStore implements UserStateStore {
    */
   async importRecord(rec: UserStateRecord): Promise<boolean> {
     if (rec.kind === 'bookmark') return (await this.redis.zadd(`${this.prefix}bookmarks:${rec.user}`, 'NX', rec.order, rec.tableKey)) === 1;
+    if (rec.kind === 'welcomed') return this.markWelcomed(rec.user, rec.at);
     const s = rec.subscription;
     const doc = JSON.stringify({ tableKey: s.tableKey, user: s.user, channel: s.channel, at: s.at });
     return (await this.redis.eval(IMPORT_SUBSCRIPTION, 2, `${this.prefix}subs:user:${s.user}`, `${this.prefix}subs:table:${s.tableKey}`, s.tableKey, s.user, doc)) === 1;

@@ -1,14 +1,20 @@
 import type { App } from '@slack/bolt';
 import { tableCard } from '../../core/table-card';
 import { ACTION, decodeValue } from '../../render/blocks-actions';
-import { tableCardBlocks } from '../../render/table-card';
+import { tableCardBlocks, tableCardModal } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { onButton } from './button';
+import { stripNul } from '../../text/mrkdwn';
 
-/** More / previous columns of a table card, in place. */
+/** More / previous columns of a table card, in place (in its modal when the card is one). */
 export function register(app: App, deps: SlackDeps): void {
-  onButton(app, deps, ACTION.columnsPage, async ({ action }, reply) => {
+  onButton(app, deps, ACTION.columnsPage, async ({ action, body, client }, reply) => {
     const v = decodeValue('columnsPage', action.value);
-    await reply.replace(tableCardBlocks(await tableCard(v.key, deps), { now: deps.now(), timeZone: deps.timeZone, shareable: reply.isEphemeral, columnPage: v.cp }));
+    const card = await tableCard(v.key, deps);
+    if (body.view?.type === 'modal') {
+      await client.views.update({ view_id: body.view.id, ...(body.view.hash ? { hash: body.view.hash } : {}), view: stripNul(tableCardModal(card, { now: deps.now(), timeZone: deps.timeZone, columnPage: v.cp })) });
+      return;
+    }
+    await reply.replace(tableCardBlocks(card, { now: deps.now(), timeZone: deps.timeZone, shareable: reply.isEphemeral, columnPage: v.cp }));
   });
 }

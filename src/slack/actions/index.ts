@@ -15,14 +15,17 @@ import * as editOwners from './edit-owners';
 import * as editTags from './edit-tags';
 import * as history from './history';
 import * as lineagePicture from './lineage-picture';
+import * as moreResults from './more-results';
+import * as notWhatIMeant from './not-what-i-meant';
 import * as openCard from './open-card';
 import * as revert from './revert';
 import * as searchPage from './search-page';
 import * as share from './share';
+import * as shareResult from './share-result';
 import * as subscribe from '../../alerts/slack/subscribe-table';
 import * as tagPage from './tag-page';
 import * as unknown from './unknown';
 
 export function register(app: App, deps: SlackDeps): void {
-  for (const m of [searchPage, tagPage, browseTag, share, openCard, columnsPage, editDescription, editColumns, editTags, editOwners, cardMenu, bookmark, subscribe, lineagePicture, history, revert, alertOpenCard, alertMute, alertUnmute, alertChangeList, alertOwnerDmOptOut, unknown]) m.register(app, deps);
+  for (const m of [searchPage, tagPage, browseTag, share, openCard, columnsPage, editDescription, editColumns, editTags, editOwners, cardMenu, bookmark, subscribe, lineagePicture, shareResult, notWhatIMeant, moreResults, history, revert, alertOpenCard, alertMute, alertUnmute, alertChangeList, alertOwnerDmOptOut, unknown]) m.register(app, deps);
 }

@@ -2,7 +2,7 @@ import type { App, BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { prepareEdit } from '../../core/edits';
 import { tableCardOf, type TableCard } from '../../core/table-card';
-import { decodeValue, type ModalMetadata } from '../../render/blocks-actions';
+import { CARD_VIEW, decodeValue, type ModalMetadata } from '../../render/blocks-actions';
 import type { ModalView } from '../../render/blocks-common';
 import type { SlackDeps } from '../deps';
 import { onButton } from './button';
@@ -26,6 +26,7 @@ export async function openEditor(target: { key: string; v: number; cp?: number }
     ...(target.cp !== undefined ? { cp: target.cp } : {}),
     ...(body.response_url ? { ru: body.response_url } : {}),
     ...(channel && /^[CDG][A-Z0-9]+$/.test(channel) ? { ch: channel } : {}),
+    ...(body.view?.type === 'modal' && body.view.callback_id === CARD_VIEW && /^V[A-Z0-9]+$/.test(body.view.id) ? { vw: body.view.id } : {}),
   };
   // From inside a modal (a card opened from App Home) the dialog is pushed onto it; elsewhere it opens.
   const view = stripNul(build(card, meta));

@@ -11,11 +11,11 @@ import { decodeMetadata } from '../../render/blocks-actions';
 import type { Rendered } from '../../render/blocks-common';
 import { context } from '../../render/blocks-common';
 import { failureBlocks, noticeBlocks } from '../../render/blocks-messages';
-import { tableCardBlocks } from '../../render/table-card';
+import { tableCardBlocks, tableCardModal } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { slackPeopleDirectory } from '../people-directory';
 import { asPersonError, dm } from '../support';
-import { escapeMrkdwn } from '../../text/mrkdwn';
+import { escapeMrkdwn, stripNul } from '../../text/mrkdwn';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -65,7 +65,16 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
  */
 async function reportSaved(meta: ModalMetadata, outcome: Extract<EditOutcome, { kind: 'saved' }>, kind: EditChange['kind'], user: string, args: ViewArgs, deps: SlackDeps): Promise<void> {
   const note = `:white_check_mark: Saved your edit of the ${WHAT[kind]}. \`/data history ${escapeMrkdwn(outcome.table.schema)}.${escapeMrkdwn(outcome.table.name)}\` lists edits and can revert them.`;
-  const card = tableCardBlocks(await tableCardOf(outcome.table, deps), { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, shareable: true });
+  const fresh = await tableCardOf(outcome.table, deps);
+  if (meta.vw) {
+    try {
+      await args.client.views.update({ view_id: meta.vw, view: stripNul(tableCardModal(fresh, { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, note })) });
+      return;
+    } catch (err) {
+      deps.log.info({ err, user, tableKey: meta.key }, 'could not refresh the card modal; confirming another way');
+    }
+  }
+  const card = tableCardBlocks(fresh, { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, shareable: true });
   if (meta.ru && responseUrlAllowed(meta.ru, deps.apiUrl)) {
     try {
       await postToResponseUrl(meta.ru, { replace_original: true, text: card.text, blocks: [context([note]), ...card.blocks] });
