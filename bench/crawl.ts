@@ -1,6 +1,6 @@
 /**
  * Crawl benchmark: `npm run bench:crawl -- --tables N [--backend embedded|neo4j-es] [--workers N] [--json] [--profile]
- * [--write-concurrency N]` (the last: table batches the Neo4j store writes at once; default its own, 2).
+ * [--write-concurrency N]` (the last: table batches the Neo4j store writes at once; default its own, 3).
  * With `--workers N` (neo4j-es): the tables as two sources, crawled by real worker processes on one Redis, one
  * worker against N (bench/crawl-workers.ts).
  *

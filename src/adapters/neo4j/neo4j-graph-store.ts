@@ -40,7 +40,7 @@ export interface Neo4jGraphStoreOptions {
   keyspace?: string;
   clock?: () => Date;
   /**
-   * How many table batches `upsertTables` writes at once, each in its own transaction (default 2). Batches hold
+   * How many table batches `upsertTables` writes at once, each in its own transaction (default 3). Batches hold
    * disjoint tables; the nodes they share are made first, in one transaction.
    */
   writeConcurrency?: number;
@@ -86,7 +86,7 @@ const ONE_WRITE_BYTES = 1300;
 const MAX_TABLES_PER_BATCH = 500;
 const MAX_ROWS_PER_BATCH = 10000;
 /** Table batches written at once by default (each its own transaction, on disjoint tables). */
-const DEFAULT_WRITE_CONCURRENCY = 2;
+const DEFAULT_WRITE_CONCURRENCY = 3;
 const MAX_ROWS_PER_SIMPLE_BATCH = 1000;
 
 /** What a read of table `t` returns: the node and everything around it, each a list (`fetchTables` maps it). */
