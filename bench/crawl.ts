@@ -1,5 +1,6 @@
 /**
- * Crawl benchmark: `npm run bench:crawl -- --tables N [--backend embedded|neo4j-es] [--workers N] [--json]`.
+ * Crawl benchmark: `npm run bench:crawl -- --tables N [--backend embedded|neo4j-es] [--workers N] [--json] [--profile]
+ * [--write-concurrency N]` (the last: table batches the Neo4j store writes at once; default its own, 3).
  * With `--workers N` (neo4j-es): the tables as two sources, crawled by real worker processes on one Redis, one
  * worker against N (bench/crawl-workers.ts).
  *
@@ -108,7 +109,7 @@ async function dropBenchDatabase(name: string): Promise<void> {
   await admin.end();
 }
 
-async function runOne(backend: Backend, tables: number, database: string, opts: { profile: boolean; vectors: boolean }): Promise<BackendFigures> {
+async function runOne(backend: Backend, tables: number, database: string, opts: { profile: boolean; vectors: boolean; writeConcurrency?: number }): Promise<BackendFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nansen-bench-crawl-'));
   const env = { ...process.env, ...serviceEnv(), NANSEN_DATA_DIR: dataDir };
   const config = loadConfig(env);
@@ -119,7 +120,7 @@ async function runOne(backend: Backend, tables: number, database: string, opts: 
   const graph =
     backend === 'embedded'
       ? new SqliteGraphStore({ path: join(dataDir, 'graph.sqlite') })
-      : new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger, keyspace });
+      : new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger, keyspace, ...(opts.writeConcurrency ? { writeConcurrency: opts.writeConcurrency } : {}) });
   const search = backend === 'embedded' ? new SqliteSearchIndex({ path: join(dataDir, 'search.sqlite') }) : new ElasticsearchSearchIndex({ node: config.ELASTICSEARCH_URL, indexPrefix, logger });
   const redis = backend === 'neo4j-es' && config.REDIS_URL ? new Redis(config.REDIS_URL) : undefined;
   const redisPrefix = `bench-crawl-${tag}`;
@@ -179,13 +180,13 @@ async function runOne(backend: Backend, tables: number, database: string, opts: 
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' }, workers: { type: 'string' }, profile: { type: 'boolean', default: false }, vectors: { type: 'boolean', default: false } },
+    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' }, workers: { type: 'string' }, profile: { type: 'boolean', default: false }, vectors: { type: 'boolean', default: false }, 'write-concurrency': { type: 'string' } },
   });
   const tables = Number(values.tables);
   if (!Number.isInteger(tables) || tables <= 0) throw new Error('--tables takes a positive whole number');
   if (values.backend && !BACKENDS.includes(values.backend as Backend)) throw new Error(`--backend takes one of ${BACKENDS.join(', ')}`);
   if (values.child) {
-    process.stdout.write(`${JSON.stringify(await runOne(values.backend as Backend, tables, values.database!, { profile: values.profile!, vectors: values.vectors! }))}\n`);
+    process.stdout.write(`${JSON.stringify(await runOne(values.backend as Backend, tables, values.database!, { profile: values.profile!, vectors: values.vectors!, ...(values['write-concurrency'] ? { writeConcurrency: Number(values['write-concurrency']) } : {}) }))}\n`);
     return;
   }
   const backends = values.backend ? [values.backend as Backend] : BACKENDS;
@@ -213,7 +214,7 @@ async function main(): Promise<void> {
   const result: { tables: number; backends: Record<string, BackendFigures> } = { tables, backends: {} };
   try {
     for (const backend of backends) {
-      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', '--backend', backend, '--tables', String(tables), '--database', database, ...(values.profile ? ['--profile'] : []), ...(values.vectors ? ['--vectors'] : [])], {
+      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', '--backend', backend, '--tables', String(tables), '--database', database, ...(values.profile ? ['--profile'] : []), ...(values.vectors ? ['--vectors'] : []), ...(values['write-concurrency'] ? ['--write-concurrency', values['write-concurrency']] : [])], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
         maxBuffer: 1 << 24,

@@ -50,6 +50,7 @@ export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: Wor
     busyRetryMs: options.timing?.busyRetryMs,
     lockDurationMs: options.timing?.lockDurationMs,
     stalledIntervalMs: options.timing?.stalledIntervalMs,
+    takingJobs: options.takingJobs,
   });
   const stopAll = async (): Promise<void> => {
     await closeCrawlWorker(worker, { graceMs, logger });

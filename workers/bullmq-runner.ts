@@ -16,6 +16,12 @@ export interface CrawlWorkerOptions {
   lockDurationMs?: number;
   /** How often to look for stalled jobs (default 30 s). */
   stalledIntervalMs?: number;
+  /**
+   * False while this replica takes no jobs (Redis lost: see `startRedisGuard`). A job that still reaches the
+   * worker then (a fetch already blocked in Redis when the worker was paused returns one once Redis is back) goes
+   * back to the queue untried.
+   */
+  takingJobs?: () => boolean;
 }
 
 export type CrawlWorker = Worker<CrawlJobData, CrawlJobResult, string>;
@@ -30,6 +36,11 @@ export function createCrawlWorker(options: CrawlWorkerOptions): CrawlWorker {
   const busyRetryMs = options.busyRetryMs ?? 30_000;
 
   const process = async (job: Job<CrawlJobData, CrawlJobResult, string>, token: string | undefined, signal: AbortSignal | undefined): Promise<CrawlJobResult> => {
+    if (options.takingJobs && !options.takingJobs() && token) {
+      logger.info({ source: job.data.sourceId, jobId: job.id }, 'crawl returned to the queue: not taking jobs while Redis is lost');
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     try {
       return await processor(job, token, signal);
     } catch (err) {

@@ -61,6 +61,8 @@ export interface WorkerAppOptions {
   alerts?: WorkerAlertOptions;
   /** Tests: a key prefix and queue names of their own. */
   queue?: { prefix?: string; crawlQueueName?: string; alertQueueName?: string; deliveryQueueName?: string };
+  /** False while the replica takes no jobs (BullMQ mode: Redis lost); a job that arrives then goes back untried. */
+  takingJobs?: () => boolean;
   /** Tests: shorter BullMQ lock and stalled-check periods, a shorter busy wait. */
   timing?: { lockDurationMs?: number; stalledIntervalMs?: number; busyRetryMs?: number; sourceLockTtlMs?: number };
 }

@@ -1,4 +1,4 @@
-import type { DashboardRecord, TableRecord } from '../domain/model';
+import type { DashboardRecord, Table, TableRecord } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
 import type { SearchDocument, SearchIndex } from '../ports/search-index';
 import type { VectorIndex, VectorSubject } from '../ports/vector-index';
@@ -19,15 +19,15 @@ export interface Stores {
 /**
  * Re-reads tables and dashboards from the graph and writes their search documents, so the index shows what the
  * graph holds now (human edits included), and marks them for embedding. Removed entities leave the index and the
- * vectors.
+ * vectors. `written`, the tables as `upsertTables` just returned them, stands in for reading `keys.tables` back.
  */
-export async function refreshSearch(keys: { tables?: string[]; dashboards?: string[] }, stores: Stores): Promise<void> {
+export async function refreshSearch(keys: { tables?: string[]; dashboards?: string[] }, stores: Stores, written?: Table[]): Promise<void> {
   const docs: SearchDocument[] = [];
   const gone: string[] = [];
   const toEmbed: VectorSubject[] = [];
   const vectors = stores.vectors;
   if (keys.tables?.length) {
-    for (const t of await stores.graph.getTables(keys.tables)) {
+    for (const t of written ?? (await stores.graph.getTables(keys.tables))) {
       if (t.removedAt) gone.push(t.key);
       else {
         docs.push(tableToSearchDocument(t));
@@ -52,9 +52,9 @@ export async function refreshSearch(keys: { tables?: string[]; dashboards?: stri
 
 /** Writes source records to the graph, then their search documents: the last step of every ingestion. */
 export async function publishRecords(records: { tables?: TableRecord[]; dashboards?: DashboardRecord[] }, stores: Stores): Promise<void> {
-  if (records.tables?.length) await stores.graph.upsertTables(records.tables);
+  const written = records.tables?.length ? await stores.graph.upsertTables(records.tables) : undefined;
   if (records.dashboards?.length) await stores.graph.upsertDashboards(records.dashboards);
-  await refreshSearch({ tables: records.tables?.map((t) => t.key), dashboards: records.dashboards?.map((d) => d.key) }, stores);
+  await refreshSearch({ tables: records.tables?.map((t) => t.key), dashboards: records.dashboards?.map((d) => d.key) }, stores, written);
 }
 
 /** Rebuilds the whole search index from the graph and swaps it in atomically. */

@@ -137,7 +137,19 @@ const ConfigSchema = z.object({
   /** Address the health endpoints bind; default all interfaces. */
   NANSEN_HEALTH_HOST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Development tools only (`npm run eval`, benches): where scripts/services.sh wrote the test servers' env.json. */
+  NANSEN_SERVICES_DIR: z.string().optional(),
 });
+
+/** The name of every setting: every environment variable Nansen reads (tests check nothing else is read or passed). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(ConfigSchema.shape);
+
+/** Settings that only make sense together; each problem names the variable to set. */
+function crossFieldProblems(c: z.infer<typeof ConfigSchema>): string[] {
+  const problems: string[] = [];
+  if (c.NEO4J_USER !== undefined && c.NEO4J_PASSWORD === undefined) problems.push('NEO4J_PASSWORD: required when NEO4J_USER is set');
+  return problems;
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -145,9 +157,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, blankToUndefined(env[k])]));
   const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new UserError('bad_config', `Invalid configuration: ${problems}`);
-  }
+  const problems = parsed.success ? crossFieldProblems(parsed.data) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success || problems.length) throw new UserError('bad_config', `Invalid configuration: ${problems.join('; ')}`);
   return parsed.data;
 }

@@ -55,7 +55,7 @@ const USAGE =
   'usage: npm run eval -- --catalog <file> --questions <file> [--backend embedded|neo4j-es] [--answers-out <file>] [--json] [--time-zone <IANA zone>] [--embeddings <url>|off] [--embeddings-cache <file>] [--tuning <json>] [--debug-out <file>]';
 
 function parseArgs(argv: string[]): Options {
-  const opts: Partial<Options> = { backend: 'embedded', json: false, timeZone: process.env.NANSEN_TIMEZONE || 'Asia/Seoul', embeddingsCache: join(tmpdir(), 'nansen-embeddings-cache.sqlite') };
+  const opts: Partial<Options> = { backend: 'embedded', json: false, timeZone: loadConfig().NANSEN_TIMEZONE, embeddingsCache: join(tmpdir(), 'nansen-embeddings-cache.sqlite') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -238,7 +238,7 @@ export async function runEvaluation(opts: Options): Promise<{ report: EvalResult
       vocabulary,
       timeZone: opts.timeZone,
       // the evaluation measures answers, not a loaded machine: a question waits up to 10 s for its vector unless told otherwise
-      ...(embedder && stores.vectors ? { meaning: { embedder, vectors: stores.vectors.index, queryTimeoutMs: Number(process.env.NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS ?? 10_000) } } : {}),
+      ...(embedder && stores.vectors ? { meaning: { embedder, vectors: stores.vectors.index, queryTimeoutMs: process.env.NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS ? loadConfig().NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS : 10_000 } } : {}),
       ...(opts.tuning ? { tuning: opts.tuning } : {}),
     };
     // one warm-up question, so the first real one does not pay for loading caches

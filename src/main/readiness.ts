@@ -14,6 +14,8 @@ export interface ReadinessTargets {
   search?: SearchIndex;
   /** Check Redis (`REDIS_URL`) on a client of the health server's own, so a busy queue client does not hide an outage. */
   redis?: boolean;
+  /** Further checks of the process's own (the worker: its jobs, paused while Redis is lost). */
+  more?: ReadinessCheck[];
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startReadiness(config: Config, logger: Logger, targets: Re
       },
     });
   }
+  checks.push(...(targets.more ?? []));
   const server = await startHealthServer({ port: config.NANSEN_HEALTH_PORT, ...(config.NANSEN_HEALTH_HOST ? { host: config.NANSEN_HEALTH_HOST } : {}), checks, logger: logger.child({ component: 'health' }) }).catch((err: unknown) => {
     redis?.disconnect();
     throw err;

@@ -23,6 +23,7 @@ import { safeErrorMessage } from '../../workers/errors';
 import { nextRun } from '../../workers/schedules';
 import { handleSignals } from '../../workers/signals';
 import { installProcessGuard } from './process-guard';
+import { startRedisGuard, type RedisGuard } from '../adapters/redis/redis-guard';
 
 /** `false` for `off`; else the cron, checked now so a bad one stops the start with its name. */
 function digestCron(config: Config): string | false {
@@ -68,8 +69,11 @@ async function main(): Promise<void> {
   const chatState = await open(() => openChatState(config, logger));
   const slack = config.SLACK_BOT_TOKEN ? new WebClientPoster({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }) : undefined;
 
+  // Set once the app is up: the guard that pauses its BullMQ workers while Redis is lost.
+  const held: { guard?: RedisGuard } = {};
   const app = await startWorkerApp({
     logger,
+    takingJobs: () => held.guard?.state().kind !== 'paused',
     redisUrl: config.REDIS_URL,
     tz: config.NANSEN_TIMEZONE,
     shutdownGraceMs: config.NANSEN_SHUTDOWN_GRACE_MS,
@@ -100,9 +104,14 @@ async function main(): Promise<void> {
     throw err;
   });
 
+  // A replica that loses Redis pauses its BullMQ workers until Redis answers again; /readyz says so meanwhile.
+  const bullmqWorkers = [app.worker, app.alertWorkers?.planWorker, app.alertWorkers?.deliveryWorker].filter((w) => w !== undefined);
+  const guard = config.REDIS_URL && app.mode === 'bullmq' ? startRedisGuard({ redisUrl: config.REDIS_URL, workers: bullmqWorkers, logger }) : undefined;
+  held.guard = guard;
+
   // Ready when the graph, the index and (with BullMQ) Redis answer: a replica that loses Redis is taken out of service.
   const noHealth: Pick<HealthServer, 'markStopping' | 'close'> = { markStopping: () => undefined, close: async () => undefined };
-  const health = await open(async (): Promise<Pick<HealthServer, 'markStopping' | 'close'>> => (await startReadiness(config, logger, { graph: stores.graph, search: stores.search, redis: true })) ?? noHealth);
+  const health = await open(async (): Promise<Pick<HealthServer, 'markStopping' | 'close'>> => (await startReadiness(config, logger, { graph: stores.graph, search: stores.search, redis: true, more: guard ? [{ name: 'jobs', check: () => guard.check() }] : [] })) ?? noHealth);
 
   const reload = async (): Promise<void> => {
     const result = await app.reloadSources();
@@ -117,6 +126,8 @@ async function main(): Promise<void> {
       stop: async () => {
         health.markStopping();
         unwatchFile(config.NANSEN_SOURCES);
+        // before the workers close, so it cannot resume one that is closing
+        await guard?.close();
         await app.stop();
         await closeAll();
       },

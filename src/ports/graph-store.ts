@@ -55,8 +55,12 @@ export interface GraphStore {
 
   /** Creates or replaces users by id. */
   upsertUsers(users: User[]): Promise<void>;
-  /** Creates or replaces what the source says of tables, never their human fields (see the contract above). */
-  upsertTables(records: TableRecord[]): Promise<void>;
+  /**
+   * Creates or replaces what the source says of tables, never their human fields (see the contract above), and
+   * returns the written tables as `getTables` would return them right after (human fields, edges and load history
+   * included), so a publish need not read them back.
+   */
+  upsertTables(records: TableRecord[]): Promise<Table[]>;
   /** Creates or replaces dashboards and their edges to tables. */
   upsertDashboards(records: DashboardRecord[]): Promise<void>;
   /** Appends observed load times (deduplicated) to tables' load histories. */

@@ -65,6 +65,21 @@ export function describeGraphStoreContract(name: string, factory: GraphStoreFact
       expect((await store.stats()).tables).toBe(3);
     });
 
+    it('returns the written tables as a read right after would, across many batches and their lineage', async () => {
+      await store.applyEdit({ tableKey: LATENCY, field: { kind: 'description' }, value: 'human text', actor: 'minsu.lee' });
+      // 1 200 tables: several write batches; each table feeds the next, so lineage crosses batches both ways
+      const name = (i: number) => `chain_${String(i).padStart(4, '0')}`;
+      const records = Array.from({ length: 1200 }, (_, i) =>
+        tableRecord(name(i), { upstream: i === 0 ? [LATENCY] : [`hive://gold.game_log/${name(i - 1)}`], readers: [{ user: 'minsu.lee', count: i + 1 }], updates: ['2026-11-24T06:05:00Z'] }),
+      );
+      const written = await store.upsertTables([...records.slice(600), ...records.slice(0, 600), sampleTables()[0]!]);
+      const keys = [...records.map((r) => r.key), LATENCY];
+      const byKey = (ts: Array<{ key: string }>) => [...ts].sort((a, b) => (a.key < b.key ? -1 : 1));
+      expect(byKey(written)).toEqual(byKey(await store.getTables(keys)));
+      expect(written.find((t) => t.key === LATENCY)!.humanDescription).toBe('human text');
+      expect(written.find((t) => t.key === LATENCY)!.downstream).toEqual([REVENUE, `hive://gold.game_log/${name(0)}`].sort());
+    });
+
     it('keeps upstream edges to tables not stored yet and resolves them when the table arrives', async () => {
       await store.upsertTables([tableRecord('child', { upstream: ['hive://gold.game_log/later'] })]);
       expect((await store.getTable('hive://gold.game_log/child'))!.upstream).toEqual([]);

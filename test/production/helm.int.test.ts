@@ -128,6 +128,37 @@ describe('the Helm chart', () => {
     expect(String(grace.stderr)).toMatch(/worker\.terminationGracePeriodSeconds must be longer than worker\.shutdownGraceMs/);
   });
 
+  withHelm('refuses each required value left out on its own, with a line naming it', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['neo4j.url=', /at '\/neo4j\/url'/],
+      ['elasticsearch.url=', /at '\/elasticsearch\/url'/],
+      ['redis.url=', /at '\/redis\/url'/],
+      ['neo4j.password=', /neo4j\.password \(or neo4j\.existingSecret\) is required/],
+      ['slack.botToken=', /slack\.botToken \(or slack\.existingSecret\) is required/],
+      ['slack.appToken=', /slack\.appToken \(Socket Mode\) or slack\.signingSecret \(HTTP mode\) is required/],
+    ];
+    for (const [set, message] of cases) {
+      const r = template('-f', VALUES, '--set', set);
+      expect({ set, status: r.status }).toEqual({ set, status: 1 });
+      expect(String(r.stderr)).toMatch(message);
+    }
+    // a misspelt setting in config: is refused by name, not silently ignored
+    const typo = template('-f', VALUES, '--set', 'config.NANSEN_TIMEZON=UTC');
+    expect(typo.status).not.toBe(0);
+    expect(String(typo.stderr)).toMatch(/invalid propertyName 'NANSEN_TIMEZON'/);
+  });
+
+  withHelm('renders a wrong setting the chart cannot judge, and the worker then stops with one line naming it', () => {
+    const r = template('-f', VALUES, '--set', 'config.NANSEN_TIMEZONE=Mars/Phobos');
+    expect(r.status).toBe(0);
+    const out = parseAllDocuments(String(r.stdout)).map((d) => d.toJS() as Doc).filter(Boolean);
+    const env = { ...out.find((d) => d.metadata.name === 'nansen-config')!.data!, ...out.find((d) => d.metadata.name === 'nansen-slack')!.stringData!, NEO4J_PASSWORD: 'x' };
+    const worker = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'src/main/worker.ts')], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8', timeout: 60_000 });
+    expect(worker.status).toBe(1);
+    const lines = worker.stderr.trim().split('\n');
+    expect(lines).toEqual([expect.stringMatching(/^nansen worker: Invalid configuration: NANSEN_TIMEZONE: must be an IANA time zone/)]);
+  });
+
   withHelm('takes Secrets of the operator’s own instead of rendering them', () => {
     const r = template('-f', VALUES, '--set', 'slack.existingSecret=my-slack,slack.botToken=,slack.appToken=,neo4j.existingSecret=my-neo4j,neo4j.password=,envFromSecrets[0]=warehouse');
     expect(r.status).toBe(0);

@@ -1,6 +1,7 @@
 /**
- * A worker replica that loses Redis stops taking jobs and says so: /readyz turns 503 naming redis and the log says
- * it is not ready; it does not fall back to local state, and it is ready again when Redis is back.
+ * A worker replica that loses Redis stops taking jobs and says so: /readyz turns 503 naming redis and its paused
+ * jobs (with why), and the log says so; it does not fall back to local state, and it is ready again when Redis is
+ * back. (That no job is taken or lost meanwhile: redis-loss-jobs.int.test.ts.)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,21 +35,24 @@ describe('a worker that loses Redis', () => {
     child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     try {
       const port = await eventually(() => Number(/"port":(\d+),"msg":"health endpoints listening/.exec(log)?.[1]) || undefined, 60_000, 'the health endpoints');
-      const ready = async (): Promise<{ status: number; body: { failed?: Array<{ name: string }> } }> => {
+      const ready = async (): Promise<{ status: number; body: { failed?: Array<{ name: string; error: string }> } }> => {
         const r = await fetch(`http://127.0.0.1:${port}/readyz`);
-        return { status: r.status, body: (await r.json()) as { failed?: Array<{ name: string }> } };
+        return { status: r.status, body: (await r.json()) as { failed?: Array<{ name: string; error: string }> } };
       };
       await eventually(async () => (await ready()).status === 200, 30_000, 'ready');
       await redis.stopServer();
       const down = await eventually(async () => {
         const r = await ready();
-        return r.status === 503 ? r : undefined;
-      }, 30_000, 'unready');
-      expect(down.body.failed!.map((f) => f.name)).toEqual(['redis']);
+        return r.status === 503 && r.body.failed?.some((f) => f.name === 'jobs') ? r : undefined;
+      }, 30_000, 'unready, its jobs paused');
+      expect(down.body.failed!.map((f) => f.name)).toEqual(['redis', 'jobs']);
+      expect(down.body.failed!.find((f) => f.name === 'jobs')!.error).toMatch(/^not taking jobs since .+: Redis does not answer/);
       await eventually(() => log.includes('"msg":"not ready: a backend does not answer"'), 10_000, 'the log line');
+      await eventually(() => log.includes('"msg":"Redis lost: taking no jobs until it answers again"'), 10_000, 'the pause in the log');
       expect(child.exitCode).toBeNull();
       await redis.startServer();
       await eventually(async () => (await ready()).status === 200, 30_000, 'ready again');
+      await eventually(() => log.includes('"msg":"Redis answers again: taking jobs"'), 10_000, 'the resume in the log');
     } finally {
       child.kill('SIGKILL');
     }

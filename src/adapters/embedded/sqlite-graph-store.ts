@@ -74,7 +74,7 @@ export class SqliteGraphStore implements GraphStore {
     })();
   }
 
-  async upsertTables(records: TableRecord[]): Promise<void> {
+  async upsertTables(records: TableRecord[]): Promise<Table[]> {
     const get = this.db.prepare('SELECT doc FROM tables WHERE key = ?');
     const put = this.db.prepare('INSERT INTO tables (key, source, removed_at, doc) VALUES (?, ?, NULL, ?) ON CONFLICT(key) DO UPDATE SET source = excluded.source, removed_at = NULL, doc = excluded.doc');
     const clearUpstream = this.db.prepare('DELETE FROM lineage WHERE downstream = ?');
@@ -90,6 +90,7 @@ export class SqliteGraphStore implements GraphStore {
         for (const at of record.updates ?? []) addLoad.run(record.key, normalizeTime(at));
       }
     })();
+    return this.getTables(records.map((r) => r.key));
   }
 
   async upsertDashboards(records: DashboardRecord[]): Promise<void> {

@@ -39,6 +39,11 @@ export interface Neo4jGraphStoreOptions {
    */
   keyspace?: string;
   clock?: () => Date;
+  /**
+   * How many table batches `upsertTables` writes at once, each in its own transaction (default 3). Batches hold
+   * disjoint tables; the nodes they share are made first, in one transaction.
+   */
+  writeConcurrency?: number;
 }
 
 /** The node labels this store writes; constants, never built from data. */
@@ -70,8 +75,8 @@ const SCHEMA: string[] = [
  * 1400-byte write buffer goes out in two writes and the second waits for the server's delayed ACK (~40 ms on
  * Linux); short texts keep common requests in one write.
  */
-function cypher(strings: TemplateStringsArray): string {
-  return strings.join('').replace(/\s+/g, ' ').trim();
+function cypher(strings: TemplateStringsArray, ...parts: string[]): string {
+  return strings.reduce((text, s, i) => text + (i > 0 ? parts[i - 1]! : '') + s, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Bytes of one request (BEGIN, RUN with text and parameters, PULL) that still go out in one socket write. */
@@ -79,9 +84,40 @@ const ONE_WRITE_BYTES = 1300;
 
 /** Most tables (and most rows in all: tables + columns + edges) one `UNWIND` statement carries. */
 const MAX_TABLES_PER_BATCH = 500;
-const MAX_ROWS_PER_BATCH = 5000;
+const MAX_ROWS_PER_BATCH = 10000;
+/** Table batches written at once by default (each its own transaction, on disjoint tables). */
+const DEFAULT_WRITE_CONCURRENCY = 3;
 const MAX_ROWS_PER_SIMPLE_BATCH = 1000;
 
+/** What a read of table `t` returns: the node and everything around it, each a list (`fetchTables` maps it). */
+const TABLE_PROJECTION = cypher`
+t {.*} AS t,
+  COLLECT { MATCH (t)-[:HAS_COLUMN]->(c:Column)
+            RETURN c {.name, .type, .position, .nullable, .sourceDescription, .humanDescription} } AS columns,
+  COLLECT { MATCH (u:User)-[r:READ]->(t) RETURN {user: u.id, count: r.count} } AS readers,
+  COLLECT { MATCH (u:Table)-[:FEEDS]->(t) WHERE u.placeholder IS NULL RETURN u.key } AS upstream,
+  COLLECT { MATCH (t)-[:FEEDS]->(d:Table) WHERE d.placeholder IS NULL RETURN d.key } AS downstream,
+  COLLECT { MATCH (d:Dashboard)-[:READS]->(t) RETURN d.key } AS dashboards`;
+
+/**
+ * The nodes several table batches share (upstream tables, readers), made in one transaction before the batches
+ * run side by side, so concurrent batches only match them and never race to create the same node.
+ */
+const MERGE_SHARED_TABLES = cypher`
+UNWIND $keys AS k
+MERGE (u:Table {ks: $ks, key: k})
+ON CREATE SET u.placeholder = true`;
+
+const MERGE_SHARED_USERS = cypher`
+UNWIND $ids AS id
+MERGE (u:User {ks: $ks, id: id})
+ON CREATE SET u.placeholder = true`;
+
+/**
+ * A table without columns yet (new, or a placeholder) gets its columns with `CREATE`: a column node exists only
+ * under its table (its key is the table's key and its name), so none can be there; the unique constraint would
+ * refuse one if it were. A table with columns merges them.
+ */
 const UPSERT_TABLES = cypher`
 UNWIND $rows AS row
 MERGE (t:Table {ks: $ks, key: row.key})
@@ -97,18 +133,26 @@ CALL (t, row) {
   RETURN collect(u) AS updates
 }
 SET t.updates = updates
-WITH t, row
-CALL (t, row) {
+WITH t, row, EXISTS { (t)-[:HAS_COLUMN]->(:Column) } AS hadColumns
+CALL (t, row, hadColumns) {
+  WITH t, row WHERE hadColumns
   MATCH (t)-[:HAS_COLUMN]->(old:Column)
   WHERE NOT old.key IN row.columnKeys
   DETACH DELETE old
 }
-CALL (t, row) {
+CALL (t, row, hadColumns) {
+  WITH t, row WHERE hadColumns
   UNWIND row.columns AS c
   MERGE (col:Column {ks: $ks, key: c.key})
   MERGE (t)-[:HAS_COLUMN]->(col)
   SET col.name = c.name, col.type = c.type, col.position = c.position, col.nullable = c.nullable,
       col.sourceDescription = c.description, col.tableKey = row.key
+}
+CALL (t, row, hadColumns) {
+  WITH t, row WHERE NOT hadColumns
+  UNWIND row.columns AS c
+  CREATE (t)-[:HAS_COLUMN]->(:Column {ks: $ks, key: c.key, name: c.name, type: c.type, position: c.position,
+      nullable: c.nullable, sourceDescription: c.description, tableKey: row.key})
 }
 CALL (t, row) {
   MATCH (u:Table)-[f:FEEDS]->(t)
@@ -132,7 +176,8 @@ CALL (t, row) {
   ON CREATE SET u.placeholder = true
   MERGE (u)-[r:READ]->(t)
   SET r.count = reader.count
-}`;
+}
+RETURN ${TABLE_PROJECTION}`;
 
 const UPSERT_DASHBOARDS = cypher`
 UNWIND $rows AS row
@@ -186,13 +231,7 @@ const GET_TABLES = cypher`
 UNWIND $keys AS k
 MATCH (t:Table {ks: $ks, key: k})
 WHERE t.placeholder IS NULL
-RETURN t {.*} AS t,
-  COLLECT { MATCH (t)-[:HAS_COLUMN]->(c:Column)
-            RETURN c {.name, .type, .position, .nullable, .sourceDescription, .humanDescription} } AS columns,
-  COLLECT { MATCH (u:User)-[r:READ]->(t) RETURN {user: u.id, count: r.count} } AS readers,
-  COLLECT { MATCH (u:Table)-[:FEEDS]->(t) WHERE u.placeholder IS NULL RETURN u.key } AS upstream,
-  COLLECT { MATCH (t)-[:FEEDS]->(d:Table) WHERE d.placeholder IS NULL RETURN d.key } AS downstream,
-  COLLECT { MATCH (d:Dashboard)-[:READS]->(t) RETURN d.key } AS dashboards`;
+RETURN ${TABLE_PROJECTION}`;
 
 const GET_DASHBOARDS = cypher`
 UNWIND $keys AS k
@@ -364,14 +403,31 @@ export class Neo4jGraphStore implements GraphStore {
     }
   }
 
-  async upsertTables(records: TableRecord[]): Promise<void> {
+  /**
+   * Batches of at most `MAX_TABLES_PER_BATCH` tables (`MAX_ROWS_PER_BATCH` rows), one `UNWIND` statement each,
+   * `writeConcurrency` of them at once. Each statement returns its tables as stored, so no read-back follows; the
+   * lineage between tables of different batches is settled here, as a read after the last batch would see it.
+   */
+  async upsertTables(records: TableRecord[]): Promise<Table[]> {
     const rows = lastPerKey(records.map(tableRow), (earlier, later) => ({
       ...later,
       updates: [...new Set([...earlier.updates, ...later.updates])].sort(),
     }));
-    for (const batch of weightedChunks(rows, MAX_TABLES_PER_BATCH, MAX_ROWS_PER_BATCH, (r) => 1 + r.columns.length + r.upstream.length + r.readers.length)) {
-      await this.write((tx) => tx.run(UPSERT_TABLES, { ks: this.ks, rows: batch }));
+    if (!rows.length) return [];
+    const batches = weightedChunks(rows, MAX_TABLES_PER_BATCH, MAX_ROWS_PER_BATCH, (r) => 1 + r.columns.length + r.upstream.length + r.readers.length);
+    const concurrency = Math.max(1, Math.min(this.options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY, batches.length));
+    if (concurrency > 1) {
+      const sharedTables = [...new Set(rows.flatMap((r) => r.upstream))].sort();
+      const sharedUsers = [...new Set(rows.flatMap((r) => r.readers.map((x) => x.user)))].sort();
+      if (sharedTables.length || sharedUsers.length) {
+        await this.write(async (tx) => {
+          for (const keys of chunk(sharedTables, MAX_ROWS_PER_BATCH)) await tx.run(MERGE_SHARED_TABLES, { ks: this.ks, keys });
+          for (const ids of chunk(sharedUsers, MAX_ROWS_PER_BATCH)) await tx.run(MERGE_SHARED_USERS, { ks: this.ks, ids });
+        });
+      }
     }
+    const written = await mapConcurrently(batches, concurrency, (batch) => this.write((tx) => this.fetchTables(tx, batch, UPSERT_TABLES)));
+    return settleLineage(written.flat(), rows);
   }
 
   async upsertDashboards(records: DashboardRecord[]): Promise<void> {
@@ -661,8 +717,11 @@ export class Neo4jGraphStore implements GraphStore {
     };
   }
 
-  private async fetchTables(tx: ManagedTransaction, keys: string[]): Promise<Table[]> {
-    const res = await tx.run(GET_TABLES, { ks: this.ks, keys });
+  /** Runs `GET_TABLES` for `keys`, or `UPSERT_TABLES` for `rows` (which returns the same projection). */
+  private async fetchTables(tx: ManagedTransaction, keys: string[]): Promise<Table[]>;
+  private async fetchTables(tx: ManagedTransaction, rows: TableRow[], statement: typeof UPSERT_TABLES): Promise<Table[]>;
+  private async fetchTables(tx: ManagedTransaction, keysOrRows: string[] | TableRow[], statement?: string): Promise<Table[]> {
+    const res = statement !== undefined ? await tx.run(statement, { ks: this.ks, rows: keysOrRows }) : await tx.run(GET_TABLES, { ks: this.ks, keys: keysOrRows });
     return res.records.map((r) => {
       const stored = toEditableTable(r.get('t') as TableNode, r.get('columns') as ColumnNode[]);
       const node = r.get('t') as TableNode;
@@ -744,6 +803,46 @@ export class Neo4jGraphStore implements GraphStore {
       await session.close();
     }
   }
+}
+
+type TableRow = ReturnType<typeof tableRow>;
+
+/**
+ * The tables one `upsertTables` call returns, as a read after its last batch would see them: a batch that ran
+ * before another saw that batch's tables as placeholders (left out of its lineage) and their old upstream edges.
+ */
+function settleLineage(tables: Table[], rows: TableRow[]): Table[] {
+  const written = new Set(rows.map((r) => r.key));
+  const feeds = new Map<string, Set<string>>();
+  for (const r of rows) {
+    for (const up of r.upstream) {
+      const down = feeds.get(up) ?? new Set<string>();
+      down.add(r.key);
+      feeds.set(up, down);
+    }
+  }
+  const upstreamOf = new Map(rows.map((r) => [r.key, r.upstream]));
+  return tables.map((t) => {
+    const upstream = new Set(t.upstream);
+    for (const up of upstreamOf.get(t.key) ?? []) if (written.has(up)) upstream.add(up);
+    const downstream = new Set(t.downstream.filter((d) => !written.has(d)));
+    for (const d of feeds.get(t.key) ?? []) downstream.add(d);
+    return { ...t, upstream: [...upstream].sort(compareText), downstream: [...downstream].sort(compareText) };
+  });
+}
+
+/** Runs `work` over `items`, at most `limit` at once; results in the order of `items`. */
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }
 
 /** The parameter row of one table record: everything `UPSERT_TABLES` reads, with nulls for absent values. */
