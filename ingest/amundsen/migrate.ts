@@ -148,9 +148,9 @@ export function toDashboardRecord(d: AmundsenDashboard): DashboardRecord {
 /**
  * Takes Amundsen's graph over, in batches: users, then tables (source records; then the user-written description,
  * column descriptions, tags and owners as human edits by `amundsen-migration`, so the next crawl never overwrites
- * them; one `applyEdits` per batch, each field still its own logged edit), then dashboards. Idempotent: records are upserts, loads are deduplicated, and a human field is written only
- * while Nansen has none for it (a value a person set in Nansen since is kept, and reported). A dry run reads and
- * plans everything and writes nothing.
+ * them; one `applyEdits` per batch, each field still its own logged edit), then dashboards. Idempotent: records
+ * are upserts, loads are deduplicated, and a human field is written only while Nansen has none for it (a value a
+ * person set in Nansen since is kept, and reported). A dry run reads and plans everything and writes nothing.
  */
 export async function migrateAmundsen(source: AmundsenSource, stores: Stores, options: MigrationOptions = {}): Promise<MigrationReport> {
   const started = Date.now();
