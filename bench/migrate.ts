@@ -25,10 +25,13 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { Neo4jGraphStore } from '../src/adapters/neo4j/neo4j-graph-store';
 import { loadConfig } from '../src/config/config';
 import { silentLogger } from '../src/log/logger';
+import { migrateAmundsen } from '../ingest/amundsen/migrate';
+import { AmundsenNeo4jSource } from '../ingest/connectors/amundsen';
 import { runAmundsenMigration } from '../src/main/migrate';
-import type { Backend } from '../src/main/stores';
+import { openStores, type Backend } from '../src/main/stores';
 import { generateCatalog } from './generate-catalog';
 import { dropIndexes, round2, timeMs, trackPeakRss } from './lib';
+import { callProfile } from './profile';
 import { serviceEnv } from './service-env';
 
 const ROOT = join(__dirname, '..');
@@ -44,6 +47,8 @@ interface MigrationFigures {
   tables: number;
   columns: number;
   edits: number;
+  /** With `--profile`: summed wall time per store and source call (store calls nest: search refreshes read the graph). */
+  profile?: Array<{ call: string; calls: number; ms: number }>;
 }
 
 const count = (v: unknown): number => (neo4j.isInt(v) ? v.toNumber() : Number(v));
@@ -158,7 +163,7 @@ async function writeGenerated(driver: Driver, tables: number): Promise<number> {
 }
 
 /** One migration into empty stores of `backend`, in this process (the child). */
-async function runOne(backend: Backend, url: string): Promise<MigrationFigures> {
+async function runOne(backend: Backend, url: string, profile: boolean): Promise<MigrationFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nansen-bench-migrate-'));
   const tag = randomBytes(4).toString('hex');
   const env: Record<string, string | undefined> = { ...process.env, ...serviceEnv(), NANSEN_DATA_DIR: dataDir, NEO4J_KEYSPACE: `bench-migrate-${tag}`, ELASTICSEARCH_INDEX_PREFIX: `bench-migrate-${tag}` };
@@ -166,13 +171,34 @@ async function runOne(backend: Backend, url: string): Promise<MigrationFigures> 
   const config = loadConfig(env);
   const memory = trackPeakRss();
   try {
-    let report: Awaited<ReturnType<typeof runAmundsenMigration>> | undefined;
+    let report: Awaited<ReturnType<typeof migrateAmundsen>> | undefined;
+    const profiler = callProfile();
     const ms = await timeMs(async () => {
-      report = await runAmundsenMigration(config, silentLogger(), { neo4j: url, backend });
+      if (!profile) {
+        report = await runAmundsenMigration(config, silentLogger(), { neo4j: url, backend });
+        return;
+      }
+      // What runAmundsenMigration does, with every store and source call timed.
+      const source = new AmundsenNeo4jSource({ url });
+      const stores = await openStores(config, silentLogger(), backend);
+      try {
+        report = await migrateAmundsen(profiler.wrap(source, 'source'), { graph: profiler.wrap(stores.graph, 'graph'), search: profiler.wrap(stores.search, 'search') });
+      } finally {
+        await stores.close();
+        await source.close();
+      }
     });
     const r = report!;
     if (r.counts.tables.written !== (r.source.Table ?? 0)) throw new Error(`migrated ${r.counts.tables.written} of ${r.source.Table} tables`);
-    return { wallS: round2(ms / 1000), tablesPerS: round2(r.counts.tables.written / (ms / 1000)), peakRssMb: memory.stop(), tables: r.counts.tables.written, columns: r.counts.columns.written, edits: r.edits };
+    return {
+      wallS: round2(ms / 1000),
+      tablesPerS: round2(r.counts.tables.written / (ms / 1000)),
+      peakRssMb: memory.stop(),
+      tables: r.counts.tables.written,
+      columns: r.counts.columns.written,
+      edits: r.edits,
+      ...(profile ? { profile: profiler.totals() } : {}),
+    };
   } finally {
     if (backend === 'neo4j-es') {
       const graph = new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger: silentLogger(), keyspace: config.NEO4J_KEYSPACE });
@@ -184,20 +210,20 @@ async function runOne(backend: Backend, url: string): Promise<MigrationFigures> 
   }
 }
 
-function migrateInChild(backend: Backend, url: string): MigrationFigures {
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', '--backend', backend, '--neo4j', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+function migrateInChild(backend: Backend, url: string, profile: boolean): MigrationFigures {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', '--backend', backend, '--neo4j', url, ...(profile ? ['--profile'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`the ${backend} migration failed (exit ${child.status})`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as MigrationFigures;
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { tables: { type: 'string', default: '10000' }, backend: { type: 'string' }, neo4j: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false } },
+    options: { tables: { type: 'string', default: '10000' }, backend: { type: 'string' }, neo4j: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false } },
   });
   const url = values.neo4j ?? { ...serviceEnv(), ...process.env }.AMUNDSEN_NEO4J_URL ?? 'bolt://127.0.0.1:7698';
   if (values.backend && !BACKENDS.includes(values.backend as Backend)) throw new Error(`--backend takes one of ${BACKENDS.join(', ')}`);
   if (values.child) {
-    process.stdout.write(`${JSON.stringify(await runOne(values.backend as Backend, url))}\n`);
+    process.stdout.write(`${JSON.stringify(await runOne(values.backend as Backend, url, values.profile!))}\n`);
     return;
   }
   const tables = Number(values.tables);
@@ -222,14 +248,14 @@ async function main(): Promise<void> {
     result.sample.tables = await tableCount(driver);
     for (const b of backends) {
       say(`migrating the sample data into ${b}`);
-      result.sample.backends[b] = migrateInChild(b, url);
+      result.sample.backends[b] = migrateInChild(b, url, values.profile!);
     }
     say(`writing ${tables} generated tables in databuilder's model`);
     await wipe(driver);
     result.generated.writeS = await writeGenerated(driver, tables);
     for (const b of backends) {
       say(`migrating ${tables} tables into ${b}`);
-      result.generated.backends[b] = migrateInChild(b, url);
+      result.generated.backends[b] = migrateInChild(b, url, values.profile!);
     }
   } finally {
     say(before ? 'restoring the sample data' : 'emptying the Amundsen graph again');

@@ -1,6 +1,6 @@
 import { refreshSearch, type Stores } from '../../src/catalog/publish';
 import { parseTableKey } from '../../src/domain/keys';
-import type { DashboardRecord, EditField, EditValue, IsoTime, Table, TableRecord, User } from '../../src/domain/model';
+import type { DashboardRecord, EditField, EditRequest, EditValue, IsoTime, Table, TableRecord, User } from '../../src/domain/model';
 import { normalizeTime } from '../diff';
 import type { AmundsenDashboard, AmundsenSource, AmundsenTable, AmundsenUser, LabelCounts } from './source';
 
@@ -148,9 +148,9 @@ export function toDashboardRecord(d: AmundsenDashboard): DashboardRecord {
 /**
  * Takes Amundsen's graph over, in batches: users, then tables (source records; then the user-written description,
  * column descriptions, tags and owners as human edits by `amundsen-migration`, so the next crawl never overwrites
- * them), then dashboards. Idempotent: records are upserts, loads are deduplicated, and a human field is written only
- * while Nansen has none for it (a value a person set in Nansen since is kept, and reported). A dry run reads and
- * plans everything and writes nothing.
+ * them; one `applyEdits` per batch, each field still its own logged edit), then dashboards. Idempotent: records
+ * are upserts, loads are deduplicated, and a human field is written only while Nansen has none for it (a value a
+ * person set in Nansen since is kept, and reported). A dry run reads and plans everything and writes nothing.
  */
 export async function migrateAmundsen(source: AmundsenSource, stores: Stores, options: MigrationOptions = {}): Promise<MigrationReport> {
   const started = Date.now();
@@ -208,8 +208,10 @@ export async function migrateAmundsen(source: AmundsenSource, stores: Stores, op
     }
     if (!dryRun && records.length) await graph.upsertTables(records);
     const stored = new Map((await graph.getTables(records.map((r) => r.key))).map((t) => [t.key, t]));
+    const requests: EditRequest[] = [];
     for (const [key, fields] of planned) {
-      let table = stored.get(key);
+      const table = stored.get(key);
+      let version = table?.version;
       for (const { field, value } of fields) {
         const kind: MigratedKind = field.kind === 'tags' ? 'tags' : field.kind === 'owners' ? 'owners' : 'human_descriptions';
         const n = Array.isArray(value) ? value.length : 1;
@@ -221,11 +223,12 @@ export async function migrateAmundsen(source: AmundsenSource, stores: Stores, op
         tally.wrote(kind, n);
         if (current !== undefined) continue;
         edits++;
-        if (dryRun || !table) continue;
-        const r = await graph.applyEdit({ tableKey: key, field, value, actor: MIGRATION_ACTOR, expectedVersion: table.version });
-        table = r.table;
+        if (dryRun || version === undefined) continue;
+        requests.push({ tableKey: key, field, value, actor: MIGRATION_ACTOR, expectedVersion: version++ });
       }
     }
+    // The batch's human fields in one atomic write, each logged as its own edit (revertible one by one).
+    if (requests.length) await graph.applyEdits(requests);
     if (!dryRun && records.length) await refreshSearch({ tables: records.map((r) => r.key) }, stores);
     options.onProgress?.({ phase: 'tables', done: (done += batch.length), total: counts.Table ?? done });
   }

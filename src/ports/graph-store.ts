@@ -42,6 +42,9 @@ export interface GraphStats {
  * - `applyEdit` is atomic: it checks `expectedVersion` against the table's `version` (throwing
  *   `EditConflictError` on mismatch), writes the field, bumps `version` and appends the edit log entry, all
  *   or nothing; an unknown table is a `UserError` with code `unknown_table`;
+ * - `applyEdits` is several `applyEdit`s in order as one atomic step: each request's `expectedVersion` is checked
+ *   against the version the earlier requests of the batch left, every request bumps the version and gets its own
+ *   log entry (in request order, newest last), and any conflict or error writes none of them;
  * - `markRemoved` is a soft delete: the table stays readable by `getTable`, is left out of `listTableKeys` unless
  *   `includeRemoved`, and comes back when a source publishes it again;
  * - `recordSchemaChanges` is idempotent by change id;
@@ -93,6 +96,11 @@ export interface GraphStore {
 
   /** Applies a person's edit atomically, checking the table's version: the log entry and the table after it. */
   applyEdit(request: EditRequest): Promise<{ entry: EditLogEntry; table: Table }>;
+  /**
+   * Applies several edits in one atomic step, in order (a later edit of a table sees the earlier ones): each as
+   * `applyEdit` would, all or nothing. The log entries, in request order. For bulk writers such as a migration.
+   */
+  applyEdits(requests: EditRequest[]): Promise<EditLogEntry[]>;
   /** A table's edits, newest first. */
   editLog(tableKey: string, limit?: number): Promise<EditLogEntry[]>;
   /** One edit log entry (to revert it), or undefined. */

@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { main } from '../../src/main/cli';
 import { openStores } from '../../src/main/stores';
 import { renderTerminal } from '../../src/render/terminal';
 import type { MigrationReport } from '../../ingest/amundsen/migrate';
+import { serviceEnv } from '../../bench/service-env';
+import { dropIndexes } from '../../bench/lib';
 
 const ROOT = join(__dirname, '..', '..');
 /** The separate Neo4j of scripts/services.sh for Amundsen's graph (its labels and constraints never meet Nansen's). */
@@ -157,6 +160,56 @@ describe('migrate amundsen (databuilder-loaded sample data → Nansen)', () => {
       await again.close();
     }
   });
+
+  it('into neo4j-es: human fields written in batches stay human, each logged and revertible, and a second run writes nothing', async () => {
+    const services = { ...serviceEnv(), ...process.env } as Record<string, string>;
+    const tag = randomUUID().slice(0, 8);
+    const nenv = { ...env, NANSEN_BACKEND: 'neo4j-es', NEO4J_URL: services.NEO4J_URL!, ELASTICSEARCH_URL: services.ELASTICSEARCH_URL!, NEO4J_KEYSPACE: `test-migrate-${tag}`, ELASTICSEARCH_INDEX_PREFIX: `test-migrate-${tag}` };
+    const config = loadConfig(nenv);
+    try {
+      const first = JSON.parse((await cli(['migrate', 'amundsen', '--neo4j', AMUNDSEN, '--batch', '4', '--json'], nenv)).out) as MigrationReport;
+      expect(first.counts.tables).toEqual({ read: source.Table, written: source.Table });
+      expect(first.edits).toBeGreaterThan(0);
+      const stores = await openStores(config, silentLogger(), 'neo4j-es');
+      try {
+        expect(await stores.graph.stats()).toEqual({ tables: source.Table, columns: source.Column, users: source.User, dashboards: source.Dashboard });
+        const t = (await stores.graph.getTable(TABLE1))!;
+        expect(t).toMatchObject({ humanDescription: '1st test table', humanTags: ['expensive', 'low_quality', 'tag1', 'tag2'], humanOwners: ['chrisc@example.org', 'roald.amundsen@example.org'] });
+        expect(t.columns.find((c) => c.name === 'col1')!.humanDescription).toBe('col1 description');
+        const log = await stores.graph.recentEdits(1000);
+        expect(log.length).toBe(first.edits);
+        expect(log.every((e) => e.actor === 'amundsen-migration')).toBe(true);
+        expect(new Set(log.map((e) => e.id)).size).toBe(log.length);
+        const tags = (await stores.graph.editLog(TABLE1)).find((e) => e.field.kind === 'tags')!;
+        expect(tags).toMatchObject({ oldValue: [], newValue: ['expensive', 'low_quality', 'tag1', 'tag2'] });
+        const owners = await answer({ text: 'who owns test_table1?' }, { graph: stores.graph, search: stores.search, now: () => new Date('2026-12-02T00:00:00Z'), timeZone: 'UTC' });
+        expect(owners).toMatchObject({ kind: 'owners', users: ['chrisc@example.org', 'roald.amundsen@example.org'] });
+        // a crawl-like source upsert keeps the human fields
+        const record = { key: TABLE1, database: 'hive', cluster: 'gold', schema: 'test_schema', name: 'test_table1', kind: 'table' as const, description: 'from a crawler', columns: t.columns.map((c) => ({ name: c.name, type: c.type, position: c.position })), source: 'hive' };
+        await stores.graph.upsertTables([record]);
+        expect((await stores.graph.getTable(TABLE1))!.humanDescription).toBe('1st test table');
+        // one migrated field reverts on its own
+        const desc = (await stores.graph.editLog(TABLE1)).find((e) => e.field.kind === 'description')!;
+        await stores.graph.applyEdit({ tableKey: TABLE1, field: desc.field, value: null, actor: 'jiwoo.kim', revertOf: desc.id });
+        const reverted = (await stores.graph.getTable(TABLE1))!;
+        expect(reverted.humanDescription).toBeUndefined();
+        expect(reverted.humanTags).toEqual(['expensive', 'low_quality', 'tag1', 'tag2']);
+      } finally {
+        await stores.close();
+      }
+      const second = JSON.parse((await cli(['migrate', 'amundsen', '--neo4j', AMUNDSEN, '--json'], nenv)).out) as MigrationReport;
+      // the reverted description is written again (no person's value is there now); nothing else is
+      expect(second.edits).toBe(1);
+      const third = JSON.parse((await cli(['migrate', 'amundsen', '--neo4j', AMUNDSEN, '--json'], nenv)).out) as MigrationReport;
+      expect(third.edits).toBe(0);
+      expect(third.counts).toEqual(first.counts);
+    } finally {
+      const stores = await openStores(config, silentLogger(), 'neo4j-es');
+      await (stores.graph as unknown as { clear(): Promise<void> }).clear().catch(() => undefined);
+      await stores.close();
+      await dropIndexes(config.ELASTICSEARCH_URL, config.ELASTICSEARCH_INDEX_PREFIX).catch(() => undefined);
+    }
+  }, 300_000);
 
   it('says what is wrong with the command line', async () => {
     expect((await cli(['migrate', 'amundsen'], env)).code).toBe(2);

@@ -217,6 +217,63 @@ export function describeGraphStoreContract(name: string, factory: GraphStoreFact
       expect(await store.editLog(LATENCY)).toEqual([]);
     });
 
+    it('applies a batch of edits in order in one step, each logged with its own entry', async () => {
+      const entries = await store.applyEdits([
+        { tableKey: LATENCY, field: { kind: 'description' }, value: 'first', actor: 'amundsen-migration', expectedVersion: 0 },
+        { tableKey: LATENCY, field: { kind: 'column_description', column: 'avg_rtt_ms' }, value: 'RTT in ms', actor: 'amundsen-migration', expectedVersion: 1 },
+        { tableKey: REVENUE, field: { kind: 'tags' }, value: ['Money'], actor: 'amundsen-migration', expectedVersion: 0 },
+        { tableKey: LATENCY, field: { kind: 'description' }, value: 'second', actor: 'amundsen-migration', expectedVersion: 2 },
+        { tableKey: LATENCY, field: { kind: 'owners' }, value: ['hana.cho'], actor: 'amundsen-migration' },
+      ]);
+      expect(entries.map((e) => [e.tableKey, e.field.kind, e.newValue])).toEqual([
+        [LATENCY, 'description', 'first'],
+        [LATENCY, 'column_description', 'RTT in ms'],
+        [REVENUE, 'tags', ['money']],
+        [LATENCY, 'description', 'second'],
+        [LATENCY, 'owners', ['hana.cho']],
+      ]);
+      expect(entries[0]!.oldValue).toMatch(/network latency/);
+      expect(entries[3]!.oldValue).toBe('first');
+      const t = (await store.getTable(LATENCY))!;
+      expect(t.humanDescription).toBe('second');
+      expect(t.humanOwners).toEqual(['hana.cho']);
+      expect(t.columns.find((c) => c.name === 'avg_rtt_ms')!.humanDescription).toBe('RTT in ms');
+      expect(t.version).toBe(4);
+      expect((await store.getTable(REVENUE))!.version).toBe(1);
+      expect(await store.editLog(LATENCY)).toEqual([entries[4], entries[3], entries[1], entries[0]]);
+      expect(await store.recentEdits(5)).toEqual([...entries].reverse());
+      expect(await store.getEdit(entries[2]!.id)).toEqual(entries[2]);
+      const after = await store.applyEdit({ tableKey: LATENCY, field: { kind: 'description' }, value: 'third', actor: 'minsu.lee', expectedVersion: 4 });
+      expect((await store.recentEdits(1))[0]).toEqual(after.entry);
+      expect(await store.applyEdits([])).toEqual([]);
+    });
+
+    it('writes none of a batch when one edit conflicts or fails', async () => {
+      await expect(
+        store.applyEdits([
+          { tableKey: REVENUE, field: { kind: 'description' }, value: 'ok', actor: 'a', expectedVersion: 0 },
+          { tableKey: LATENCY, field: { kind: 'description' }, value: 'stale', actor: 'a', expectedVersion: 1 },
+        ]),
+      ).rejects.toBeInstanceOf(EditConflictError);
+      await expect(
+        store.applyEdits([
+          { tableKey: REVENUE, field: { kind: 'description' }, value: 'ok', actor: 'a' },
+          { tableKey: 'hive://gold.x/none', field: { kind: 'description' }, value: 'x', actor: 'a' },
+        ]),
+      ).rejects.toMatchObject({ code: 'unknown_table' });
+      await expect(
+        store.applyEdits([
+          { tableKey: REVENUE, field: { kind: 'description' }, value: 'ok', actor: 'a' },
+          { tableKey: LATENCY, field: { kind: 'column_description', column: 'nope' }, value: 'x', actor: 'a' },
+        ]),
+      ).rejects.toBeInstanceOf(UserError);
+      expect((await store.getTable(REVENUE))!.version).toBe(0);
+      expect((await store.getTable(REVENUE))!.humanDescription).toBeUndefined();
+      expect(await store.recentEdits(10)).toEqual([]);
+      // the failed batches left no lock behind: a later edit goes through
+      await store.applyEdit({ tableKey: LATENCY, field: { kind: 'description' }, value: 'later', actor: 'a', expectedVersion: 0 });
+    });
+
     it('never lets a source overwrite what a person set', async () => {
       await store.applyEdit({ tableKey: LATENCY, field: { kind: 'description' }, value: 'human text', actor: 'minsu.lee' });
       await store.applyEdit({ tableKey: LATENCY, field: { kind: 'tags' }, value: ['curated'], actor: 'minsu.lee' });

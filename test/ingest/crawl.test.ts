@@ -29,7 +29,7 @@ function countingStores(stores: Stores): { stores: Stores; writes: string[] } {
   return {
     writes,
     stores: {
-      graph: wrap(stores.graph, ['upsertUsers', 'upsertTables', 'upsertDashboards', 'recordLoads', 'markRemoved', 'applyEdit', 'recordSchemaChanges']),
+      graph: wrap(stores.graph, ['upsertUsers', 'upsertTables', 'upsertDashboards', 'recordLoads', 'markRemoved', 'applyEdit', 'applyEdits', 'recordSchemaChanges']),
       search: wrap(stores.search, ['upsert', 'remove', 'reindex']),
     },
   };

@@ -19,7 +19,7 @@ const logger = silentLogger();
 const SOURCE: SourceConfig = { id: 'fake', type: 'postgres', urlEnv: 'UNUSED' };
 const SOURCE_NAME = 'postgres:fake';
 
-const GRAPH_WRITES = new Set(['upsertUsers', 'upsertTables', 'upsertDashboards', 'recordLoads', 'markRemoved', 'applyEdit', 'recordSchemaChanges']);
+const GRAPH_WRITES = new Set(['upsertUsers', 'upsertTables', 'upsertDashboards', 'recordLoads', 'markRemoved', 'applyEdit', 'applyEdits', 'recordSchemaChanges']);
 const SEARCH_WRITES = new Set(['upsert', 'remove', 'reindex']);
 
 /** Stores whose Nth write (counted from `arm`) fails once, as a Neo4j or Elasticsearch outage would fail it. */

@@ -229,32 +229,40 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async applyEdit(request: EditRequest): Promise<{ entry: EditLogEntry; table: Table }> {
-    const entry = this.db.transaction((): EditLogEntry => {
-      const row = this.db.prepare('SELECT doc FROM tables WHERE key = ?').get(request.tableKey) as { doc: string } | undefined;
-      if (!row) throw new UserError('unknown_table', `There is no table ${request.tableKey}.`, { tableKey: request.tableKey });
-      const stored = JSON.parse(row.doc) as StoredTable;
-      if (request.expectedVersion !== undefined && request.expectedVersion !== stored.version) {
-        throw new EditConflictError(request.tableKey, request.expectedVersion, stored.version);
-      }
-      const oldValue: EditValue = effectiveFieldValue(stored, request.field);
-      const updated = applyFieldEdit(stored, request.field, request.value);
-      updated.version = stored.version + 1;
-      this.db.prepare('UPDATE tables SET doc = ? WHERE key = ?').run(JSON.stringify(updated), request.tableKey);
-      const logged: EditLogEntry = {
-        id: randomUUID(),
-        tableKey: request.tableKey,
-        field: request.field,
-        oldValue,
-        newValue: effectiveFieldValue(updated, request.field),
-        actor: request.actor,
-        at: this.clock().toISOString(),
-        ...(request.revertOf ? { revertOf: request.revertOf } : {}),
-      };
-      this.db.prepare('INSERT INTO edits (id, table_key, doc) VALUES (?, ?, ?)').run(logged.id, logged.tableKey, JSON.stringify(logged));
-      return logged;
-    })();
+    const entry = this.db.transaction((): EditLogEntry => this.editInTransaction(request))();
     const table = await this.getTable(request.tableKey);
     return { entry, table: table! };
+  }
+
+  async applyEdits(requests: EditRequest[]): Promise<EditLogEntry[]> {
+    if (!requests.length) return [];
+    return this.db.transaction((): EditLogEntry[] => requests.map((r) => this.editInTransaction(r)))();
+  }
+
+  /** One edit, inside the caller's transaction. */
+  private editInTransaction(request: EditRequest): EditLogEntry {
+    const row = this.db.prepare('SELECT doc FROM tables WHERE key = ?').get(request.tableKey) as { doc: string } | undefined;
+    if (!row) throw new UserError('unknown_table', `There is no table ${request.tableKey}.`, { tableKey: request.tableKey });
+    const stored = JSON.parse(row.doc) as StoredTable;
+    if (request.expectedVersion !== undefined && request.expectedVersion !== stored.version) {
+      throw new EditConflictError(request.tableKey, request.expectedVersion, stored.version);
+    }
+    const oldValue: EditValue = effectiveFieldValue(stored, request.field);
+    const updated = applyFieldEdit(stored, request.field, request.value);
+    updated.version = stored.version + 1;
+    this.db.prepare('UPDATE tables SET doc = ? WHERE key = ?').run(JSON.stringify(updated), request.tableKey);
+    const logged: EditLogEntry = {
+      id: randomUUID(),
+      tableKey: request.tableKey,
+      field: request.field,
+      oldValue,
+      newValue: effectiveFieldValue(updated, request.field),
+      actor: request.actor,
+      at: this.clock().toISOString(),
+      ...(request.revertOf ? { revertOf: request.revertOf } : {}),
+    };
+    this.db.prepare('INSERT INTO edits (id, table_key, doc) VALUES (?, ?, ?)').run(logged.id, logged.tableKey, JSON.stringify(logged));
+    return logged;
   }
 
   async editLog(tableKey: string, limit = 100): Promise<EditLogEntry[]> {

@@ -268,6 +268,46 @@ CREATE (e:Edit {ks: $ks, id: $edit.id, seq: s.value, tableKey: $edit.tableKey, f
                 newValue: $edit.newValue, actor: $edit.actor, at: $edit.at, revertOf: $edit.revertOf})
 CREATE (e)-[:EDITS]->(t)`;
 
+/** `applyEdits`: locks every table of the batch (as LOCK_TABLE_FOR_EDIT does one) and reads it. */
+const LOCK_TABLES_FOR_EDIT = cypher`
+UNWIND $keys AS k
+MATCH (t:Table {ks: $ks, key: k})
+WHERE t.placeholder IS NULL
+SET t._lock = true
+RETURN t {.*} AS t,
+  COLLECT { MATCH (t)-[:HAS_COLUMN]->(c:Column)
+            RETURN c {.name, .type, .position, .nullable, .sourceDescription, .humanDescription} } AS columns`;
+
+/** `applyEdits`: takes `$n` consecutive edit sequence numbers; returns the one before the first. */
+const TAKE_EDIT_SEQUENCE = cypher`
+MERGE (s:Sequence {ks: $ks, name: 'edit'})
+ON CREATE SET s.value = 0
+SET s._lock = true
+WITH s, s.value AS base
+SET s.value = base + $n
+REMOVE s._lock
+RETURN base`;
+
+/** `applyEdits`: each edited table's human fields and version as the batch left them. */
+const WRITE_EDITED_TABLES = cypher`
+UNWIND $rows AS row
+MATCH (t:Table {ks: $ks, key: row.key})
+SET t.humanDescription = row.description, t.humanTags = row.tags, t.humanOwners = row.owners,
+    t.humanDeprecated = row.deprecated, t.deprecated = row.effectiveDeprecated, t.version = row.version
+REMOVE t._lock`;
+
+const WRITE_EDITED_COLUMNS = cypher`
+UNWIND $rows AS row
+MATCH (c:Column {ks: $ks, key: row.key})
+SET c.humanDescription = row.description`;
+
+const CREATE_EDITS = cypher`
+UNWIND $rows AS row
+MATCH (t:Table {ks: $ks, key: row.tableKey})
+CREATE (e:Edit {ks: $ks, id: row.id, seq: $base + row.offset, tableKey: row.tableKey, field: row.field, oldValue: row.oldValue,
+                newValue: row.newValue, actor: row.actor, at: row.at, revertOf: row.revertOf})
+CREATE (e)-[:EDITS]->(t)`;
+
 const EDIT_FIELDS = 'e {.id, .tableKey, .field, .oldValue, .newValue, .actor, .at, .revertOf} AS edit';
 
 const STATS = cypher`
@@ -645,6 +685,80 @@ export class Neo4jGraphStore implements GraphStore {
       });
       const [table] = await this.fetchTables(tx, [request.tableKey]);
       return { entry, table: table! };
+    });
+  }
+
+  /**
+   * `applyEdit` for many requests in one transaction of five statements, however many requests: lock and read the
+   * tables, apply the requests in order in memory (versions checked as each would be), then write the tables'
+   * human fields, the edited columns, and the log entries with consecutive sequence numbers.
+   */
+  async applyEdits(requests: EditRequest[]): Promise<EditLogEntry[]> {
+    if (!requests.length) return [];
+    return this.write(async (tx) => {
+      const keys = [...new Set(requests.map((r) => r.tableKey))];
+      const locked = await tx.run(LOCK_TABLES_FOR_EDIT, { ks: this.ks, keys });
+      const tables = new Map<string, { node: TableNode; table: EditableTable }>();
+      for (const rec of locked.records) {
+        const node = rec.get('t') as TableNode;
+        tables.set(node.key, { node, table: toEditableTable(node, rec.get('columns') as ColumnNode[]) });
+      }
+      const columns = new Map<string, { tableKey: string; column: string }>();
+      const entries: EditLogEntry[] = requests.map((request) => {
+        const held = tables.get(request.tableKey);
+        if (!held) throw new UserError('unknown_table', `There is no table ${request.tableKey}.`, { tableKey: request.tableKey });
+        const stored = held.table;
+        if (request.expectedVersion !== undefined && request.expectedVersion !== stored.version) {
+          throw new EditConflictError(request.tableKey, request.expectedVersion, stored.version);
+        }
+        const updated = applyFieldEdit(stored, request.field, request.value);
+        updated.deprecated = updated.humanDeprecated ?? held.node.sourceDeprecated ?? false;
+        updated.version = stored.version + 1;
+        held.table = updated;
+        if (request.field.kind === 'column_description') columns.set(columnKey(request.tableKey, request.field.column), { tableKey: request.tableKey, column: request.field.column });
+        return {
+          id: randomUUID(),
+          tableKey: request.tableKey,
+          field: request.field,
+          oldValue: effectiveFieldValue(stored, request.field),
+          newValue: effectiveFieldValue(updated, request.field),
+          actor: request.actor,
+          at: this.clock().toISOString(),
+          ...(request.revertOf ? { revertOf: request.revertOf } : {}),
+        };
+      });
+      const base = (await tx.run(TAKE_EDIT_SEQUENCE, { ks: this.ks, n: neo4j.int(entries.length) })).records[0]!.get('base') as number;
+      const tableRows = keys.map((key) => {
+        const t = tables.get(key)!.table;
+        return {
+          key,
+          description: t.humanDescription ?? null,
+          tags: t.humanTags ?? null,
+          owners: t.humanOwners ?? null,
+          deprecated: t.humanDeprecated ?? null,
+          effectiveDeprecated: t.deprecated,
+          version: neo4j.int(t.version),
+        };
+      });
+      await tx.run(WRITE_EDITED_TABLES, { ks: this.ks, rows: tableRows });
+      const columnRows = [...columns].map(([key, c]) => ({
+        key,
+        description: tables.get(c.tableKey)!.table.columns.find((col) => col.name === c.column)?.humanDescription ?? null,
+      }));
+      if (columnRows.length) await tx.run(WRITE_EDITED_COLUMNS, { ks: this.ks, rows: columnRows });
+      const editRows = entries.map((e, i) => ({
+        offset: neo4j.int(i + 1),
+        id: e.id,
+        tableKey: e.tableKey,
+        field: JSON.stringify(e.field),
+        oldValue: JSON.stringify(e.oldValue),
+        newValue: JSON.stringify(e.newValue),
+        actor: e.actor,
+        at: e.at,
+        revertOf: e.revertOf ?? null,
+      }));
+      for (const rows of chunk(editRows, MAX_ROWS_PER_BATCH)) await tx.run(CREATE_EDITS, { ks: this.ks, base: neo4j.int(base), rows });
+      return entries;
     });
   }
 
