@@ -46,6 +46,8 @@ export interface HarnessOptions {
   admins?: string[];
   unfurlDomains?: string[];
   lineagePictures?: boolean;
+  /** `NANSEN_LANGUAGE`. */
+  defaultLang?: 'en' | 'ko';
 }
 
 export interface Harness {
@@ -133,6 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.admins ? { admins: new Set(options.admins) } : {}),
     ...(options.unfurlDomains ? { unfurlDomains: options.unfurlDomains } : {}),
     ...(options.lineagePictures !== undefined ? { lineagePictures: options.lineagePictures } : {}),
+    ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),
     ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
   };
   const slack = createSlackApp(

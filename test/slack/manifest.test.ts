@@ -26,7 +26,7 @@ describe('manifest.yml', () => {
   });
 
   it('asks only for the scopes the app uses', () => {
-    expect([...m.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write']);
+    expect([...m.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write', 'users:read']);
     expect(m.oauth_config.scopes.user).toBeUndefined();
   });
 });

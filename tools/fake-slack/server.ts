@@ -109,11 +109,12 @@ const METHOD_SCOPES: Record<string, string> = {
   'conversations.info': 'channels:read',
   'conversations.join': 'channels:join',
   'chat.unfurl': 'links:write',
+  'users.info': 'users:read',
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
 };
 /** The bot scopes the fake grants until a test revokes one (manifest.yml's). */
-const GRANTED_SCOPES = ['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write'];
+const GRANTED_SCOPES = ['app_mentions:read', 'channels:history', 'channels:join', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'links:read', 'links:write', 'users:read'];
 /** Slack's largest upload: 1 GB. */
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
@@ -136,6 +137,7 @@ export class FakeSlack extends EventEmitter {
   private readonly files = new Map<string, FakeFile>();
   private readonly links = new Map<string, Set<string>>();
   private readonly revokedScopes = new Set<string>();
+  private readonly userLocales = new Map<string, string>();
   /** Unfurls accepted by `chat.unfurl`, by `channel|ts`, then URL. */
   readonly unfurls = new Map<string, Record<string, unknown>>();
   private pingTimer?: NodeJS.Timeout;
@@ -245,6 +247,12 @@ export class FakeSlack extends EventEmitter {
   }
 
   /** Declares a channel (default: public, not archived, the app a member). */
+  /** The locale `users.info` reports for a person with `include_locale` (`ko-KR`); undefined: none. */
+  setUserLocale(user: string, locale: string | undefined): void {
+    if (locale) this.userLocales.set(user, locale);
+    else this.userLocales.delete(user);
+  }
+
   addChannel(channel: Partial<FakeChannel> & { id: string }): FakeChannel {
     const c: FakeChannel = { name: channel.id.toLowerCase(), isPrivate: channel.id.startsWith('G'), isArchived: false, isMember: true, ...channel };
     this.channels.set(c.id, c);
@@ -669,9 +677,12 @@ export class FakeSlack extends EventEmitter {
         this.unfurls.set(`${channel}|${String(args.ts)}`, { ...(this.unfurls.get(`${channel}|${String(args.ts)}`) ?? {}), ...unfurls });
         return ok();
       }
-      case 'users.info':
+      case 'users.info': {
         if (typeof args.user !== 'string') return fail('user_not_found');
-        return ok({ user: { id: args.user, name: args.user.toLowerCase(), real_name: args.user } });
+        // Slack adds the person's locale only when asked (`include_locale`); here only for users given one
+        const locale = args.include_locale === true || args.include_locale === 'true' ? this.userLocales.get(args.user) : undefined;
+        return ok({ user: { id: args.user, name: args.user.toLowerCase(), real_name: args.user, ...(locale ? { locale } : {}) } });
+      }
       case 'views.open':
       case 'views.push': {
         const trigger = this.useTrigger(args.trigger_id);
