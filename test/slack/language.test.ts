@@ -56,6 +56,29 @@ describe('replies in the asker’s language, through the real Bolt app', () => {
       expect(blocksText(card!.args.blocks)).toContain('*SQL용 이름*');
     });
 
+    it('opens the edit dialog in Korean for a ko-KR user (locale already cached)', async () => {
+      const r = await h.command('game_log.sessions', { user: MINSU });
+      const [card] = await h.responses(r.responseUrl);
+      const option = findMenuOption(card!.args.blocks, 'description');
+      const click = await h.click(option.action_id, option.value, { user: MINSU, responseUrl: r.responseUrl, selectedOption: option.selectedOption });
+      const open = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === click.triggerId);
+      expect(open.response.ok).toBe(true);
+      const view = (open.response as { view: { title: { text: string }; submit: { text: string }; close: { text: string }; blocks: unknown } }).view;
+      expect(view.title.text).toBe('설명 편집');
+      expect(view.submit.text).toBe('저장');
+      expect(view.close.text).toBe('취소');
+      expect(blocksText(view.blocks)).toContain('설명');
+    });
+
+    it('publishes App Home in Korean for a ko-KR user, in English for an en-US one', async () => {
+      await h.event(P.eventCallback(P.appHomeOpened(MINSU)));
+      const ko = await h.fake.waitForCall('views.publish', (c) => c.args.user_id === MINSU);
+      expect(blocksText((ko.args.view as { blocks: unknown }).blocks)).toContain('*인기 테이블*');
+      await h.event(P.eventCallback(P.appHomeOpened(JIWOO)));
+      const en = await h.fake.waitForCall('views.publish', (c) => c.args.user_id === JIWOO);
+      expect(blocksText((en.args.view as { blocks: unknown }).blocks)).toContain('*Popular tables*');
+    });
+
     it('gives an en-US user English', async () => {
       const r = await h.command('game_log.sessions', { user: JIWOO });
       const [reply] = await h.responses(r.responseUrl);

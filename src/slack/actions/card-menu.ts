@@ -11,9 +11,9 @@ import { replyLang } from '../deps';
 
 const EDITORS: Record<Exclude<ValueOf<'cardMenu'>['a'], 'history'>, EditorBuilder> = {
   description: editDescriptionModal,
-  columns: (card, meta) => {
+  columns: (card, meta, lang) => {
     if (!card.columns.length) throw new UserError('no_columns', `${card.title} has no known columns to describe yet.`);
-    return editColumnsModal(card, meta, meta.cp ?? 0);
+    return editColumnsModal(card, meta, meta.cp ?? 0, lang);
   },
   tags: editTagsModal,
   owners: editOwnersModal,

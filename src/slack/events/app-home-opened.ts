@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { explainFailure } from '../../core/errors';
 import { homeData } from '../../core/home';
 import { homeView } from '../../render/blocks-home';
-import type { SlackDeps } from '../deps';
+import { replyLang, type SlackDeps } from '../deps';
 import { stripNul } from '../../text/mrkdwn';
 
 /** Publishes the person's Home tab each time they open it. */
@@ -11,7 +11,7 @@ export function register(app: App, deps: SlackDeps): void {
     if (event.tab !== 'home') return;
     try {
       const data = await homeData(event.user, deps);
-      await client.views.publish({ user_id: event.user, view: stripNul(homeView(data, { now: deps.now() })) });
+      await client.views.publish({ user_id: event.user, view: stripNul(homeView(data, { now: deps.now(), lang: await replyLang(deps, client, event.user) })) });
     } catch (err) {
       explainFailure(err, deps.log, { listener: 'event:app_home_opened', user: event.user });
     }
