@@ -31,3 +31,15 @@ describe('NANSEN_TIMEZONE (issue 11 item 7)', () => {
     expect(loadConfig({ NANSEN_TIMEZONE: tz }).NANSEN_TIMEZONE).toBe(tz);
   });
 });
+
+describe('NANSEN_LANGUAGE (issue 12 item 7)', () => {
+  it('defaults to en', () => {
+    expect(loadConfig({}).NANSEN_LANGUAGE).toBe('en');
+  });
+  it.each(['en', 'ko'])('accepts %s', (lang) => {
+    expect(loadConfig({ NANSEN_LANGUAGE: lang }).NANSEN_LANGUAGE).toBe(lang);
+  });
+  it('refuses anything else, naming the variable', () => {
+    expect(() => loadConfig({ NANSEN_LANGUAGE: 'ja' })).toThrow(/NANSEN_LANGUAGE: must be en or ko/);
+  });
+});

@@ -28,6 +28,11 @@ const ConfigSchema = z.object({
   /** Time zone answers show times in ("daily around 03:10 KST"). */
   /** The IANA time zone answers show times in (`Asia/Seoul`, `UTC`); checked against the runtime's zone data. */
   NANSEN_TIMEZONE: z.string().trim().refine(isTimeZone, 'must be an IANA time zone such as Asia/Seoul or UTC').default('Asia/Seoul'),
+  /**
+   * The language of Slack replies when the asker's Slack locale is neither English nor Korean and they have not
+   * asked a question yet, and of alerts to channels: `en` or `ko`.
+   */
+  NANSEN_LANGUAGE: z.enum(['en', 'ko'], 'must be en or ko').default('en'),
   NEO4J_URL: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URL').default('bolt://127.0.0.1:7687'),
   NEO4J_USER: z.string().optional(),
   NEO4J_PASSWORD: z.string().optional(),

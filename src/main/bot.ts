@@ -80,6 +80,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     vocabulary: vocabularyFromConfig(config),
     now: () => new Date(),
     timeZone: config.NANSEN_TIMEZONE,
+    defaultLang: config.NANSEN_LANGUAGE,
     log,
     renderAnswer: (a, place) => renderSlackAnswer(a, place),
     alerts: alerts.store,

@@ -6,6 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { PersonRef } from '../core/people';
 import { escapeMrkdwn, truncate } from '../text/mrkdwn';
+import { t, type Lang } from '../text/catalogue';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -84,25 +85,26 @@ export function person(p: PersonRef): string {
   return p.slackId ? `<@${p.slackId}>` : escapeMrkdwn(p.name ?? p.id);
 }
 
-export function people(ps: PersonRef[], max = 8): string {
-  if (!ps.length) return '_none_';
+export function people(ps: PersonRef[], max = 8, lang: Lang = 'en'): string {
+  if (!ps.length) return t(lang, 'list.none');
   const shown = ps.slice(0, max).map(person).join(', ');
-  return ps.length > max ? `${shown} and ${ps.length - max} more` : shown;
+  return ps.length > max ? t(lang, 'list.andMore', { shown, n: ps.length - max }) : shown;
 }
 
-/** "3 hours ago", "2 days ago", "in 5 minutes". */
-export function timeAgo(iso: string, now: Date): string {
+/** "3 hours ago", "2 days ago", "in 5 minutes"; "3시간 전". */
+export function timeAgo(iso: string, now: Date, lang: Lang = 'en'): string {
   const diff = now.getTime() - Date.parse(iso);
   const abs = Math.abs(diff);
-  const unit = (n: number, u: string): string => `${n} ${u}${n === 1 ? '' : 's'}`;
-  let text: string;
-  if (abs < 60_000) text = 'moments';
-  else if (abs < 3_600_000) text = unit(Math.round(abs / 60_000), 'minute');
-  else if (abs < 48 * 3_600_000) text = unit(Math.round(abs / 3_600_000), 'hour');
-  else if (abs < 60 * 86_400_000) text = unit(Math.round(abs / 86_400_000), 'day');
-  else text = unit(Math.round(abs / (30 * 86_400_000)), 'month');
-  if (text === 'moments') return diff >= 0 ? 'just now' : 'in a moment';
-  return diff >= 0 ? `${text} ago` : `in ${text}`;
+  if (abs < 60_000) return t(lang, diff >= 0 ? 'time.justNow' : 'time.inAMoment');
+  const amount =
+    abs < 3_600_000
+      ? t(lang, 'time.minutes', { n: Math.round(abs / 60_000) })
+      : abs < 48 * 3_600_000
+        ? t(lang, 'time.hours', { n: Math.round(abs / 3_600_000) })
+        : abs < 60 * 86_400_000
+          ? t(lang, 'time.days', { n: Math.round(abs / 86_400_000) })
+          : t(lang, 'time.months', { n: Math.round(abs / (30 * 86_400_000)) });
+  return t(lang, diff >= 0 ? 'time.ago' : 'time.in', { amount });
 }
 
 /** Abbreviations people read more easily than `GMT+9`. */
@@ -151,19 +153,19 @@ export function packLines(lines: string[], max = BLOCK_LIMITS.sectionText): Bloc
  * Keeps a list of blocks within a limit: when there are too many, the tail is cut and a context block says so.
  * Renderers build within limits; this is the last guard.
  */
-export function fitBlocks(blocks: Block[], max: number): Block[] {
+export function fitBlocks(blocks: Block[], max: number, lang: Lang = 'en'): Block[] {
   if (blocks.length <= max) return blocks;
-  return [...blocks.slice(0, max - 1), context(['_More than fits here; narrow it down with `/data`._'])];
+  return [...blocks.slice(0, max - 1), context([t(lang, 'list.tooLong')])];
 }
 
 /**
  * Keeps a view's blocks within its block count and Slack's 250 kB view size (with room for the view's other
  * fields): the tail is cut and a context block says so.
  */
-export function fitView(blocks: Block[], maxBlocks: number, maxBytes = 240 * 1024): Block[] {
-  let out = fitBlocks(blocks, maxBlocks);
+export function fitView(blocks: Block[], maxBlocks: number, maxBytes = 240 * 1024, lang: Lang = 'en'): Block[] {
+  let out = fitBlocks(blocks, maxBlocks, lang);
   while (out.length > 1 && Buffer.byteLength(JSON.stringify(out)) > maxBytes) {
-    out = [...out.slice(0, Math.max(1, Math.floor(out.length * 0.8)) - 1), context(['_More than fits here; narrow it down with `/data`._'])];
+    out = [...out.slice(0, Math.max(1, Math.floor(out.length * 0.8)) - 1), context([t(lang, 'list.tooLong')])];
   }
   return out;
 }

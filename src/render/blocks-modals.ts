@@ -10,6 +10,7 @@ import type { Block, ModalView } from './blocks-common';
 import { BLOCK_LIMITS, context, section } from './blocks-common';
 import { COLUMNS_PER_PAGE } from './table-card';
 import { escapeMrkdwn, truncate } from '../text/mrkdwn';
+import { messagesFor, t, type Lang } from '../text/catalogue';
 
 /** Column inputs per dialog: the card's column page, well inside a modal's 100 blocks and its metadata's 3000 characters. */
 export const COLUMNS_PER_DIALOG = COLUMNS_PER_PAGE;
@@ -36,13 +37,13 @@ function textInput(blockId: string, label: string, options: { initial?: string; 
   };
 }
 
-function modal(callbackId: string, title: string, meta: ModalMetadata, blocks: Block[]): ModalView {
+function modal(callbackId: string, title: string, meta: ModalMetadata, blocks: Block[], lang: Lang): ModalView {
   return {
     type: 'modal',
     callback_id: callbackId,
     title: { type: 'plain_text', text: truncate(title, BLOCK_LIMITS.viewTitle) },
-    submit: { type: 'plain_text', text: 'Save' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    submit: { type: 'plain_text', text: t(lang, 'modal.save') },
+    close: { type: 'plain_text', text: t(lang, 'modal.cancel') },
     private_metadata: encodeMetadata(meta),
     blocks,
   };
@@ -60,30 +61,39 @@ function intro(card: Pick<TableCard, 'title' | 'key'>, text: string): Block[] {
   return [section(`*${escapeMrkdwn(card.title)}*\n${text}`), context([`\`${escapeMrkdwn(card.key)}\``])];
 }
 
-export function editDescriptionModal(card: TableCard, meta: ModalMetadata): ModalView {
-  const from = card.descriptionFrom === 'source' ? 'The current text comes from the source; yours will be shown instead of it (the source\'s is kept).' : 'Every edit is logged and can be reverted.';
-  return modal(VIEW.editDescription, 'Edit description', meta, [
-    ...intro(card, from),
-    textInput(INPUT.description, 'Description', { initial: card.description, multiline: true, max: EDIT_LIMITS.description, placeholder: 'What is in this table, at what grain, and what is it for?' }),
-  ]);
+export function editDescriptionModal(card: TableCard, meta: ModalMetadata, lang: Lang = 'en'): ModalView {
+  const m = messagesFor(lang);
+  const from = card.descriptionFrom === 'source' ? m('modal.description.fromSource') : m('modal.description.logged');
+  return modal(
+    VIEW.editDescription,
+    m('modal.description.title'),
+    meta,
+    [...intro(card, from), textInput(INPUT.description, m('modal.description.label'), { initial: card.description, multiline: true, max: EDIT_LIMITS.description, placeholder: m('modal.description.placeholder') })],
+    lang,
+  );
 }
 
 /** Dialog for the column descriptions of one page of columns (`page` of COLUMNS_PER_DIALOG). */
-export function editColumnsModal(card: TableCard, meta: Omit<ModalMetadata, 'cols'>, page: number): ModalView {
+export function editColumnsModal(card: TableCard, meta: Omit<ModalMetadata, 'cols'>, page: number, lang: Lang = 'en'): ModalView {
+  const m = messagesFor(lang);
   const start = Math.max(0, Math.min(page, Math.ceil(card.columns.length / COLUMNS_PER_DIALOG) - 1)) * COLUMNS_PER_DIALOG;
   const cols = card.columns.slice(start, start + COLUMNS_PER_DIALOG);
   // The dialog edits the columns it names in its metadata: fewer of them when long names would not fit.
   while (cols.length > 1 && JSON.stringify({ ...meta, cols: cols.map((c) => c.name) }).length > BLOCK_LIMITS.privateMetadata) cols.pop();
-  const blocks: Block[] = intro(card, cols.length ? `Columns ${start + 1}–${start + cols.length} of ${card.columns.length}. Leave a box as it is to keep that description.` : 'This table has no known columns.');
+  const blocks: Block[] = intro(card, cols.length ? m('modal.columns.range', { from: start + 1, to: start + cols.length, total: card.columns.length }) : m('modal.columns.none'));
   cols.forEach((c, i) => blocks.push(textInput(`${INPUT.columnPrefix}${i}`, `${c.name} (${c.type})`, { initial: c.description, multiline: true, max: EDIT_LIMITS.columnDescription, optional: true })));
-  return modal(VIEW.editColumns, 'Edit column descriptions', { ...meta, cols: cols.map((c) => c.name) }, blocks);
+  return modal(VIEW.editColumns, m('modal.columns.title'), { ...meta, cols: cols.map((c) => c.name) }, blocks, lang);
 }
 
-export function editTagsModal(card: TableCard, meta: ModalMetadata): ModalView {
-  return modal(VIEW.editTags, 'Edit tags', meta, [
-    ...intro(card, 'Tags help people browse and find tables.'),
-    textInput(INPUT.tags, 'Tags', { initial: card.tags.join(', '), max: EDIT_LIMITS.listText, placeholder: 'latency, network, country', hint: `Words separated by commas or spaces; at most ${EDIT_LIMITS.maxTags}.`, optional: true }),
-  ]);
+export function editTagsModal(card: TableCard, meta: ModalMetadata, lang: Lang = 'en'): ModalView {
+  const m = messagesFor(lang);
+  return modal(
+    VIEW.editTags,
+    m('modal.tags.title'),
+    meta,
+    [...intro(card, m('modal.tags.intro')), textInput(INPUT.tags, m('modal.tags.label'), { initial: card.tags.join(', '), max: EDIT_LIMITS.listText, placeholder: 'latency, network, country', hint: m('modal.tags.hint', { max: EDIT_LIMITS.maxTags }), optional: true })],
+    lang,
+  );
 }
 
 /** Slack's most options in a checkboxes element. */
@@ -95,13 +105,14 @@ const CHECKBOX_OPTIONS_MAX = 10;
  * a picker, which holds Slack users only; without a place of their own every save would drop them. So they get
  * checkboxes, ticked: kept unless the editor unticks them.
  */
-export function editOwnersModal(card: TableCard, meta: ModalMetadata): ModalView {
+export function editOwnersModal(card: TableCard, meta: ModalMetadata, lang: Lang = 'en'): ModalView {
+  const m = messagesFor(lang);
   const inSlack = card.owners.filter((o) => o.slackId);
   const outside = card.owners.filter((o) => !o.slackId);
   const shown = outside.slice(0, CHECKBOX_OPTIONS_MAX);
   const option = (o: TableCard['owners'][number]) => ({ text: { type: 'plain_text' as const, text: truncate(o.name && o.name !== o.id ? `${o.name} (${o.id})` : o.id, 75) }, value: o.id.slice(0, 150) });
   const blocks: Block[] = [
-    ...intro(card, 'Owners answer questions about the table and may edit it when edits are limited to owners. Every edit is logged and can be reverted.'),
+    ...intro(card, m('modal.owners.intro')),
     {
       type: 'input',
       block_id: INPUT.owners,
@@ -129,7 +140,7 @@ export function editOwnersModal(card: TableCard, meta: ModalMetadata): ModalView
     });
   }
   if (outside.length > shown.length) blocks.push(context([`${outside.length - shown.length} more owners without Slack (${escapeMrkdwn(outside.slice(shown.length).map((o) => o.id).join(', '))}) are not shown and will be removed when you save.`]));
-  return modal(VIEW.editOwners, 'Edit owners', meta, blocks);
+  return modal(VIEW.editOwners, m('modal.owners.title'), meta, blocks, lang);
 }
 
 /** Where an "Ask Nansen" answer goes. */

@@ -11,6 +11,7 @@ import { actions, badgeText, BLOCK_LIMITS, button, context, divider, fields, fit
 import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 import { answerMessages } from './messages/answers';
 import { cardMessages } from './messages/card';
+import { messagesFor, type Lang } from '../text/catalogue';
 import type { types } from '@slack/bolt';
 
 export interface CardOptions {
@@ -19,6 +20,8 @@ export interface CardOptions {
   /** 0-based page of the column list. */
   columnPage?: number;
   shareable: boolean;
+  /** The reader's language (default English). */
+  lang?: Lang;
 }
 
 /** Columns listed per card page. */
@@ -30,21 +33,24 @@ export function columnPageCount(card: Pick<TableCard, 'columns'>): number {
   return Math.max(1, Math.ceil(card.columns.length / COLUMNS_PER_PAGE));
 }
 
-export function cadenceText(c: CadenceSummary | undefined): string {
-  if (!c) return '_not enough loads to tell_';
+export function cadenceText(c: CadenceSummary | undefined, lang: Lang = 'en'): string {
+  const m = messagesFor(lang);
+  if (!c) return m('cadence.unknown');
+  const label = m(`cadence.${c.label}`);
   const when =
     c.label === 'hourly' && c.typicalMinute !== undefined
-      ? `hourly, around :${String(c.typicalMinute).padStart(2, '0')}`
+      ? m('cadence.hourlyAt', { minute: String(c.typicalMinute).padStart(2, '0') })
       : c.typicalTime && c.label !== 'irregular'
-        ? `${c.label}, around ${c.typicalTime}`
-        : c.label;
-  return c.late ? `${when} · :warning: *late*` : when;
+        ? m('cadence.around', { cadence: label, time: c.typicalTime })
+        : label;
+  return c.late ? m('cadence.late', { when }) : when;
 }
 
-function lineageText(items: Array<{ title: string }>): string {
-  if (!items.length) return '_none_';
+function lineageText(items: Array<{ title: string }>, lang: Lang): string {
+  const m = messagesFor(lang);
+  if (!items.length) return m('list.none');
   const shown = items.slice(0, LINEAGE_SHOWN).map((i) => `\`${escapeMrkdwn(i.title)}\``).join(', ');
-  return items.length > LINEAGE_SHOWN ? `${shown} and ${items.length - LINEAGE_SHOWN} more` : shown;
+  return items.length > LINEAGE_SHOWN ? m('list.andMore', { shown, n: items.length - LINEAGE_SHOWN }) : shown;
 }
 
 /** The name to write in SQL, keeping the cluster: `raw.game_log.client_events`. */
@@ -56,8 +62,8 @@ export function sqlName(card: Pick<TableCard, 'cluster' | 'schema' | 'name'>): s
 const OVERFLOW_VALUE_MAX = 150;
 
 /** The edit actions and history as an overflow menu, or undefined when a value would not fit (very long keys). */
-function cardMenu(card: TableCard, cp: number): types.Overflow | undefined {
-  const m = cardMessages.en.menu;
+function cardMenu(card: TableCard, cp: number, lang: Lang): types.Overflow | undefined {
+  const m = cardMessages[lang].menu;
   const options = (Object.keys(m) as Array<ValueOf<'cardMenu'>['a']>).map((a) => ({ text: { type: 'plain_text' as const, text: m[a] }, value: encodeValue('cardMenu', { a, key: card.key, v: card.version, cp }) }));
   if (options.some((o) => o.value.length > OVERFLOW_VALUE_MAX)) return undefined;
   return { type: 'overflow', action_id: ACTION.cardMenu, options };
@@ -67,48 +73,53 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
   const pages = columnPageCount(card);
   const cp = Math.min(Math.max(0, options.columnPage ?? 0), pages - 1);
   const fqn = sqlName(card);
-  const blocks: Block[] = [header(fqn), section(`*${cardMessages.en.sqlName}*\n\`\`\`${escapeMrkdwn(fqn).replace(/`/g, "'")}\`\`\``)];
+  const lang = options.lang ?? 'en';
+  const m = messagesFor(lang);
+  const ago = (iso: string): string => timeAgo(iso, options.now, lang);
+  const blocks: Block[] = [header(fqn), section(`*${m('card.sqlName')}*\n\`\`\`${escapeMrkdwn(fqn).replace(/`/g, "'")}\`\`\``)];
   const badges = badgeText(card.badges, card.deprecated);
-  blocks.push(context([`\`${escapeMrkdwn(card.key)}\``, card.kind, ...(badges ? [badges] : []), ...(card.removedAt ? [`:no_entry: removed from its source ${timeAgo(card.removedAt, options.now)}`] : [])]));
-  const descNote = card.descriptionFrom === 'human' ? ' _(written by people)_' : card.descriptionFrom === 'source' ? ' _(from the source)_' : '';
-  blocks.push(section(card.description ? `${escapeMrkdwn(truncate(card.description, 2900))}${descNote}` : '_No description yet._ Add one with *Edit description*.'));
-  const freshness = card.lastUpdated ? `${slackTime(card.lastUpdated, options.timeZone)} (${timeAgo(card.lastUpdated, options.now)})` : '_no loads observed_';
+  blocks.push(context([`\`${escapeMrkdwn(card.key)}\``, card.kind, ...(badges ? [badges] : []), ...(card.removedAt ? [m('card.removed', { when: ago(card.removedAt) })] : [])]));
+  const descNote = card.descriptionFrom === 'human' ? m('card.byPeople') : card.descriptionFrom === 'source' ? m('card.fromSource') : '';
+  blocks.push(section(card.description ? `${escapeMrkdwn(truncate(card.description, 2900))}${descNote}` : m('card.noDescription')));
+  const freshness = card.lastUpdated ? `${slackTime(card.lastUpdated, options.timeZone)} (${ago(card.lastUpdated)})` : m('card.noLoads');
+  const none = m('list.none');
   blocks.push(
     fields([
-      `*Last updated*\n${freshness}`,
-      `*Cadence*\n${cadenceText(card.cadence)}`,
-      `*Owners*\n${people(card.owners)}`,
-      `*Frequent users*\n${card.frequentUsers.length ? card.frequentUsers.map((u) => `${person(u)} (${u.count})`).join(', ') : '_none_'}`,
-      `*Tags*\n${card.tags.length ? card.tags.map((t) => `\`${escapeMrkdwn(t)}\``).join(' ') : '_none_'}`,
-      `*Badges*\n${badges || '_none_'}`,
+      `*${m('card.lastUpdated')}*\n${freshness}`,
+      `*${m('card.cadence')}*\n${cadenceText(card.cadence, lang)}`,
+      `*${m('card.owners')}*\n${people(card.owners, 8, lang)}`,
+      `*${m('card.frequentUsers')}*\n${card.frequentUsers.length ? card.frequentUsers.map((u) => `${person(u)} (${u.count})`).join(', ') : none}`,
+      `*${m('card.tags')}*\n${card.tags.length ? card.tags.map((t) => `\`${escapeMrkdwn(t)}\``).join(' ') : none}`,
+      `*${m('card.badges')}*\n${badges || none}`,
     ]),
   );
-  blocks.push(fields([`*Upstream*\n${lineageText(card.upstream)}`, `*Downstream*\n${lineageText(card.downstream)}`]));
+  blocks.push(fields([`*${m('card.upstream')}*\n${lineageText(card.upstream, lang)}`, `*${m('card.downstream')}*\n${lineageText(card.downstream, lang)}`]));
   if (card.dashboards.length) {
     const shown = card.dashboards.slice(0, 10).map((d) => (d.url ? `<${d.url}|${escapeMrkdwn(d.name)}>` : escapeMrkdwn(d.name)));
-    blocks.push(section(`*Dashboards* ${shown.join(' · ')}${card.dashboards.length > 10 ? ` and ${card.dashboards.length - 10} more` : ''}`));
+    const list = shown.join(' · ');
+    blocks.push(section(`*${m('card.dashboards')}* ${card.dashboards.length > 10 ? m('list.andMore', { shown: list, n: card.dashboards.length - 10 }) : list}`));
   }
   if (card.recentChanges.length) {
     const mark = { breaking: ':rotating_light:', additive: ':heavy_plus_sign:', informational: ':memo:' } as const;
-    const lines = card.recentChanges.map((c) => `${mark[c.severity]} ${timeAgo(c.at, options.now)}: ${truncate(c.text, 500)}`);
-    blocks.push(section(`*Recent schema changes*\n${lines.join('\n')}`));
+    const lines = card.recentChanges.map((c) => `${mark[c.severity]} ${ago(c.at)}: ${truncate(c.text, 500)}`);
+    blocks.push(section(`*${m('card.recentChanges')}*\n${lines.join('\n')}`));
   }
   blocks.push(divider());
   const cols = card.columns.slice(cp * COLUMNS_PER_PAGE, (cp + 1) * COLUMNS_PER_PAGE);
   const from = cp * COLUMNS_PER_PAGE + 1;
-  blocks.push(section(card.columns.length ? `*Columns* ${from}–${from + cols.length - 1} of ${card.columns.length}` : '*Columns* _none known_'));
+  blocks.push(section(card.columns.length ? m('card.columns', { from, to: from + cols.length - 1, total: card.columns.length }) : m('card.noColumns')));
   blocks.push(...packLines(cols.map((c) => `• \`${escapeMrkdwn(c.name)}\` _${escapeMrkdwn(c.type)}_${c.description ? ` — ${escapeMrkdwn(truncate(c.description, COLUMN_DESCRIPTION_CHARS))}` : ''}`)));
   if (pages > 1) {
     const nav: Button[] = [];
-    if (cp > 0) nav.push(button('◀ Previous columns', `${ACTION.columnsPage}:0`, encodeValue('columnsPage', { key: card.key, cp: cp - 1 })));
-    if (cp < pages - 1) nav.push(button('More columns ▶', `${ACTION.columnsPage}:1`, encodeValue('columnsPage', { key: card.key, cp: cp + 1 })));
+    if (cp > 0) nav.push(button(m('card.previousColumns'), `${ACTION.columnsPage}:0`, encodeValue('columnsPage', { key: card.key, cp: cp - 1 })));
+    if (cp < pages - 1) nav.push(button(m('card.moreColumns'), `${ACTION.columnsPage}:1`, encodeValue('columnsPage', { key: card.key, cp: cp + 1 })));
     blocks.push(...actions(nav, 'nansen.card.columns'));
   }
   const table = encodeValue('table', { key: card.key });
-  const more: Button[] = [button(':bookmark: Bookmark', ACTION.bookmark, table), button(':bell: Subscribe to changes', ACTION.subscribe, table)];
-  if (card.upstream.length || card.downstream.length || card.dashboards.length) more.push(button(':frame_with_picture: Lineage picture', ACTION.lineagePicture, table));
-  if (options.shareable) more.push(button('Share in channel', ACTION.share, encodeValue('share', { k: 'card', key: card.key, cp })));
-  const menu = cardMenu(card, cp);
+  const more: Button[] = [button(m('card.bookmark'), ACTION.bookmark, table), button(m('card.subscribe'), ACTION.subscribe, table)];
+  if (card.upstream.length || card.downstream.length || card.dashboards.length) more.push(button(m('card.lineagePicture'), ACTION.lineagePicture, table));
+  if (options.shareable) more.push(button(m('card.share'), ACTION.share, encodeValue('share', { k: 'card', key: card.key, cp })));
+  const menu = cardMenu(card, cp, lang);
   if (menu) {
     blocks.push({ type: 'actions', block_id: 'nansen.card.more', elements: [...more, menu] });
   } else {
@@ -116,17 +127,17 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
     blocks.push(
       ...actions(
         [
-          button('Edit description', ACTION.editDescription, edit(card.key, card.version)),
-          button('Edit column descriptions', ACTION.editColumns, edit(card.key, card.version)),
-          button('Edit tags', ACTION.editTags, edit(card.key, card.version)),
-          button('Edit owners', ACTION.editOwners, edit(card.key, card.version)),
+          button(m('card.menu.description'), ACTION.editDescription, edit(card.key, card.version)),
+          button(m('card.menu.columns'), ACTION.editColumns, edit(card.key, card.version)),
+          button(m('card.menu.tags'), ACTION.editTags, edit(card.key, card.version)),
+          button(m('card.menu.owners'), ACTION.editOwners, edit(card.key, card.version)),
         ],
         'nansen.card.edit',
       ),
     );
-    blocks.push(...actions([...more, button('History', ACTION.history, table)], 'nansen.card.more'));
+    blocks.push(...actions([...more, button(m('card.menu.history'), ACTION.history, table)], 'nansen.card.more'));
   }
-  const text = escapeMrkdwn(`${fqn}: ${card.description ? truncate(card.description, 200) : 'no description yet'}`);
+  const text = escapeMrkdwn(m('card.fallback', { name: fqn, description: card.description ? truncate(card.description, 200) : m('card.fallbackNoDescription') }));
   return { text, blocks };
 }
 

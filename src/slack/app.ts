@@ -12,6 +12,7 @@ import { guardReceiver } from './receiver-guard';
 import * as actions from './actions';
 import * as commands from './commands';
 import type { SlackDeps } from './deps';
+import { UserLanguages } from './language';
 import * as events from './events';
 import * as shortcuts from './shortcuts';
 import * as views from './views';
@@ -64,7 +65,8 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps): SlackA
     receiver = httpReceiver;
   }
   const app = new App({ token: settings.botToken, receiver, logger, logLevel: logger.getLevel() as LogLevel, clientOptions, ignoreSelf: true, extendedErrorHandler: true });
-  const slackDeps: SlackDeps = { ...deps, ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}) };
+  const languages = deps.languages ?? new UserLanguages({ fallback: deps.defaultLang ?? 'en', log: deps.log });
+  const slackDeps: SlackDeps = { ...deps, languages, ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}) };
   commands.register(app, slackDeps);
   events.register(app, slackDeps);
   actions.register(app, slackDeps);

@@ -73,6 +73,7 @@ export async function answerQuestion(q: IncomingQuestion, client: WebClient, dep
   let outcome: 'answered' | 'silent' = 'answered';
   await guard(deps, { listener: LISTENER[q.mode], eventId: q.eventId, user: q.user }, post, async () => {
     const answer = await converse({ text: q.text, threadKey: conversation, ...(q.mode === 'dm' && q.threadTs ? { fallbackKey: q.channel } : {}) }, deps);
+    deps.languages?.noteQuestion(q.user, answer.lang);
     if (q.mode === 'thread' && isNoiseUnaddressed(answer)) {
       outcome = 'silent';
       return;

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   admins?: string[];
   unfurlDomains?: string[];
   lineagePictures?: boolean;
+  /** `NANSEN_LANGUAGE`. */
+  defaultLang?: 'en' | 'ko';
 }
 
 /** Where a click happens: by default an ephemeral message in C0GENERAL1 with a fresh response_url. */
@@ -150,6 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.admins ? { admins: new Set(options.admins) } : {}),
     ...(options.unfurlDomains ? { unfurlDomains: options.unfurlDomains } : {}),
     ...(options.lineagePictures !== undefined ? { lineagePictures: options.lineagePictures } : {}),
+    ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),
     ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
   };
   const slack = createSlackApp(

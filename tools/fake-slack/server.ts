@@ -128,6 +128,7 @@ const METHOD_SCOPES: Record<string, string> = {
   'conversations.info': 'channels:read',
   'conversations.join': 'channels:join',
   'chat.unfurl': 'links:write',
+  'users.info': 'users:read',
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
 };
@@ -156,6 +157,7 @@ export class FakeSlack extends EventEmitter {
   private readonly links = new Map<string, Set<string>>();
   private readonly revokedScopes = new Set<string>();
   private readonly users = new Map<string, FakeUser>();
+  private readonly userLocales = new Map<string, string>();
   /** Unfurls accepted by `chat.unfurl`, by `channel|ts`, then URL. */
   readonly unfurls = new Map<string, Record<string, unknown>>();
   private pingTimer?: NodeJS.Timeout;
@@ -266,6 +268,13 @@ export class FakeSlack extends EventEmitter {
   }
 
   /** Declares a channel (default: public, not archived, the app a member). */
+  /** The locale `users.info` reports for a person with `include_locale` (`ko-KR`); undefined: none. */
+  setUserLocale(user: string, locale: string | undefined): void {
+    if (!this.users.has(user)) this.addUser({ id: user, name: user.toLowerCase() });
+    if (locale) this.userLocales.set(user, locale);
+    else this.userLocales.delete(user);
+  }
+
   addChannel(channel: Partial<FakeChannel> & { id: string }): FakeChannel {
     const c: FakeChannel = { name: channel.id.toLowerCase(), isPrivate: channel.id.startsWith('G'), isArchived: false, isMember: true, ...channel };
     this.channels.set(c.id, c);
@@ -721,7 +730,9 @@ export class FakeSlack extends EventEmitter {
         if (!this.hasScope('users:read')) return fail('missing_scope', { needed: 'users:read', provided: (this.options.scopes ?? []).join(',') });
         const u = typeof args.user === 'string' ? this.users.get(args.user) : undefined;
         if (!u) return fail('user_not_found');
-        return ok({ user: this.userJson(u) });
+        // Slack adds the person's locale only when asked (`include_locale`); here only for users given one
+        const locale = args.include_locale === true || args.include_locale === 'true' ? this.userLocales.get(u.id) : undefined;
+        return ok({ user: { ...this.userJson(u), ...(locale ? { locale } : {}) } });
       }
       case 'views.open':
       case 'views.push': {

@@ -1,7 +1,8 @@
 /**
  * Every user-visible string of subscription health (membership checks at `/data subscribe`, broken deliveries),
- * in English and Korean, for the shared message catalogue to fold in. Placeholders are filled by the functions.
+ * per language: a view of the shared message catalogue (src/text/catalogue.ts). Placeholders are filled by the functions.
  */
+import { LANGS, t, type Lang } from '../../text/catalogue';
 
 /** Slack's error codes after which a channel's alerts cannot be delivered until a person acts. */
 export type ChannelGoneCode = 'not_in_channel' | 'channel_not_found' | 'is_archived';
@@ -27,38 +28,21 @@ export interface SubscriptionHealthMessages {
   brokenMark: string;
 }
 
-export const subscriptionHealthMessages: { en: SubscriptionHealthMessages; ko: SubscriptionHealthMessages } = {
-  en: {
-    notMember: (command) => `I'm not a member of this channel, so I could not post its alerts and did not subscribe it. Invite me with \`/invite @Nansen\`, then run \`${command}\` again.`,
-    joined: 'I joined this channel so that I can post its alerts.',
-    archived: 'This channel is archived: no alerts can be posted here.',
-    reason: {
-      not_in_channel: 'Nansen is no longer a member of the channel',
-      channel_not_found: 'the channel was deleted, or Nansen cannot see it',
-      is_archived: 'the channel was archived',
-    },
-    brokenDm: (channel, reason, patterns) => `:warning: Schema-change alerts to ${channel} stopped: ${reason}. Its subscriptions (${patterns}) are marked broken and nothing more will be posted there.`,
-    brokenDmText: (channel) => `Schema-change alerts to channel ${channel} stopped`,
-    brokenList: (reason, since) => `:warning: *Alerts to this channel are broken* since ${since}: ${reason}.`,
-    fix: 'Invite Nansen back (`/invite @Nansen`) and run `/data subscribe <pattern>` in the channel again, or `/data unsubscribe all` there.',
-    brokenMark: ' — :warning: broken',
-  },
-  ko: {
-    notMember: (command) => `저는 이 채널의 멤버가 아니라서 알림을 보낼 수 없어, 구독하지 않았습니다. \`/invite @Nansen\`으로 저를 초대한 뒤 \`${command}\`를 다시 실행해 주세요.`,
-    joined: '이 채널에 알림을 보낼 수 있도록 채널에 참여했습니다.',
-    archived: '보관된 채널이라 여기에는 알림을 보낼 수 없습니다.',
-    reason: {
-      not_in_channel: 'Nansen이 더 이상 채널 멤버가 아닙니다',
-      channel_not_found: '채널이 삭제되었거나 Nansen이 볼 수 없습니다',
-      is_archived: '채널이 보관되었습니다',
-    },
-    brokenDm: (channel, reason, patterns) => `:warning: ${channel} 채널로 가는 스키마 변경 알림이 멈췄습니다: ${reason}. 이 채널의 구독(${patterns})은 고장으로 표시되었고, 더 이상 알림을 보내지 않습니다.`,
-    brokenDmText: (channel) => `채널 ${channel}의 스키마 변경 알림이 멈췄습니다`,
-    brokenList: (reason, since) => `:warning: *이 채널의 알림이 고장 났습니다* (${since}부터): ${reason}.`,
-    fix: 'Nansen을 다시 초대하고(`/invite @Nansen`) 채널에서 `/data subscribe <패턴>`을 다시 실행하거나, 그 채널에서 `/data unsubscribe all`을 실행해 주세요.',
-    brokenMark: ' — :warning: 고장',
-  },
-};
+function messages(lang: Lang): SubscriptionHealthMessages {
+  return {
+    notMember: (command) => t(lang, 'health.notMember', { command }),
+    joined: t(lang, 'health.joined'),
+    archived: t(lang, 'health.archived'),
+    reason: { not_in_channel: t(lang, 'health.reason.not_in_channel'), channel_not_found: t(lang, 'health.reason.channel_not_found'), is_archived: t(lang, 'health.reason.is_archived') },
+    brokenDm: (channel, reason, patterns) => t(lang, 'health.brokenDm', { channel, reason, patterns }),
+    brokenDmText: (channel) => t(lang, 'health.brokenDmText', { channel }),
+    brokenList: (reason, since) => t(lang, 'health.brokenList', { reason, since }),
+    fix: t(lang, 'health.fix'),
+    brokenMark: t(lang, 'health.brokenMark'),
+  };
+}
+
+export const subscriptionHealthMessages = Object.fromEntries(LANGS.map((l) => [l, messages(l)])) as Record<Lang, SubscriptionHealthMessages>;
 
 /** Whether a Slack error means the channel cannot take alerts until a person acts. */
 export function isChannelGone(code: string): code is ChannelGoneCode {

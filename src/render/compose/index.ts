@@ -7,6 +7,7 @@ import { composeCadence, composeFrequentUsers, composeLastUpdated, composeOwners
 import { composeColumns, composeDashboards, composeDescribe, composeLineage } from './table-structure';
 import type { ComposeOptions, Composition, Item, Style } from './types';
 import { composeUnknown } from './unknown';
+import { josa } from '../../text/korean-particles';
 
 /** Composes an answer for display. Pure: everything it shows comes from the answer and its `refs`. */
 export function compose(a: Answer, s: Style, options: ComposeOptions = {}): Composition {
@@ -16,7 +17,7 @@ export function compose(a: Answer, s: Style, options: ComposeOptions = {}): Comp
   const refs = a.refs;
   const footer: string[] = [];
   if (a.resolution?.corrected && a.resolution.typed && 'table' in a) {
-    footer.push(t(lang, { en: `I took “${s.escape(a.resolution.typed)}” to mean ${s.bold(s.escape(tableName(a.table, refs)))}.`, ko: `“${s.escape(a.resolution.typed)}”을(를) ${s.bold(s.escape(tableName(a.table, refs)))}(으)로 이해했습니다.` }));
+    footer.push(t(lang, { en: `I took “${s.escape(a.resolution.typed)}” to mean ${s.bold(s.escape(tableName(a.table, refs)))}.`, ko: `${josa(`“${s.escape(a.resolution.typed)}”`, '을/를')} ${josa(s.bold(s.escape(tableName(a.table, refs))), '으로/로')} 이해했습니다.` }));
   }
   if (a.resolution?.from === 'search' && 'table' in a) {
     footer.push(t(lang, { en: `No table was named, so I used the best match for your words: ${s.bold(s.escape(tableName(a.table, refs)))}.`, ko: `테이블 이름이 없어 질문에 가장 잘 맞는 ${s.bold(s.escape(tableName(a.table, refs)))} 기준으로 답했습니다.` }));

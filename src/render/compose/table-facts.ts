@@ -2,6 +2,7 @@ import type { Answer } from '../../answering/types';
 import { cadenceWord, describeCadence, formatAgo, formatTime } from '../format';
 import { listed, t, tableName, users, type ComposeContext } from './parts';
 import type { Composition } from './types';
+import { josa } from '../../text/korean-particles';
 
 /** "The last run failed at …": a run reported by a lineage producer after the last load. */
 function failedRunNote(run: NonNullable<Extract<Answer, { kind: 'last_updated' }>['lastRun']>, a: Extract<Answer, { kind: 'last_updated' }>, c: ComposeContext): string {
@@ -25,9 +26,9 @@ export function composeLastUpdated(a: Extract<Answer, { kind: 'last_updated' }>,
   if (refs.tables[a.table]?.deprecated) {
     notes.push(t(lang, { en: '⚠️ It is deprecated: no longer loaded on purpose, not late.', ko: '⚠️ 사용 중단된 테이블이라 더 이상 적재되지 않습니다 (지연이 아닙니다).' }));
   } else if (a.cadence.late && a.cadence.nextDueAt) {
-    notes.push(t(lang, { en: `⚠️ It looks late: the next load was due by ${formatTime(a.cadence.nextDueAt, a.cadence.timeZone)}.`, ko: `⚠️ 적재가 늦어지고 있습니다: 다음 적재 예정 시각은 ${formatTime(a.cadence.nextDueAt, a.cadence.timeZone)}이었습니다.` }));
+    notes.push(t(lang, { en: `⚠️ It looks late: the next load was due by ${formatTime(a.cadence.nextDueAt, a.cadence.timeZone)}.`, ko: `⚠️ 적재가 늦어지고 있습니다: 다음 적재 예정 시각은 ${josa(formatTime(a.cadence.nextDueAt, a.cadence.timeZone), '이었/였')}습니다.` }));
   }
-  return done(t(lang, { en: `${name} was last updated ${when}.`, ko: `${name}은(는) ${when}에 마지막으로 업데이트되었습니다.` }), [], notes);
+  return done(t(lang, { en: `${name} was last updated ${when}.`, ko: `${josa(name, '은/는')} ${when}에 마지막으로 업데이트되었습니다.` }), [], notes);
 }
 
 /** How often a table loads, answering "is it hourly?" with yes or no. */
@@ -39,10 +40,10 @@ export function composeCadence(a: Extract<Answer, { kind: 'cadence' }>, c: Compo
   if (a.asked && a.asked !== 'minutely' && a.cadence.cadence !== 'irregular') {
     const yes = a.asked === a.cadence.cadence;
     title = yes
-      ? t(lang, { en: `Yes — ${name} loads ${s.bold(how)}.`, ko: `네, ${name}은(는) ${s.bold(how)} 적재됩니다.` })
-      : t(lang, { en: `No — ${name} loads ${s.bold(how)}, not ${cadenceWord(a.asked, lang)}.`, ko: `아니요, ${name}은(는) ${cadenceWord(a.asked, lang)}이 아니라 ${s.bold(how)} 적재됩니다.` });
+      ? t(lang, { en: `Yes — ${name} loads ${s.bold(how)}.`, ko: `네, ${josa(name, '은/는')} ${s.bold(how)} 적재됩니다.` })
+      : t(lang, { en: `No — ${name} loads ${s.bold(how)}, not ${cadenceWord(a.asked, lang)}.`, ko: `아니요, ${josa(name, '은/는')} ${josa(cadenceWord(a.asked, lang), '이/가')} 아니라 ${s.bold(how)} 적재됩니다.` });
   } else if (a.asked === 'minutely') {
-    title = t(lang, { en: `No — ${name} loads ${s.bold(how)}, not every minute (its data may still be per minute).`, ko: `아니요, ${name}은(는) 매분이 아니라 ${s.bold(how)} 적재됩니다 (데이터 단위는 분일 수 있습니다).` });
+    title = t(lang, { en: `No — ${name} loads ${s.bold(how)}, not every minute (its data may still be per minute).`, ko: `아니요, ${josa(name, '은/는')} 매분이 아니라 ${s.bold(how)} 적재됩니다 (데이터 단위는 분일 수 있습니다).` });
   } else {
     title = t(lang, { en: `${name} loads ${s.bold(how)}.`, ko: `${name}의 적재 주기: ${s.bold(how)}.` });
   }
@@ -73,5 +74,5 @@ export function composeFrequentUsers(a: Extract<Answer, { kind: 'frequent_users'
   const { items, notes } = listed(a.users, Math.min(max, 5), lang, (r) => ({
     text: `${s.user(r.user, refs.users[r.user])} — ${t(lang, { en: `${r.count} reads`, ko: `${r.count}회 조회` })}`,
   }));
-  return done(t(lang, { en: `Who reads ${name} most:`, ko: `${name}을(를) 가장 많이 보는 사람:` }), items, notes);
+  return done(t(lang, { en: `Who reads ${name} most:`, ko: `${josa(name, '을/를')} 가장 많이 보는 사람:` }), items, notes);
 }

@@ -3,6 +3,7 @@ import { describeCadence, formatAgo, formatTime } from '../format';
 import { truncate } from '../../text/mrkdwn';
 import { columnLine, dashboardLabel, listed, t, tableLabel, tableName, users, type ComposeContext } from './parts';
 import type { Composition } from './types';
+import { josa } from '../../text/korean-particles';
 
 /** A column's meaning, the column that holds something, or the column list. */
 export function composeColumns(a: Extract<Answer, { kind: 'columns' }>, c: ComposeContext): Composition {
@@ -30,9 +31,9 @@ export function composeLineage(a: Extract<Answer, { kind: 'lineage' }>, c: Compo
   const name = s.bold(s.escape(tableName(a.table, refs)));
   const up = a.direction === 'upstream';
   if (!a.tables.length) {
-    return done(up ? t(lang, { en: `No upstream tables are recorded for ${name}.`, ko: `${name}의 원천(업스트림) 테이블 기록이 없습니다.` }) : t(lang, { en: `No tables are recorded as built from ${name}.`, ko: `${name}으로 만들어지는 테이블 기록이 없습니다.` }));
+    return done(up ? t(lang, { en: `No upstream tables are recorded for ${name}.`, ko: `${name}의 원천(업스트림) 테이블 기록이 없습니다.` }) : t(lang, { en: `No tables are recorded as built from ${name}.`, ko: `${josa(name, '으로/로')} 만들어지는 테이블 기록이 없습니다.` }));
   }
-  const title = up ? t(lang, { en: `${name} is built from:`, ko: `${name}의 원천(업스트림) 테이블:` }) : t(lang, { en: `Built from ${name} (downstream):`, ko: `${name}으로 만들어지는 (다운스트림) 테이블:` });
+  const title = up ? t(lang, { en: `${name} is built from:`, ko: `${name}의 원천(업스트림) 테이블:` }) : t(lang, { en: `Built from ${name} (downstream):`, ko: `${josa(name, '으로/로')} 만들어지는 (다운스트림) 테이블:` });
   const { items, notes } = listed(a.tables, max, lang, (k) => ({ text: tableLabel(k, refs, s, lang) }));
   return done(title, items, notes);
 }
@@ -41,9 +42,9 @@ export function composeLineage(a: Extract<Answer, { kind: 'lineage' }>, c: Compo
 export function composeDashboards(a: Extract<Answer, { kind: 'dashboards' }>, c: ComposeContext): Composition {
   const { s, lang, max, refs, done } = c;
   const name = s.bold(s.escape(tableName(a.table, refs)));
-  if (!a.dashboards.length) return done(t(lang, { en: `No dashboards are recorded on ${name}.`, ko: `${name}을(를) 쓰는 대시보드 기록이 없습니다.` }));
+  if (!a.dashboards.length) return done(t(lang, { en: `No dashboards are recorded on ${name}.`, ko: `${josa(name, '을/를')} 쓰는 대시보드 기록이 없습니다.` }));
   const { items, notes } = listed(a.dashboards, max, lang, (k) => ({ text: dashboardLabel(k, refs, s) }));
-  return done(t(lang, { en: `Dashboards built on ${name}:`, ko: `${name}을(를) 쓰는 대시보드:` }), items, notes);
+  return done(t(lang, { en: `Dashboards built on ${name}:`, ko: `${josa(name, '을/를')} 쓰는 대시보드:` }), items, notes);
 }
 
 /** A table's card in words: description, owners, freshness, users, dashboards, columns. */

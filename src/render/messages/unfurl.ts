@@ -1,4 +1,6 @@
-/** Every user-visible string of link unfurls, in English and Korean, for the shared message catalogue. */
+/** Every user-visible string of link unfurls, per language: a view of the shared message catalogue. */
+import { LANGS, t, type Lang } from '../../text/catalogue';
+
 export interface UnfurlMessages {
   noDescription: string;
   deprecated: string;
@@ -8,21 +10,15 @@ export interface UnfurlMessages {
   columns: (n: number) => string;
 }
 
-export const unfurlMessages: { en: UnfurlMessages; ko: UnfurlMessages } = {
-  en: {
-    noDescription: '_No description yet._',
-    deprecated: ':warning: deprecated',
-    owners: (names) => `Owners: ${names}`,
-    noOwner: 'No owner',
-    updated: (when) => `Updated ${when}`,
-    columns: (n) => (n === 1 ? '1 column' : `${n} columns`),
-  },
-  ko: {
-    noDescription: '_아직 설명이 없습니다._',
-    deprecated: ':warning: 지원 중단',
-    owners: (names) => `담당자: ${names}`,
-    noOwner: '담당자 없음',
-    updated: (when) => `${when} 업데이트`,
-    columns: (n) => `컬럼 ${n}개`,
-  },
-};
+function messages(lang: Lang): UnfurlMessages {
+  return {
+    noDescription: t(lang, 'unfurl.noDescription'),
+    deprecated: t(lang, 'unfurl.deprecated'),
+    owners: (names) => t(lang, 'unfurl.owners', { names }),
+    noOwner: t(lang, 'unfurl.noOwner'),
+    updated: (when) => t(lang, 'unfurl.updated', { when }),
+    columns: (n) => t(lang, 'unfurl.columns', { n }),
+  };
+}
+
+export const unfurlMessages = Object.fromEntries(LANGS.map((l) => [l, messages(l)])) as Record<Lang, UnfurlMessages>;

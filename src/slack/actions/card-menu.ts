@@ -7,12 +7,13 @@ import { editColumnsModal, editDescriptionModal, editOwnersModal, editTagsModal 
 import type { SlackDeps } from '../deps';
 import { guard, replierFor } from '../support';
 import { openEditor, type EditorBuilder } from './open-editor';
+import { replyLang } from '../deps';
 
 const EDITORS: Record<Exclude<ValueOf<'cardMenu'>['a'], 'history'>, EditorBuilder> = {
   description: editDescriptionModal,
-  columns: (card, meta) => {
+  columns: (card, meta, lang) => {
     if (!card.columns.length) throw new UserError('no_columns', `${card.title} has no known columns to describe yet.`);
-    return editColumnsModal(card, meta, meta.cp ?? 0);
+    return editColumnsModal(card, meta, meta.cp ?? 0, lang);
   },
   tags: editTagsModal,
   owners: editOwnersModal,
@@ -26,7 +27,7 @@ export function register(app: App, deps: SlackDeps): void {
     await guard(deps, { listener: `action:${ACTION.cardMenu}`, user: args.body.user.id }, (r) => reply.ephemeral(r), async () => {
       const v = decodeValue('cardMenu', args.action.selected_option?.value);
       if (v.a === 'history') {
-        await reply.ephemeral(historyBlocks(await tableHistory(v.key, deps), { now: deps.now(), timeZone: deps.timeZone }));
+        await reply.ephemeral(historyBlocks(await tableHistory(v.key, deps), { now: deps.now(), timeZone: deps.timeZone, lang: await replyLang(deps, args.client, args.body.user.id) }));
         return;
       }
       await openEditor({ key: v.key, v: v.v, ...(v.cp !== undefined ? { cp: v.cp } : {}) }, args.body, args.client, deps, EDITORS[v.a]);

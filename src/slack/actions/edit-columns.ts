@@ -7,8 +7,8 @@ import { onEditButton } from './open-editor';
 
 /** "Edit column descriptions" on a table card: a dialog for the columns of the card's current page. */
 export function register(app: App, deps: SlackDeps): void {
-  onEditButton(app, deps, ACTION.editColumns, (card, meta) => {
+  onEditButton(app, deps, ACTION.editColumns, (card, meta, lang) => {
     if (!card.columns.length) throw new UserError('no_columns', `${card.title} has no known columns to describe yet.`);
-    return editColumnsModal(card, meta, meta.cp ?? 0);
+    return editColumnsModal(card, meta, meta.cp ?? 0, lang);
   });
 }

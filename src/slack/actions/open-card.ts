@@ -8,6 +8,7 @@ import { tableCardBlocks, tableCardModal } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { onButton } from './button';
 import { stripNul } from '../../text/mrkdwn';
+import { replyLang } from '../deps';
 
 /** The card of a table a button named; a table that left the catalog since is a `UserError` that says so. */
 export async function cardOrGone(key: string, deps: SlackDeps): Promise<TableCard> {
@@ -37,6 +38,6 @@ export function register(app: App, deps: SlackDeps): void {
     const v = decodeValue('table', action.value);
     const card = await cardOrGone(v.key, deps);
     if (await openCardModal(card, body, client, deps)) return;
-    await reply.ephemeral(tableCardBlocks(card, { now: deps.now(), timeZone: deps.timeZone, shareable: reply.isEphemeral }));
+    await reply.ephemeral(tableCardBlocks(card, { now: deps.now(), timeZone: deps.timeZone, shareable: reply.isEphemeral, lang: await replyLang(deps, client, body.user.id) }));
   });
 }

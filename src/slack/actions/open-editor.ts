@@ -4,12 +4,13 @@ import { prepareEdit } from '../../core/edits';
 import { tableCardOf, type TableCard } from '../../core/table-card';
 import { CARD_VIEW, decodeValue, type ModalMetadata } from '../../render/blocks-actions';
 import type { ModalView } from '../../render/blocks-common';
-import type { SlackDeps } from '../deps';
+import { replyLangNow, type SlackDeps } from '../deps';
 import { onButton } from './button';
 import { stripNul } from '../../text/mrkdwn';
+import type { Lang } from '../../text/catalogue';
 
 /** Builds an edit dialog from the card it edits and the metadata it carries. */
-export type EditorBuilder = (card: TableCard, meta: ModalMetadata) => ModalView;
+export type EditorBuilder = (card: TableCard, meta: ModalMetadata, lang: Lang) => ModalView;
 
 /**
  * Opens an edit dialog for a click on a card: checks the policy first (a person who may not edit is told so, no
@@ -29,7 +30,8 @@ export async function openEditor(target: { key: string; v: number; cp?: number }
     ...(body.view?.type === 'modal' && body.view.callback_id === CARD_VIEW && /^V[A-Z0-9]+$/.test(body.view.id) ? { vw: body.view.id } : {}),
   };
   // From inside a modal (a card opened from App Home) the dialog is pushed onto it; elsewhere it opens.
-  const view = stripNul(build(card, meta));
+  // the cached language only: the trigger expires in 3 s
+  const view = stripNul(build(card, meta, replyLangNow(deps, client, body.user.id)));
   if (body.view?.type === 'modal') await client.views.push({ trigger_id: body.trigger_id, view });
   else await client.views.open({ trigger_id: body.trigger_id, view });
 }

@@ -5,13 +5,16 @@ import { context } from '../../render/blocks-common';
 import { fieldName, historyBlocks } from '../../render/blocks-history';
 import type { SlackDeps } from '../deps';
 import { onButton } from './button';
+import { replyLang } from '../deps';
+import { t } from '../../text/catalogue';
 
 /** "Revert" in a history: writes the old value back as a new edit, then shows the history again. */
 export function register(app: App, deps: SlackDeps): void {
-  onButton(app, deps, ACTION.revert, async ({ action, body }, reply) => {
+  onButton(app, deps, ACTION.revert, async ({ action, body, client }, reply) => {
     const v = decodeValue('revert', action.value);
     const { entry } = await revertEdit({ editId: v.id, actorSlackId: body.user.id, expectedVersion: v.v }, deps);
-    const h = historyBlocks(await tableHistory(entry.tableKey, deps), { now: deps.now(), timeZone: deps.timeZone });
-    await reply.replace({ text: `Reverted. ${h.text}`, blocks: [context([`:white_check_mark: Reverted the ${fieldName(entry.field)}.`]), ...h.blocks] });
+    const lang = await replyLang(deps, client, body.user.id);
+    const h = historyBlocks(await tableHistory(entry.tableKey, deps), { now: deps.now(), timeZone: deps.timeZone, lang });
+    await reply.replace({ text: t(lang, 'history.revertedText', { history: h.text }), blocks: [context([t(lang, 'history.revertedNotice', { field: fieldName(entry.field, lang) })]), ...h.blocks] });
   });
 }

@@ -10,12 +10,14 @@ import { tableCardBlocks } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { onButton } from './button';
 import { outgoingMessage } from '../../text/mrkdwn';
+import { replyLang } from '../deps';
 
 /** "Share in channel": posts what the person sees for everyone in the channel and removes their private copy. */
 export function register(app: App, deps: SlackDeps): void {
-  onButton(app, deps, ACTION.share, async ({ action, body, respond }) => {
+  onButton(app, deps, ACTION.share, async ({ action, body, respond, client }) => {
     const v = decodeValue('share', action.value);
-    const options = { now: deps.now(), timeZone: deps.timeZone, shareable: false };
+    // shared for everyone in the channel, in the language of the person who shares it
+    const options = { now: deps.now(), timeZone: deps.timeZone, shareable: false, lang: await replyLang(deps, client, body.user.id) };
     let rendered: Rendered;
     switch (v.k) {
       case 'search':

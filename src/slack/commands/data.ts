@@ -6,7 +6,7 @@ import { ensureMembership } from '../channel-membership';
 import { parseDataCommand, runDataCommand } from '../../core/data-command';
 import type { Rendered } from '../../render/blocks-common';
 import { dataResultBlocks } from '../../render/blocks-data';
-import type { SlackDeps } from '../deps';
+import { replyLang, type SlackDeps } from '../deps';
 import { guard } from '../support';
 import { outgoingMessage } from '../../text/mrkdwn';
 
@@ -21,21 +21,22 @@ export function register(app: App, deps: SlackDeps): void {
     const tell = (r: Rendered) => respond({ response_type: 'ephemeral', ...outgoingMessage({ text: r.text, blocks: r.blocks }) });
     await guard(deps, { listener: 'command:/data', user: command.user_id }, tell, async () => {
       const text = command.text ?? '';
+      const lang = await replyLang(deps, client, command.user_id);
       if (isSubscriptionCommand(text)) {
         let joined = false;
         if (parseSubscriptionCommand(text).kind === 'subscribe') {
           const membership = await ensureMembership(client, command.channel_id);
-          if (membership.status === 'not_member') return void (await tell(noticeBlocks(HEALTH.en.notMember(`/data ${text.trim()}`))));
-          if (membership.status === 'archived') return void (await tell(noticeBlocks(HEALTH.en.archived)));
+          if (membership.status === 'not_member') return void (await tell(noticeBlocks(HEALTH[lang].notMember(`/data ${text.trim()}`))));
+          if (membership.status === 'archived') return void (await tell(noticeBlocks(HEALTH[lang].archived)));
           joined = membership.status === 'joined';
         }
         const result = await handleSubscriptionCommand(text, command.channel_id, command.user_id, { store: deps.alerts, graph: deps.graph, now: deps.now });
         const blocks = result.blocks as Rendered['blocks'];
-        await tell(joined ? { text: `${HEALTH.en.joined} ${result.text}`, blocks: [...noticeBlocks(HEALTH.en.joined).blocks, ...blocks] } : { text: result.text, blocks });
+        await tell(joined ? { text: `${HEALTH[lang].joined} ${result.text}`, blocks: [...noticeBlocks(HEALTH[lang].joined).blocks, ...blocks] } : { text: result.text, blocks });
         return;
       }
       const result = await runDataCommand(parseDataCommand(text), deps);
-      await tell(dataResultBlocks(result, { now: deps.now(), timeZone: deps.timeZone, shareable: true }));
+      await tell(dataResultBlocks(result, { now: deps.now(), timeZone: deps.timeZone, shareable: true, lang }));
     });
   });
 }

@@ -5,7 +5,7 @@ import { homeData } from '../../core/home';
 import { homeView } from '../../render/blocks-home';
 import { noticeBlocks } from '../../render/blocks-messages';
 import { answerMessages } from '../../render/messages/answers';
-import type { SlackDeps } from '../deps';
+import { replyLang, type SlackDeps } from '../deps';
 import { outgoingMessage, stripNul } from '../../text/mrkdwn';
 
 /**
@@ -33,7 +33,7 @@ export function register(app: App, deps: SlackDeps): void {
     if (event.tab !== 'home') return;
     try {
       const data = await homeData(event.user, deps);
-      await client.views.publish({ user_id: event.user, view: stripNul(homeView(data, { now: deps.now() })) });
+      await client.views.publish({ user_id: event.user, view: stripNul(homeView(data, { now: deps.now(), lang: await replyLang(deps, client, event.user) })) });
     } catch (err) {
       explainFailure(err, deps.log, { listener: 'event:app_home_opened', user: event.user });
     }

@@ -16,6 +16,8 @@ import type { SlackDeps } from '../deps';
 import { slackPeopleDirectory } from '../people-directory';
 import { asPersonError, dm } from '../support';
 import { escapeMrkdwn, stripNul } from '../../text/mrkdwn';
+import { replyLang, replyLangNow } from '../deps';
+import { t, type Lang } from '../../text/catalogue';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -28,7 +30,7 @@ export interface ReadSubmission {
   blockOf(field: string): string | undefined;
 }
 
-const WHAT: Record<EditChange['kind'], string> = { description: 'description', column_descriptions: 'column descriptions', tags: 'tags', owners: 'owners', owner_picks: 'owners' };
+const WHAT: Record<EditChange['kind'], 'field.description' | 'field.columnDescriptions' | 'field.tags' | 'field.owners'> = { description: 'field.description', column_descriptions: 'field.columnDescriptions', tags: 'field.tags', owners: 'field.owners', owner_picks: 'field.owners' };
 
 /** The text value of an input block in a submitted view. */
 export function inputValue(view: ViewSubmitAction['view'], blockId: string, actionId: string): string {
@@ -64,17 +66,18 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
  * up), the updated card goes to the person another way: an ephemeral message in the card's channel, else a DM.
  */
 async function reportSaved(meta: ModalMetadata, outcome: Extract<EditOutcome, { kind: 'saved' }>, kind: EditChange['kind'], user: string, args: ViewArgs, deps: SlackDeps): Promise<void> {
-  const note = `:white_check_mark: Saved your edit of the ${WHAT[kind]}. \`/data history ${escapeMrkdwn(outcome.table.schema)}.${escapeMrkdwn(outcome.table.name)}\` lists edits and can revert them.`;
+  const lang = await replyLang(deps, args.client, user);
+  const note = t(lang, 'edit.saved', { field: t(lang, WHAT[kind]), command: `\`/data history ${escapeMrkdwn(outcome.table.schema)}.${escapeMrkdwn(outcome.table.name)}\`` });
   const fresh = await tableCardOf(outcome.table, deps);
   if (meta.vw) {
     try {
-      await args.client.views.update({ view_id: meta.vw, view: stripNul(tableCardModal(fresh, { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, note })) });
+      await args.client.views.update({ view_id: meta.vw, view: stripNul(tableCardModal(fresh, { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, note, lang })) });
       return;
     } catch (err) {
       deps.log.info({ err, user, tableKey: meta.key }, 'could not refresh the card modal; confirming another way');
     }
   }
-  const card = tableCardBlocks(fresh, { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, shareable: true });
+  const card = tableCardBlocks(fresh, { now: deps.now(), timeZone: deps.timeZone, columnPage: meta.cp ?? 0, shareable: true, lang });
   if (meta.ru && responseUrlAllowed(meta.ru, deps.apiUrl)) {
     try {
       await postToResponseUrl(meta.ru, { replace_original: true, text: card.text, blocks: [context([note]), ...card.blocks] });
@@ -83,7 +86,7 @@ async function reportSaved(meta: ModalMetadata, outcome: Extract<EditOutcome, { 
       deps.log.info({ err, user, tableKey: meta.key }, 'response_url refused the saved card; confirming another way');
     }
   }
-  const confirmation: Rendered = { text: card.text, blocks: [context([note, ...(meta.ru ? [cardMessages.en.savedElsewhere] : [])]), ...card.blocks] };
+  const confirmation: Rendered = { text: card.text, blocks: [context([note, ...(meta.ru ? [cardMessages[lang].savedElsewhere] : [])]), ...card.blocks] };
   if (meta.ch && !meta.ch.startsWith('D')) {
     try {
       await args.client.chat.postEphemeral({ channel: meta.ch, user, ...outgoingMessage(confirmation) });
@@ -96,9 +99,9 @@ async function reportSaved(meta: ModalMetadata, outcome: Extract<EditOutcome, { 
 }
 
 /** The text of a conflict, naming who made the other edit (or saying it was the person themself). */
-async function conflictText(err: EditConflictError, user: string, deps: SlackDeps): Promise<string> {
+async function conflictText(err: EditConflictError, user: string, deps: SlackDeps, lang: Lang): Promise<string> {
   const d = err.detail as { tableKey: string; expected: number; actual: number };
-  const m = cardMessages.en;
+  const m = cardMessages[lang];
   const table = await deps.graph.getTable(d.tableKey);
   const title = table ? `${table.cluster}.${table.schema}.${table.name}` : d.tableKey;
   try {
@@ -143,7 +146,7 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       const raced = await Promise.race([work.then((o) => ({ o })), new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.submitDeadlineMs ?? 2000).unref())]);
       outcome = raced?.o;
     } catch (err) {
-      const text = err instanceof EditConflictError ? await conflictText(err, user, deps) : explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key }).text;
+      const text = err instanceof EditConflictError ? await conflictText(err, user, deps, replyLangNow(deps, client, user)) : explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key }).text;
       await ack({ response_action: 'errors', errors: { [submission.mainBlock]: text } });
       return;
     }
@@ -153,7 +156,7 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       try {
         const late = await work;
         if (late.kind === 'saved') await reportSaved(meta, late, submission.change.kind, user, args, deps);
-        else if (late.kind === 'invalid') await tell(noticeBlocks(`I couldn't save that: ${Object.values(late.errors).map(escapeMrkdwn).join(' ')}`));
+        else if (late.kind === 'invalid') await tell(noticeBlocks(t(await replyLang(deps, client, user), 'edit.notSaved', { errors: Object.values(late.errors).map(escapeMrkdwn).join(' ') })));
       } catch (err) {
         await tell(failureBlocks(explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key }))).catch(() => undefined);
       }
