@@ -1,4 +1,7 @@
 /** Shared helpers of the benchmark programs: percentiles, timing, memory, arguments. */
+import { Neo4jGraphStore } from '../src/adapters/neo4j/neo4j-graph-store';
+import type { Config } from '../src/config/config';
+import { silentLogger } from '../src/log/logger';
 
 /** The p-th percentile (0–100) of the samples, nearest-rank; 0 for no samples. */
 export function percentile(samples: number[], p: number): number {
@@ -33,6 +36,14 @@ export function trackPeakRss(intervalMs = 50): { stop(): number } {
       return round2(peak / 1024 / 1024);
     },
   };
+}
+
+/** Removes a neo4j-es benchmark's Neo4j keyspace and Elasticsearch indexes; says on stderr what it could not remove. */
+export async function removeBenchStores(config: Pick<Config, 'NEO4J_URL' | 'NEO4J_USER' | 'NEO4J_PASSWORD' | 'NEO4J_KEYSPACE' | 'ELASTICSEARCH_URL' | 'ELASTICSEARCH_INDEX_PREFIX'>): Promise<void> {
+  const graph = new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger: silentLogger(), keyspace: config.NEO4J_KEYSPACE });
+  await graph.init().then(() => graph.clear()).catch((e: unknown) => process.stderr.write(`could not remove keyspace ${config.NEO4J_KEYSPACE}: ${String(e)}\n`));
+  await graph.close().catch(() => undefined);
+  await dropIndexes(config.ELASTICSEARCH_URL, config.ELASTICSEARCH_INDEX_PREFIX).catch(() => undefined);
 }
 
 /** Deletes a benchmark's Elasticsearch indexes by name (wildcard deletes are refused by default). */

@@ -22,7 +22,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import neo4j, { type Driver } from 'neo4j-driver';
-import { Neo4jGraphStore } from '../src/adapters/neo4j/neo4j-graph-store';
 import { loadConfig } from '../src/config/config';
 import { silentLogger } from '../src/log/logger';
 import { migrateAmundsen } from '../ingest/amundsen/migrate';
@@ -30,7 +29,7 @@ import { AmundsenNeo4jSource } from '../ingest/connectors/amundsen';
 import { runAmundsenMigration } from '../src/main/migrate';
 import { openStores, type Backend } from '../src/main/stores';
 import { generateCatalog } from './generate-catalog';
-import { dropIndexes, round2, timeMs, trackPeakRss } from './lib';
+import { removeBenchStores, round2, timeMs, trackPeakRss } from './lib';
 import { callProfile } from './profile';
 import { serviceEnv } from './service-env';
 
@@ -201,10 +200,7 @@ async function runOne(backend: Backend, url: string, profile: boolean): Promise<
     };
   } finally {
     if (backend === 'neo4j-es') {
-      const graph = new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger: silentLogger(), keyspace: config.NEO4J_KEYSPACE });
-      await graph.init().then(() => graph.clear()).catch((e: unknown) => process.stderr.write(`could not remove keyspace ${config.NEO4J_KEYSPACE}: ${String(e)}\n`));
-      await graph.close().catch(() => undefined);
-      await dropIndexes(config.ELASTICSEARCH_URL, config.ELASTICSEARCH_INDEX_PREFIX).catch(() => undefined);
+      await removeBenchStores(config);
     }
     rmSync(dataDir, { recursive: true, force: true });
   }

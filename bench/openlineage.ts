@@ -19,12 +19,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalizeTime } from '../ingest/diff';
-import { Neo4jGraphStore } from '../src/adapters/neo4j/neo4j-graph-store';
 import { loadConfig } from '../src/config/config';
 import { silentLogger } from '../src/log/logger';
 import { openLineageRunStore } from '../src/main/openlineage';
 import { openStores, type Backend } from '../src/main/stores';
-import { dropIndexes, percentile, round2, trackPeakRss } from './lib';
+import { removeBenchStores, percentile, round2, trackPeakRss } from './lib';
 import { serviceEnv } from './service-env';
 
 const ROOT = join(__dirname, '..');
@@ -278,10 +277,7 @@ async function main(): Promise<void> {
   } finally {
     await receiver.kill();
     if (backend === 'neo4j-es') {
-      const graph = new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger: silentLogger(), keyspace: config.NEO4J_KEYSPACE });
-      await graph.init().then(() => graph.clear()).catch((e: unknown) => process.stderr.write(`could not remove keyspace ${config.NEO4J_KEYSPACE}: ${String(e)}\n`));
-      await graph.close().catch(() => undefined);
-      await dropIndexes(config.ELASTICSEARCH_URL, config.ELASTICSEARCH_INDEX_PREFIX).catch(() => undefined);
+      await removeBenchStores(config);
     }
     rmSync(dataDir, { recursive: true, force: true });
   }

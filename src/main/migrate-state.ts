@@ -208,92 +208,39 @@ function crawlMover(config: Config, file: string, result: MigrationResult, force
   };
 }
 
-function alertMover(file: string, target: RedisAlertStore): Mover {
+/** A local store whose records are exported at once and imported one by one, each write saying whether it wrote. */
+interface RecordSource<R> {
+  exportRecords(): R[];
+  close(): Promise<void> | void;
+}
+
+/** Moves a local store's records into its shared counterpart; `count` names the kinds the report counts. */
+function recordMover<R>(file: string, openLocal: () => Promise<RecordSource<R>>, target: { importRecord(r: R): Promise<boolean> }, count: (records: R[]) => Record<string, number>): Mover {
   return {
     file,
     async open() {
-      const local = new SqliteAlertStore({ path: file });
-      await local.init();
+      const local = await openLocal();
       const records = local.exportRecords();
       return {
-        counts: countBy(records, (r) => r.kind),
+        counts: count(records),
         async copy(each) {
           for (const r of records) await each(await target.importRecord(r));
         },
-        close: () => local.close(),
+        close: async () => {
+          await local.close();
+        },
       };
     },
   };
 }
 
-function userStateMover(file: string, target: RedisUserStateStore): Mover {
-  return {
-    file,
-    async open() {
-      const local = new SqliteUserStateStore(file);
-      const records = local.exportRecords();
-      return {
-        counts: countBy(records, (r) => r.kind),
-        async copy(each) {
-          for (const r of records) await each(await target.importRecord(r));
-        },
-        close: () => local.close(),
-      };
-    },
-  };
-}
-
-function eventMover(file: string, target: RedisEventDeduper): Mover {
-  return {
-    file,
-    async open() {
-      const local = new SqliteEventDeduper(file);
-      const records = local.exportRecords();
-      return {
-        counts: countBy(records, (r) => r.state),
-        async copy(each) {
-          for (const r of records) await each(await target.importRecord(r));
-        },
-        close: () => local.close(),
-      };
-    },
-  };
-}
-
-function missMover(file: string, target: RedisMissLog): Mover {
-  return {
-    file,
-    async open() {
-      const local = new SqliteMissLog(file);
-      const records = local.exportRecords();
-      return {
-        counts: { miss: records.length },
-        async copy(each) {
-          for (const r of records) await each(await target.importRecord(r));
-        },
-        close: () => local.close(),
-      };
-    },
-  };
-}
-
-function lineageMover(file: string, target: RedisLineageRunStore): Mover {
-  return {
-    file,
-    async open() {
-      const local = new SqliteLineageRunStore({ path: file });
-      await local.init();
-      const records = local.exportRecords();
-      return {
-        counts: countBy(records, (r) => r.kind),
-        async copy(each) {
-          for (const r of records) await each(await target.importRecord(r));
-        },
-        close: () => local.close(),
-      };
-    },
-  };
-}
+const alertMover = (file: string, target: RedisAlertStore): Mover =>
+  recordMover(file, async () => { const local = new SqliteAlertStore({ path: file }); await local.init(); return local; }, target, (rs) => countBy(rs, (r) => r.kind));
+const userStateMover = (file: string, target: RedisUserStateStore): Mover => recordMover(file, async () => new SqliteUserStateStore(file), target, (rs) => countBy(rs, (r) => r.kind));
+const eventMover = (file: string, target: RedisEventDeduper): Mover => recordMover(file, async () => new SqliteEventDeduper(file), target, (rs) => countBy(rs, (r) => r.state));
+const missMover = (file: string, target: RedisMissLog): Mover => recordMover(file, async () => new SqliteMissLog(file), target, (rs) => ({ miss: rs.length }));
+const lineageMover = (file: string, target: RedisLineageRunStore): Mover =>
+  recordMover(file, async () => { const local = new SqliteLineageRunStore({ path: file }); await local.init(); return local; }, target, (rs) => countBy(rs, (r) => r.kind));
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
