@@ -1,5 +1,5 @@
-import { UserError } from './errors';
-import type { EditField, EditValue, Table } from './model';
+import { EditConflictError, UserError } from './errors';
+import type { EditField, EditLogEntry, EditRequest, EditValue, Table } from './model';
 import { effectiveColumnDescription, effectiveDescription, effectiveOwners, effectiveTags } from './model';
 
 type EditableTable = Omit<Table, 'upstream' | 'downstream' | 'dashboards' | 'updates'>;
@@ -75,4 +75,29 @@ export function applyFieldEdit<T extends EditableTable>(table: T, field: EditFie
       return next;
     }
   }
+}
+
+/**
+ * One edit of a table as a store holds it: the version the person saw checked, the field changed, the version
+ * bumped, and the log entry. `derive` lets a store set what follows from the change (Neo4j's effective
+ * `deprecated`) before the entry reads the new value.
+ */
+export function planEdit<T extends EditableTable>(stored: T, request: EditRequest, made: { id: string; at: string }, derive: (updated: T) => void = () => undefined): { updated: T; entry: EditLogEntry } {
+  if (request.expectedVersion !== undefined && request.expectedVersion !== stored.version) {
+    throw new EditConflictError(request.tableKey, request.expectedVersion, stored.version);
+  }
+  const updated = applyFieldEdit(stored, request.field, request.value);
+  derive(updated);
+  updated.version = stored.version + 1;
+  const entry: EditLogEntry = {
+    id: made.id,
+    tableKey: request.tableKey,
+    field: request.field,
+    oldValue: effectiveFieldValue(stored, request.field),
+    newValue: effectiveFieldValue(updated, request.field),
+    actor: request.actor,
+    at: made.at,
+    ...(request.revertOf ? { revertOf: request.revertOf } : {}),
+  };
+  return { updated, entry };
 }

@@ -1,13 +1,12 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { EditConflictError, UserError } from '../../domain/errors';
+import { UserError } from '../../domain/errors';
 import type {
   Column,
   Dashboard,
   DashboardRecord,
   EditLogEntry,
   EditRequest,
-  EditValue,
   IsoTime,
   SchemaChange,
   Table,
@@ -15,7 +14,7 @@ import type {
   User,
 } from '../../domain/model';
 import type { GraphStats, GraphStore, LineageDirection, TableFilter } from '../../ports/graph-store';
-import { applyFieldEdit, effectiveFieldValue } from '../../domain/edits';
+import { planEdit } from '../../domain/edits';
 import { walkLineage } from '../../domain/lineage';
 import { openSqlite } from './sqlite';
 
@@ -244,23 +243,8 @@ export class SqliteGraphStore implements GraphStore {
     const row = this.db.prepare('SELECT doc FROM tables WHERE key = ?').get(request.tableKey) as { doc: string } | undefined;
     if (!row) throw new UserError('unknown_table', `There is no table ${request.tableKey}.`, { tableKey: request.tableKey });
     const stored = JSON.parse(row.doc) as StoredTable;
-    if (request.expectedVersion !== undefined && request.expectedVersion !== stored.version) {
-      throw new EditConflictError(request.tableKey, request.expectedVersion, stored.version);
-    }
-    const oldValue: EditValue = effectiveFieldValue(stored, request.field);
-    const updated = applyFieldEdit(stored, request.field, request.value);
-    updated.version = stored.version + 1;
+    const { updated, entry: logged } = planEdit(stored, request, { id: randomUUID(), at: this.clock().toISOString() });
     this.db.prepare('UPDATE tables SET doc = ? WHERE key = ?').run(JSON.stringify(updated), request.tableKey);
-    const logged: EditLogEntry = {
-      id: randomUUID(),
-      tableKey: request.tableKey,
-      field: request.field,
-      oldValue,
-      newValue: effectiveFieldValue(updated, request.field),
-      actor: request.actor,
-      at: this.clock().toISOString(),
-      ...(request.revertOf ? { revertOf: request.revertOf } : {}),
-    };
     this.db.prepare('INSERT INTO edits (id, table_key, doc) VALUES (?, ?, ?)').run(logged.id, logged.tableKey, JSON.stringify(logged));
     return logged;
   }

@@ -1,8 +1,8 @@
 import neo4j, { type Driver, type ManagedTransaction, type Session } from 'neo4j-driver';
 import { randomUUID } from 'node:crypto';
 import type pino from 'pino';
-import { applyFieldEdit, effectiveFieldValue } from '../../domain/edits';
-import { BackendUnavailableError, EditConflictError, UserError } from '../../domain/errors';
+import { planEdit } from '../../domain/edits';
+import { BackendUnavailableError, UserError } from '../../domain/errors';
 import { columnKey } from '../../domain/keys';
 import { walkLineage } from '../../domain/lineage';
 import type {
@@ -641,24 +641,8 @@ export class Neo4jGraphStore implements GraphStore {
       if (!rec) throw new UserError('unknown_table', `There is no table ${request.tableKey}.`, { tableKey: request.tableKey });
       const node = rec.get('t') as TableNode;
       const stored = toEditableTable(node, rec.get('columns') as ColumnNode[]);
-      if (request.expectedVersion !== undefined && request.expectedVersion !== stored.version) {
-        throw new EditConflictError(request.tableKey, request.expectedVersion, stored.version);
-      }
-      const oldValue = effectiveFieldValue(stored, request.field);
-      const updated = applyFieldEdit(stored, request.field, request.value);
-      updated.deprecated = updated.humanDeprecated ?? node.sourceDeprecated ?? false;
-      updated.version = stored.version + 1;
+      const { updated, entry } = planEdit(stored, request, { id: randomUUID(), at: this.clock().toISOString() }, effectiveDeprecated(node));
       const column = request.field.kind === 'column_description' ? request.field.column : undefined;
-      const entry: EditLogEntry = {
-        id: randomUUID(),
-        tableKey: request.tableKey,
-        field: request.field,
-        oldValue,
-        newValue: effectiveFieldValue(updated, request.field),
-        actor: request.actor,
-        at: this.clock().toISOString(),
-        ...(request.revertOf ? { revertOf: request.revertOf } : {}),
-      };
       await tx.run(WRITE_EDIT, {
         ks: this.ks,
         key: request.tableKey,
@@ -707,25 +691,10 @@ export class Neo4jGraphStore implements GraphStore {
       const entries: EditLogEntry[] = requests.map((request) => {
         const held = tables.get(request.tableKey);
         if (!held) throw new UserError('unknown_table', `There is no table ${request.tableKey}.`, { tableKey: request.tableKey });
-        const stored = held.table;
-        if (request.expectedVersion !== undefined && request.expectedVersion !== stored.version) {
-          throw new EditConflictError(request.tableKey, request.expectedVersion, stored.version);
-        }
-        const updated = applyFieldEdit(stored, request.field, request.value);
-        updated.deprecated = updated.humanDeprecated ?? held.node.sourceDeprecated ?? false;
-        updated.version = stored.version + 1;
+        const { updated, entry } = planEdit(held.table, request, { id: randomUUID(), at: this.clock().toISOString() }, effectiveDeprecated(held.node));
         held.table = updated;
         if (request.field.kind === 'column_description') columns.set(columnKey(request.tableKey, request.field.column), { tableKey: request.tableKey, column: request.field.column });
-        return {
-          id: randomUUID(),
-          tableKey: request.tableKey,
-          field: request.field,
-          oldValue: effectiveFieldValue(stored, request.field),
-          newValue: effectiveFieldValue(updated, request.field),
-          actor: request.actor,
-          at: this.clock().toISOString(),
-          ...(request.revertOf ? { revertOf: request.revertOf } : {}),
-        };
+        return entry;
       });
       const base = (await tx.run(TAKE_EDIT_SEQUENCE, { ks: this.ks, n: neo4j.int(entries.length) })).records[0]!.get('base') as number;
       const tableRows = keys.map((key) => {
@@ -989,6 +958,13 @@ function tableRow(record: TableRecord) {
     columnKeys: columns.map((c) => c.key),
     upstream: [...new Set(record.upstream ?? [])],
     readers: (record.readers ?? []).map((r) => ({ user: r.user, count: integer(r.count) })),
+  };
+}
+
+/** A table's effective `deprecated` after an edit: the human flag over the source's. */
+function effectiveDeprecated(node: TableNode): (updated: EditableTable) => void {
+  return (updated) => {
+    updated.deprecated = updated.humanDeprecated ?? node.sourceDeprecated ?? false;
   };
 }
 
