@@ -12,9 +12,13 @@
  * - ackMs: request → Bolt's acknowledgement (the HTTP response; in Socket Mode the envelope's ack), every request;
  * - answerMs: mention sent → the answer's chat.postMessage reaching the fake;
  * - errors: failed or non-200 acks, Slack API calls the fake refused (other than 429, which the bot must obey),
- *   apologies, and mentions left unanswered 10 s after the run;
- * - duplicates: answers beyond the first for one event.
- * Prints one JSON line per user count: `{"users":N,"ackMs":{"p50","p99"},"answerMs":{"p50","p95"},"errors","duplicates",...}`.
+ *   apologies, and mentions or follow-ups left unanswered 10 s after the run; `errorKinds` counts each kind apart;
+ * - duplicates: answers in a thread beyond one per message sent to Nansen there.
+ * A thread's answers are matched to its messages in order (the first answer in a thread to the oldest unanswered
+ * message in it), so a late answer to a mention is not taken for its follow-up's. A follow-up goes only to a thread
+ * whose mention was answered: a reply in a thread Nansen never answered in is rightly left alone. The simulated
+ * people are declared in the fake workspace, as they would be in a real one (`users.info` finds them).
+ * Prints one JSON line per user count: `{"users":N,"ackMs":{"p50","p99"},"answerMs":{"p50","p95"},"errors","errorKinds","duplicates",...}`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +37,8 @@ import { generateCatalog } from './generate-catalog';
 import { percentile, round2, seededRandom } from './lib';
 
 const SECRET = 'bench-signing-secret';
+/** How Nansen's English answer begins when it knows no table for a question (src/render/compose/unknown.ts). */
+const NO_TABLE = "I don't know a table for that.";
 
 const COMMANDS = ['latency by country', 'game_log.sessions', 'revenue', 'network_latency_by_country', 'help', 'history game_log.sessions', 'daily active users', 'tag latency', 'crash', 'kpi_daily_summary', 'retention by install source', 'dim_user'];
 const QUESTIONS: Array<[string, string?]> = [
@@ -57,9 +63,17 @@ interface Run {
   ackMs: { p50: number; p99: number };
   answerMs: { p50: number; p95: number };
   errors: number;
+  /** The errors by kind: acks that failed, Web API calls refused, apologies, messages never answered. */
+  errorKinds: { acks: number; refused: number; apologies: number; unansweredMentions: number; unansweredFollowups: number };
   duplicates: number;
+  /** Mentions answered "I don't know a table for that" (their threads get no follow-ups). */
+  noTableAnswers: number;
   rateLimited: number;
   tables: number;
+}
+
+function userId(i: number): string {
+  return `U${String(i).padStart(9, '0')}`;
 }
 
 async function freePort(): Promise<number> {
@@ -144,41 +158,49 @@ async function runOnce(o: RunOptions): Promise<Run> {
     }, o.profileDir);
     await waitForBot(fake, mode, url, child);
 
+    for (let i = 0; i < users; i++) fake.addUser({ id: userId(i), name: `bench.user${i}` });
     const ackMs: number[] = [];
     const answerMs: number[] = [];
-    let errors = 0;
+    const kinds = { acks: 0, refused: 0, apologies: 0, unansweredMentions: 0, unansweredFollowups: 0 };
     let requests = 0;
     let mentions = 0;
     let followups = 0;
-    const sentAt = new Map<string, number>();
-    const answers = new Map<string, number>();
-    const pendingAnswer = new Map<string, () => void>();
+    let duplicates = 0;
+    let noTable = 0;
+    /** Per thread (`channel:thread_ts`), the messages sent to Nansen there and not answered yet, oldest first. */
+    const waiting = new Map<string, Array<{ at: number; followUp: boolean; answered: (text: string) => void }>>();
     const onCall = (c: RecordedCall): void => {
       if (c.status === 429) return;
-      if (c.status !== 200 || c.response.ok === false) errors++;
+      if (c.status !== 200 || c.response.ok === false) kinds.refused++;
       const text = JSON.stringify(c.args.blocks ?? c.args.text ?? '');
-      if (text.includes('something went wrong')) errors++;
+      if (text.includes('something went wrong')) kinds.apologies++;
       if (c.method !== 'chat.postMessage' || typeof c.args.thread_ts !== 'string') return;
-      const key = `${String(c.args.channel)}:${c.args.thread_ts}`;
-      const sent = sentAt.get(key);
-      if (sent === undefined) return;
-      const n = (answers.get(key) ?? 0) + 1;
-      answers.set(key, n);
-      if (n === 1) {
-        answerMs.push(performance.now() - sent);
-        pendingAnswer.get(key)?.();
-      }
+      const queue = waiting.get(`${String(c.args.channel)}:${c.args.thread_ts}`);
+      if (!queue) return;
+      const oldest = queue.shift();
+      if (!oldest) return void duplicates++;
+      answerMs.push(performance.now() - oldest.at);
+      oldest.answered(typeof c.args.text === 'string' ? c.args.text : '');
     };
     fake.on('call', onCall);
+    /** Registers a message to Nansen in a thread; resolves with the answer's text, or undefined after 10 s without. */
+    const expectAnswer = (key: string, followUp: boolean): Promise<string | undefined> => {
+      const queue = waiting.get(key) ?? [];
+      waiting.set(key, queue);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), 10_000);
+        queue.push({ at: performance.now(), followUp, answered: (text) => (clearTimeout(timer), resolve(text)) });
+      });
+    };
 
     const ack = async (send: () => Promise<{ status?: number; ms: number }>): Promise<void> => {
       requests++;
       try {
         const r = await send();
-        if (r.status !== undefined && r.status !== 200) errors++;
+        if (r.status !== undefined && r.status !== 200) kinds.acks++;
         ackMs.push(r.ms);
       } catch {
-        errors++;
+        kinds.acks++;
       }
     };
     const command = (user: string, channel: string, text: string) => {
@@ -189,54 +211,57 @@ async function runOnce(o: RunOptions): Promise<Run> {
       mode === 'http'
         ? ack(() => P.postEvent(url, SECRET, envelope, retry ? { num: retry } : undefined))
         : ack(() => fake.pushEnvelope('events_api', envelope, retry ? { retryAttempt: retry, retryReason: 'timeout' } : {}).then((a) => ({ ms: a.latencyMs })));
-    const mention = async (user: string, channel: string, text: string, threadTs: string | undefined, rand: () => number): Promise<string> => {
+    /**
+     * Resolves with the thread's ts once answered (undefined after 10 s without), and whether the answer is about a
+     * table: only then has "is it hourly?" a referent there (without one, a reply about "it" is rightly left alone,
+     * see `isNoiseUnaddressed` in src/slack/conversation.ts).
+     */
+    const mention = async (user: string, channel: string, text: string, threadTs: string | undefined, rand: () => number): Promise<{ thread?: string; aboutTable: boolean }> => {
       const m = P.appMention({ text, user, channel, ...(threadTs ? { threadTs } : {}) });
-      const key = `${channel}:${threadTs ?? String(m.ts)}`;
-      const answered = new Promise<void>((resolve) => pendingAnswer.set(key, resolve));
-      sentAt.set(key, performance.now());
-      answers.delete(key);
+      const thread = threadTs ?? String(m.ts);
+      const answered = expectAnswer(`${channel}:${thread}`, false);
       mentions++;
       const envelope = P.eventCallback(m);
       await event(envelope);
       if (rand() < 0.1) await event(envelope, 1);
-      await Promise.race([answered, new Promise((r) => setTimeout(r, 10_000))]);
-      pendingAnswer.delete(key);
-      return String(m.ts);
+      const reply = await answered;
+      if (reply === undefined) return { aboutTable: false };
+      if (reply.startsWith(NO_TABLE)) noTable++;
+      return { thread, aboutTable: !reply.startsWith(NO_TABLE) };
     };
 
     /** A reply in a thread Nansen answered in, without a mention; answered like a mention, in that thread. */
     const followUp = async (user: string, channel: string, text: string, threadTs: string): Promise<void> => {
       const m = P.channelMessage({ text, user, channel, threadTs });
-      const key = `${channel}:${threadTs}`;
-      const answered = new Promise<void>((resolve) => pendingAnswer.set(key, resolve));
-      sentAt.set(key, performance.now());
-      answers.delete(key);
+      const answered = expectAnswer(`${channel}:${threadTs}`, true);
       followups++;
       await event(P.eventCallback(m));
-      await Promise.race([answered, new Promise((r) => setTimeout(r, 10_000))]);
-      pendingAnswer.delete(key);
+      await answered;
     };
     const FOLLOW_UPS = ['is it hourly?', 'who owns it?', 'what is it built from?', 'who uses it the most?', 'when was it last updated?', 'which dashboards use it?'];
 
     const end = Date.now() + seconds * 1000;
     const person = async (i: number): Promise<void> => {
       const rand = seededRandom(1000 + i);
-      const user = `U${String(i).padStart(9, '0')}`;
+      const user = userId(i);
       const channel = `C${String(i).padStart(9, '0')}`;
       await new Promise((r) => setTimeout(r, rand() * 1000));
       let lastThread: string | undefined;
       while (Date.now() < end) {
         if (o.followups > 0) {
-          // every mention opens a thread for later follow-ups; the other actions split between commands and mentions
+          // a mention answered about a table opens a thread for later follow-ups; the other actions split between commands and mentions
           if (lastThread && rand() < o.followups) await followUp(user, channel, FOLLOW_UPS[Math.floor(rand() * FOLLOW_UPS.length)]!, lastThread);
           else if (rand() < 0.5) await command(user, channel, COMMANDS[Math.floor(rand() * COMMANDS.length)]!);
-          else lastThread = await mention(user, channel, QUESTIONS[Math.floor(rand() * QUESTIONS.length)]![0], undefined, rand);
+          else {
+            const asked = await mention(user, channel, QUESTIONS[Math.floor(rand() * QUESTIONS.length)]![0], undefined, rand);
+            lastThread = asked.aboutTable ? asked.thread : undefined;
+          }
         } else if (rand() < 0.5) {
           await command(user, channel, COMMANDS[Math.floor(rand() * COMMANDS.length)]!);
         } else {
           const [q, follow] = QUESTIONS[Math.floor(rand() * QUESTIONS.length)]!;
-          const ts = await mention(user, channel, q, undefined, rand);
-          if (follow && Date.now() < end) {
+          const { thread: ts } = await mention(user, channel, q, undefined, rand);
+          if (ts && follow && Date.now() < end) {
             await new Promise((r) => setTimeout(r, 1000 + rand() * 1000));
             await mention(user, channel, follow, ts, rand);
           }
@@ -245,18 +270,18 @@ async function runOnce(o: RunOptions): Promise<Run> {
       }
     };
     await Promise.all(Array.from({ length: users }, (_, i) => person(i)));
-    const settle = Date.now() + 10_000;
-    while ([...sentAt.keys()].some((k) => !answers.has(k)) && Date.now() < settle) await new Promise((r) => setTimeout(r, 100));
+    // every wait above ended (answered or 10 s); a little longer for late duplicates
     await new Promise((r) => setTimeout(r, 500));
     fake.off('call', onCall);
-    const unanswered = [...sentAt.keys()].filter((k) => !answers.has(k)).length;
-    const duplicates = [...answers.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    for (const queue of waiting.values()) for (const m of queue) kinds[m.followUp ? 'unansweredFollowups' : 'unansweredMentions']++;
     return {
       users,
       ackMs: { p50: round2(percentile(ackMs, 50)), p99: round2(percentile(ackMs, 99)) },
       answerMs: { p50: round2(percentile(answerMs, 50)), p95: round2(percentile(answerMs, 95)) },
-      errors: errors + unanswered,
+      errors: Object.values(kinds).reduce((a, b) => a + b, 0),
+      errorKinds: kinds,
       duplicates,
+      noTableAnswers: noTable,
       mode,
       seconds,
       requests,
