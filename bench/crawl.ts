@@ -1,6 +1,9 @@
 /**
  * Crawl benchmark: `npm run bench:crawl -- --tables N [--backend embedded|neo4j-es] [--workers N] [--json] [--profile]
- * [--write-concurrency N]` (the last: table batches the Neo4j store writes at once; default its own, 3).
+ * [--write-concurrency N] [--keep-database] [--reuse-database NAME]` (`--write-concurrency`: table batches the Neo4j
+ * store writes at once, default its own, 3; `--keep-database` leaves the generated PostgreSQL database in place and
+ * names it on stderr, `--reuse-database` crawls such a database instead of generating one, so runs alternated in one
+ * window skip the set-up).
  * With `--workers N` (neo4j-es): the tables as two sources, crawled by real worker processes on one Redis, one
  * worker against N (bench/crawl-workers.ts).
  *
@@ -180,7 +183,7 @@ async function runOne(backend: Backend, tables: number, database: string, opts: 
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' }, workers: { type: 'string' }, profile: { type: 'boolean', default: false }, vectors: { type: 'boolean', default: false }, 'write-concurrency': { type: 'string' } },
+    options: { tables: { type: 'string', default: '1000' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, child: { type: 'boolean', default: false }, database: { type: 'string' }, workers: { type: 'string' }, profile: { type: 'boolean', default: false }, vectors: { type: 'boolean', default: false }, 'write-concurrency': { type: 'string' }, 'keep-database': { type: 'boolean', default: false }, 'reuse-database': { type: 'string' } },
   });
   const tables = Number(values.tables);
   if (!Number.isInteger(tables) || tables <= 0) throw new Error('--tables takes a positive whole number');
@@ -194,7 +197,9 @@ async function main(): Promise<void> {
     const workers = Number(values.workers);
     if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers takes a positive whole number');
     if (values.backend && values.backend !== 'neo4j-es') throw new Error('--workers runs on neo4j-es (with Redis)');
-    const database = await createBenchDatabase(tables);
+    const reusedDb = values['reuse-database'];
+    const database = reusedDb ?? (await createBenchDatabase(tables));
+    if (values['keep-database'] && !reusedDb) process.stderr.write(`kept database ${database}\n`);
     const result: { tables: number; backend: 'neo4j-es'; sources: number; runs: WorkersFigures[] } = { tables, backend: 'neo4j-es', sources: 2, runs: [] };
     try {
       for (const n of [...new Set([1, workers])]) {
@@ -202,15 +207,17 @@ async function main(): Promise<void> {
         result.runs.push(await runWorkers(n, tables, withDatabase(pgUrl(), database)));
       }
     } finally {
-      await dropBenchDatabase(database);
+      if (!reusedDb && !values['keep-database']) await dropBenchDatabase(database);
     }
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else console.table(result.runs);
     return;
   }
   const setupMs = Date.now();
-  const database = await createBenchDatabase(tables);
-  if (!values.json) process.stderr.write(`created ${tables} tables in ${((Date.now() - setupMs) / 1000).toFixed(1)} s\n`);
+  const reused = values['reuse-database'];
+  const database = reused ?? (await createBenchDatabase(tables));
+  if (!values.json && !reused) process.stderr.write(`created ${tables} tables in ${((Date.now() - setupMs) / 1000).toFixed(1)} s\n`);
+  if (values['keep-database'] && !reused) process.stderr.write(`kept database ${database}\n`);
   const result: { tables: number; backends: Record<string, BackendFigures> } = { tables, backends: {} };
   try {
     for (const backend of backends) {
@@ -223,7 +230,7 @@ async function main(): Promise<void> {
       result.backends[backend] = JSON.parse(child.stdout.trim().split('\n').pop()!) as BackendFigures;
     }
   } finally {
-    await dropBenchDatabase(database);
+    if (!reused && !values['keep-database']) await dropBenchDatabase(database);
   }
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { publishRecords, refreshSearch } from '../src/catalog/publish';
+import { publishRecords, publishTableBatches, refreshSearch } from '../src/catalog/publish';
 import type { Stores } from '../src/catalog/publish';
 import type { GraphStore } from '../src/ports/graph-store';
 import type { Dashboard, DashboardRecord, IsoTime, Table, TableRecord, User } from '../src/domain/model';
@@ -255,11 +255,9 @@ async function publish(diff: CrawlDiff, stores: Stores, at: IsoTime, options: Cr
   };
   if (d.changes.length) await graph.recordSchemaChanges(d.changes);
   if (diff.users.length) await graph.upsertUsers(diff.users);
-  for (let i = 0; i < tables.length; i += batchSize) {
-    const batch = tables.slice(i, i + batchSize);
-    await publishRecords({ tables: batch }, stores);
-    progress(batch.length);
-  }
+  const tableBatches: TableRecord[][] = [];
+  for (let i = 0; i < tables.length; i += batchSize) tableBatches.push(tables.slice(i, i + batchSize));
+  await publishTableBatches(tableBatches, stores, progress);
   if (d.loads.length) {
     await graph.recordLoads(d.loads);
     for (let i = 0; i < loadedKeys.length; i += batchSize) {

@@ -27,6 +27,7 @@ export async function startBullmqWorkerApp(options: WorkerAppOptions, parts: Wor
       ...alertDeliverySettings({ ...alerts, slack: alerts.slack }, logger, parts.limiter),
       queue: { prefix, alertQueueName: options.queue?.alertQueueName, deliveryQueueName: options.queue?.deliveryQueueName },
       timing: options.timing,
+      takingJobs: options.takingJobs,
     });
     try {
       // `off` now: a schedule left by an earlier start would go on firing.

@@ -2,6 +2,7 @@ import { DelayedError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Logger } from '../src/log/logger';
 import { isShutdownAbort, safeErrorMessage, SHUTDOWN_REASON, SourceBusyError } from './errors';
 import type { CrawlProcessor } from './processors/crawl';
+import { returnJobUnlessTaking, type TakingJobs } from './taking-jobs';
 import { CRAWL_QUEUE, QUEUE_PREFIX, type CrawlJobData, type CrawlJobResult, type QueueLocation } from './queues';
 
 export interface CrawlWorkerOptions {
@@ -21,7 +22,7 @@ export interface CrawlWorkerOptions {
    * worker then (a fetch already blocked in Redis when the worker was paused returns one once Redis is back) goes
    * back to the queue untried.
    */
-  takingJobs?: () => boolean;
+  takingJobs?: TakingJobs;
 }
 
 export type CrawlWorker = Worker<CrawlJobData, CrawlJobResult, string>;
@@ -36,11 +37,7 @@ export function createCrawlWorker(options: CrawlWorkerOptions): CrawlWorker {
   const busyRetryMs = options.busyRetryMs ?? 30_000;
 
   const process = async (job: Job<CrawlJobData, CrawlJobResult, string>, token: string | undefined, signal: AbortSignal | undefined): Promise<CrawlJobResult> => {
-    if (options.takingJobs && !options.takingJobs() && token) {
-      logger.info({ source: job.data.sourceId, jobId: job.id }, 'crawl returned to the queue: not taking jobs while Redis is lost');
-      await job.moveToWait(token);
-      throw new WaitingError();
-    }
+    await returnJobUnlessTaking(job, token, options.takingJobs, () => logger.info({ source: job.data.sourceId, jobId: job.id }, 'crawl returned to the queue: not taking jobs while Redis is lost'));
     try {
       return await processor(job, token, signal);
     } catch (err) {

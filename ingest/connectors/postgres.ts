@@ -56,7 +56,7 @@ SELECT a.attrelid::text AS oid, a.attname AS name, format_type(a.atttypid, a.att
        NOT a.attnotnull AS nullable, d.description AS comment
 FROM pg_attribute a
 LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
-WHERE a.attrelid BETWEEN $1::oid AND $2::oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE a.attrelid BETWEEN $1::oid AND $2::oid AND a.attrelid = ANY($3::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`;
 
 const WRITES_SQL = `${MARK}
@@ -159,7 +159,9 @@ export class PostgresConnector implements Connector {
       const readers = await this.readers(client, valid, keyOf, context);
       for (const [name, n] of Object.entries(readers.counts)) if (n) yield { kind: 'count', name, n };
 
-      // columns by ranges of table oids: an index range scan per batch instead of one lookup per table
+      // columns by ranges of table oids: an index range scan per batch instead of one lookup per table; the
+      // batch's own oids filter the range in the server, so a source of some schemas does not fetch (and format)
+      // the columns of the other tables whose oids fall in between
       const batchSize = this.options.batchSize ?? 2000;
       const at = context.now.toISOString();
       const byOid = [...valid].sort((a, b) => Number(a.oid) - Number(b.oid));
@@ -168,7 +170,7 @@ export class PostgresConnector implements Connector {
         const batch = byOid.slice(i, i + batchSize);
         const wantedOids = new Set(batch.map((t) => t.oid));
         const columns = new Map<string, ColumnRow[]>();
-        for (const c of (await client.query<ColumnRow>(COLUMNS_SQL, [batch[0]!.oid, batch[batch.length - 1]!.oid])).rows) {
+        for (const c of (await client.query<ColumnRow>(COLUMNS_SQL, [batch[0]!.oid, batch[batch.length - 1]!.oid, batch.map((t) => t.oid)])).rows) {
           if (!wantedOids.has(c.oid)) continue;
           let list = columns.get(c.oid);
           if (!list) columns.set(c.oid, (list = []));

@@ -57,6 +57,36 @@ export async function publishRecords(records: { tables?: TableRecord[]; dashboar
   await refreshSearch({ tables: records.tables?.map((t) => t.key), dashboards: records.dashboards?.map((d) => d.key) }, stores, written);
 }
 
+/**
+ * Publishes tables batch by batch as `publishRecords` does, with each batch's search write (and embedding marks)
+ * overlapping the next batch's graph write: graph writes run one after another, search writes one after another,
+ * each after its own batch's graph write. `onPublished` is told of each batch once it is in both stores. The
+ * first failure stops it: nothing more starts, what is in flight settles, and the failure is thrown.
+ */
+export async function publishTableBatches(batches: TableRecord[][], stores: Stores, onPublished?: (tables: number) => void): Promise<void> {
+  let searchWrites: Promise<void> = Promise.resolve();
+  let searchFailed = false;
+  for (const batch of batches) {
+    if (searchFailed) break;
+    let written: Table[];
+    try {
+      written = await stores.graph.upsertTables(batch);
+    } catch (e) {
+      await searchWrites.catch(() => undefined);
+      throw e;
+    }
+    searchWrites = searchWrites.then(async () => {
+      await refreshSearch({ tables: batch.map((t) => t.key) }, stores, written);
+      onPublished?.(batch.length);
+    });
+    // handled here so a failure while the next graph write runs is not an unhandled rejection; awaited below
+    searchWrites.catch(() => {
+      searchFailed = true;
+    });
+  }
+  await searchWrites;
+}
+
 /** Rebuilds the whole search index from the graph and swaps it in atomically. */
 export async function rebuildSearch(stores: Stores, batchSize = 1000): Promise<void> {
   const { graph } = stores;

@@ -279,4 +279,36 @@ describe('Neo4jGraphStore (adapter specifics)', () => {
     expect(some.length).toBe(200);
     expect((await store.getTable(records[10]!.key))!.upstream).toEqual([records[9]!.key]);
   });
+
+  it('returns new tables as a read right after would see them (columns, readers, lineage across batches)', async () => {
+    await store.upsertUsers([{ id: 'ana', name: 'Ana' }]);
+    const records = Array.from({ length: 1200 }, (_, i) =>
+      tableRecord(`fresh_${String(i).padStart(5, '0')}`, {
+        upstream: i ? [`hive://gold.game_log/fresh_${String(i - 1).padStart(5, '0')}`, 'hive://gold.raw/not_stored'] : [],
+        readers: i % 3 ? [] : [{ user: 'ana', count: i + 1 }, { user: 'bo', count: 2 }],
+      }),
+    );
+    const written = await store.upsertTables(records);
+    const read = await store.getTables(records.map((r) => r.key));
+    const byKey = (ts: typeof read) => [...ts].sort((a, b) => a.key.localeCompare(b.key));
+    expect(byKey(written)).toEqual(byKey(read));
+    expect(written.find((t) => t.key === records[3]!.key)!.readers).toEqual([{ user: 'ana', count: 4 }, { user: 'bo', count: 2 }]);
+  });
+
+  it('writes the same new tables from two stores at once: one copy of each, whichever creates it first', async () => {
+    const other = await openStore(store.keyspace);
+    try {
+      const records = Array.from({ length: 900 }, (_, i) => tableRecord(`race_${String(i).padStart(4, '0')}`));
+      const [a, b] = await Promise.all([store.upsertTables(records), other.upsertTables(records)]);
+      expect(a).toHaveLength(900);
+      expect(b).toHaveLength(900);
+      const [counts] = await cypher<{ tables: number; columns: number }>(
+        'MATCH (t:Table {ks: $ks}) RETURN count(t) AS tables, sum(COUNT { (t)-[:HAS_COLUMN]->() }) AS columns',
+        { ks: store.keyspace },
+      );
+      expect(counts).toEqual({ tables: 900, columns: 900 * records[0]!.columns.length });
+    } finally {
+      await other.close();
+    }
+  });
 });

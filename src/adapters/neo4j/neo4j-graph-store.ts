@@ -100,6 +100,20 @@ t {.*} AS t,
   COLLECT { MATCH (d:Dashboard)-[:READS]->(t) RETURN d.key } AS dashboards`;
 
 /**
+ * What `UPSERT_TABLES` returns of table `t`: `TABLE_PROJECTION`, except that a table that had no columns before the
+ * statement (`hadColumns` false) does not read back the columns it was just given: they are the row's, with no
+ * human descriptions (a table without columns has none), and `upsertedTables` fills them in from the row.
+ */
+const UPSERTED_TABLE_PROJECTION = cypher`
+t {.*} AS t, hadColumns,
+  CASE WHEN hadColumns THEN COLLECT { MATCH (t)-[:HAS_COLUMN]->(c:Column)
+            RETURN c {.name, .type, .position, .nullable, .sourceDescription, .humanDescription} } ELSE [] END AS columns,
+  COLLECT { MATCH (u:User)-[r:READ]->(t) RETURN {user: u.id, count: r.count} } AS readers,
+  COLLECT { MATCH (u:Table)-[:FEEDS]->(t) WHERE u.placeholder IS NULL RETURN u.key } AS upstream,
+  COLLECT { MATCH (t)-[:FEEDS]->(d:Table) WHERE d.placeholder IS NULL RETURN d.key } AS downstream,
+  COLLECT { MATCH (d:Dashboard)-[:READS]->(t) RETURN d.key } AS dashboards`;
+
+/**
  * The nodes several table batches share (upstream tables, readers), made in one transaction before the batches
  * run side by side, so concurrent batches only match them and never race to create the same node.
  */
@@ -177,7 +191,49 @@ CALL (t, row) {
   MERGE (u)-[r:READ]->(t)
   SET r.count = reader.count
 }
-RETURN ${TABLE_PROJECTION}`;
+RETURN ${UPSERTED_TABLE_PROJECTION}`;
+
+/** Which of `$keys` the graph holds as a table node (placeholder or not): the others are new to it. */
+const EXISTING_TABLE_KEYS = cypher`
+UNWIND $keys AS k
+MATCH (t:Table {ks: $ks, key: k})
+RETURN k`;
+
+/**
+ * `UPSERT_TABLES` for tables the graph does not hold at all (not even as a placeholder): nothing to merge, replace
+ * or keep, so one `CREATE` of the table and its columns, with no human fields, no old edges and no `Eager` reads.
+ * Nothing can point at a table that did not exist, so it has no downstream tables and no dashboards yet; the
+ * columns are the row's (`upsertedTables` fills them in). If another transaction created one of these tables
+ * meanwhile, the unique constraint refuses the batch and `upsertTables` writes it again with `UPSERT_TABLES`.
+ */
+const CREATE_TABLES = cypher`
+UNWIND $rows AS row
+CREATE (t:Table {ks: $ks, key: row.key, database: row.database, cluster: row.cluster, schema: row.schema, name: row.name,
+    kind: row.kind, sourceDescription: row.description, sourceTags: row.tags, badges: row.badges, sourceOwners: row.owners,
+    sourceDeprecated: row.deprecated, deprecated: row.deprecated, rowCount: row.rowCount, sizeBytes: row.sizeBytes,
+    source: row.source, version: 0, updates: row.updates})
+WITH t, row
+CALL (t, row) {
+  UNWIND row.columns AS c
+  CREATE (t)-[:HAS_COLUMN]->(:Column {ks: $ks, key: c.key, name: c.name, type: c.type, position: c.position,
+      nullable: c.nullable, sourceDescription: c.description, tableKey: row.key})
+}
+CALL (t, row) {
+  UNWIND row.upstream AS upKey
+  MERGE (u:Table {ks: $ks, key: upKey})
+  ON CREATE SET u.placeholder = true
+  MERGE (u)-[:FEEDS]->(t)
+}
+CALL (t, row) {
+  UNWIND row.readers AS reader
+  MERGE (u:User {ks: $ks, id: reader.user})
+  ON CREATE SET u.placeholder = true
+  MERGE (u)-[r:READ]->(t)
+  SET r.count = reader.count
+}
+RETURN t {.*} AS t, false AS hadColumns, [] AS columns, [] AS downstream, [] AS dashboards,
+  COLLECT { MATCH (u:User)-[r:READ]->(t) RETURN {user: u.id, count: r.count} } AS readers,
+  COLLECT { MATCH (u:Table)-[:FEEDS]->(t) WHERE u.placeholder IS NULL RETURN u.key } AS upstream`;
 
 const UPSERT_DASHBOARDS = cypher`
 UNWIND $rows AS row
@@ -454,8 +510,9 @@ export class Neo4jGraphStore implements GraphStore {
       updates: [...new Set([...earlier.updates, ...later.updates])].sort(),
     }));
     if (!rows.length) return [];
-    const batches = weightedChunks(rows, MAX_TABLES_PER_BATCH, MAX_ROWS_PER_BATCH, (r) => 1 + r.columns.length + r.upstream.length + r.readers.length);
-    const concurrency = Math.max(1, Math.min(this.options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY, batches.length));
+    const lanes = Math.max(1, this.options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY);
+    const batches = balancedChunks(rows, MAX_TABLES_PER_BATCH, MAX_ROWS_PER_BATCH, lanes, (r) => 1 + r.columns.length + r.upstream.length + r.readers.length);
+    const concurrency = Math.min(lanes, batches.length);
     if (concurrency > 1) {
       const sharedTables = [...new Set(rows.flatMap((r) => r.upstream))].sort();
       const sharedUsers = [...new Set(rows.flatMap((r) => r.readers.map((x) => x.user)))].sort();
@@ -466,8 +523,28 @@ export class Neo4jGraphStore implements GraphStore {
         });
       }
     }
-    const written = await mapConcurrently(batches, concurrency, (batch) => this.write((tx) => this.fetchTables(tx, batch, UPSERT_TABLES)));
+    const written = await mapConcurrently(batches, concurrency, (batch) => this.writeTableBatch(batch));
     return settleLineage(written.flat(), rows);
+  }
+
+  /**
+   * One batch in one transaction: the tables the graph does not hold yet with `CREATE_TABLES`, the others with
+   * `UPSERT_TABLES`. A table created by another transaction between the check and the write makes the unique
+   * constraint refuse the batch; it is then written again, all of it with `UPSERT_TABLES`.
+   */
+  private async writeTableBatch(batch: TableRow[]): Promise<Table[]> {
+    try {
+      return await this.write(async (tx) => {
+        const existing = new Set((await tx.run(EXISTING_TABLE_KEYS, { ks: this.ks, keys: batch.map((r) => r.key) })).records.map((r) => r.get('k') as string));
+        const fresh = batch.filter((r) => !existing.has(r.key));
+        const known = batch.filter((r) => existing.has(r.key));
+        return [...(fresh.length ? await this.fetchTables(tx, fresh, CREATE_TABLES) : []), ...(known.length ? await this.fetchTables(tx, known, UPSERT_TABLES) : [])];
+      });
+    } catch (e) {
+      if (!isConstraintViolation(e)) throw e;
+      this.options.logger?.debug({ keyspace: this.ks, tables: batch.length }, 'a new table appeared meanwhile: batch written again with merges');
+      return this.write((tx) => this.fetchTables(tx, batch, UPSERT_TABLES));
+    }
   }
 
   async upsertDashboards(records: DashboardRecord[]): Promise<void> {
@@ -800,14 +877,17 @@ export class Neo4jGraphStore implements GraphStore {
     };
   }
 
-  /** Runs `GET_TABLES` for `keys`, or `UPSERT_TABLES` for `rows` (which returns the same projection). */
+  /** Runs `GET_TABLES` for `keys`, or `UPSERT_TABLES` / `CREATE_TABLES` for `rows` (which return the same projection, with `hadColumns`). */
   private async fetchTables(tx: ManagedTransaction, keys: string[]): Promise<Table[]>;
-  private async fetchTables(tx: ManagedTransaction, rows: TableRow[], statement: typeof UPSERT_TABLES): Promise<Table[]>;
+  private async fetchTables(tx: ManagedTransaction, rows: TableRow[], statement: typeof UPSERT_TABLES | typeof CREATE_TABLES): Promise<Table[]>;
   private async fetchTables(tx: ManagedTransaction, keysOrRows: string[] | TableRow[], statement?: string): Promise<Table[]> {
-    const res = statement !== undefined ? await tx.run(statement, { ks: this.ks, rows: keysOrRows }) : await tx.run(GET_TABLES, { ks: this.ks, keys: keysOrRows });
+    const upserted = statement !== undefined;
+    const res = upserted ? await tx.run(statement, { ks: this.ks, rows: keysOrRows }) : await tx.run(GET_TABLES, { ks: this.ks, keys: keysOrRows });
+    const rowByKey = upserted ? new Map((keysOrRows as TableRow[]).map((row) => [row.key, row])) : undefined;
     return res.records.map((r) => {
-      const stored = toEditableTable(r.get('t') as TableNode, r.get('columns') as ColumnNode[]);
       const node = r.get('t') as TableNode;
+      const given = rowByKey && r.get('hadColumns') === false ? rowByKey.get(node.key) : undefined;
+      const stored = toEditableTable(node, given ? columnNodesOf(given) : (r.get('columns') as ColumnNode[]));
       const readers = (r.get('readers') as ReadCount[]).sort((a, b) => b.count - a.count || compareText(a.user, b.user));
       return {
         ...stored,
@@ -961,6 +1041,18 @@ function tableRow(record: TableRecord) {
   };
 }
 
+/** The column nodes `UPSERT_TABLES` creates for a table that had none: the row's columns, no human descriptions. */
+function columnNodesOf(row: TableRow): ColumnNode[] {
+  return row.columns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    position: typeof c.position === 'number' ? c.position : c.position.toNumber(),
+    nullable: c.nullable,
+    sourceDescription: c.description,
+    humanDescription: null,
+  }));
+}
+
 /** A table's effective `deprecated` after an edit: the human flag over the source's. */
 function effectiveDeprecated(node: TableNode): (updated: EditableTable) => void {
   return (updated) => {
@@ -1042,6 +1134,11 @@ function integer(n: number) {
   return Number.isSafeInteger(n) ? neo4j.int(n) : n;
 }
 
+/** A write the server refused because it would break a uniqueness constraint. */
+function isConstraintViolation(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+}
+
 /**
  * The driver's connection errors carry a paragraph of advice before the real reason (`Caused by: connect
  * ECONNREFUSED ...`); keep just the reason, with the driver's error as its cause.
@@ -1100,6 +1197,21 @@ function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * Splits rows into batches of at most `maxItems` rows and (unless one row alone is heavier) `maxWeight` weight, of
+ * about equal weight, and into at least `minBatches` when there are that many rows: `writeConcurrency` lanes then
+ * each get a full share instead of two full batches and a small remainder.
+ */
+function balancedChunks<T>(items: T[], maxItems: number, maxWeight: number, minBatches: number, weight: (item: T) => number): T[][] {
+  if (!items.length) return [];
+  const weights = items.map(weight);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  const batches = Math.min(items.length, Math.max(minBatches, Math.ceil(items.length / maxItems), Math.ceil(total / maxWeight)));
+  // one item's weight of slack, so rounding never leaves a batch of one item over
+  const share = Math.ceil(total / batches) + weights.reduce((max, w) => Math.max(max, w), 0);
+  return weightedChunks(items, Math.min(maxItems, Math.ceil(items.length / batches)), Math.min(maxWeight, share), weight);
 }
 
 /** Splits rows into batches of at most `maxItems` rows and (unless one row alone is heavier) `maxWeight` weight. */

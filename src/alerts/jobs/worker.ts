@@ -7,6 +7,7 @@ import type { AlertStore } from '../../ports/alert-store';
 import type { Logger } from '../../log/logger';
 import type { GraphStore } from '../../ports/graph-store';
 import { safeErrorMessage } from '../../../workers/errors';
+import { returnJobUnlessTaking, type TakingJobs } from '../../../workers/taking-jobs';
 import { ALERT_QUEUE, createAlertQueue, type AlertJobData, type AlertQueue } from './queues';
 import { QUEUE_PREFIX } from '../../../workers/queues';
 import { createAlertPlanProcessor, createDeliveryProcessor, type AlertPlanResult, type DeliveryJobResult } from './processors';
@@ -34,6 +35,11 @@ export interface AlertWorkersOptions {
   timing?: { lockDurationMs?: number; stalledIntervalMs?: number };
   /** Spaces messages to each channel; shared by every worker process (Redis) or this one's (memory). */
   limiter: ChannelRateLimiter;
+  /**
+   * False while this replica takes no jobs (Redis lost: see `startRedisGuard`); a plan or delivery job that still
+   * reaches a worker then goes back to its queue untried, as the crawl worker's do.
+   */
+  takingJobs?: TakingJobs;
 }
 
 export interface AlertWorkers {
@@ -78,11 +84,26 @@ export async function startAlertWorkers(options: AlertWorkersOptions): Promise<A
     stalledInterval: options.timing?.stalledIntervalMs ?? 30_000,
     maxStalledCount: 5,
   };
-  const planWorker = new Worker<AlertJobData, AlertPlanResult, string>(options.queue?.alertQueueName ?? ALERT_QUEUE, (job) => plan(job), { ...common, concurrency: 4 });
-  const deliveryWorker = new Worker<AlertDeliveryJobData, DeliveryJobResult, string>(options.queue?.deliveryQueueName ?? ALERT_DELIVERY_QUEUE, (job: Job<AlertDeliveryJobData, DeliveryJobResult, string>, token?: string) => deliver(job, token), {
-    ...common,
-    concurrency: options.concurrency ?? 32,
-  });
+  const unlessPaused = async (job: Job, token: string | undefined, queue: string): Promise<void> =>
+    returnJobUnlessTaking(job, token, options.takingJobs, () => logger.info({ queue, jobId: job.id, name: job.name }, 'alert job returned to the queue: not taking jobs while Redis is lost'));
+  const planQueueName = options.queue?.alertQueueName ?? ALERT_QUEUE;
+  const deliveryQueueName = options.queue?.deliveryQueueName ?? ALERT_DELIVERY_QUEUE;
+  const planWorker = new Worker<AlertJobData, AlertPlanResult, string>(
+    planQueueName,
+    async (job: Job<AlertJobData, AlertPlanResult, string>, token?: string) => {
+      await unlessPaused(job, token, planQueueName);
+      return plan(job);
+    },
+    { ...common, concurrency: 4 },
+  );
+  const deliveryWorker = new Worker<AlertDeliveryJobData, DeliveryJobResult, string>(
+    deliveryQueueName,
+    async (job: Job<AlertDeliveryJobData, DeliveryJobResult, string>, token?: string) => {
+      await unlessPaused(job, token, deliveryQueueName);
+      return deliver(job, token);
+    },
+    { ...common, concurrency: options.concurrency ?? 32 },
+  );
   for (const w of [planWorker, deliveryWorker] as Worker[]) {
     w.on('error', (err) => logger.warn({ worker: w.name, err: safeErrorMessage(err) }, 'alert worker error'));
     w.on('stalled', (jobId) => logger.warn({ worker: w.name, jobId }, 'alert job stalled: handed out again'));
