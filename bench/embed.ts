@@ -1,57 +1,142 @@
 /**
- * Embedding benchmark: `npm run bench:embed -- --tables N [--columns on|off] [--questions Q] [--json]`.
+ * Embedding benchmark: `npm run bench:embed -- --tables N [--backend embedded|neo4j-es] [--columns on|off]
+ * [--catalog-vectors model|random] [--questions Q] [--cpu-profile FILE] [--json]`.
  *
- * Imports N generated tables into fresh embedded stores, embeds them all through the embeddings server
- * (NANSEN_EMBEDDINGS_URL, else the one scripts/services.sh started), then imports the same catalog again and
- * re-embeds: nothing changed, so no text goes to the model. Then asks Q generated questions, hybrid, and times
- * them, the question's own embedding call included. Prints throughput, answer latency and peak RSS as JSON.
+ * Imports N generated tables into fresh stores (embedded files, or a fresh Neo4j keyspace and Elasticsearch index
+ * prefix, removed after), embeds them all through the embeddings server (NANSEN_EMBEDDINGS_URL, else the one
+ * scripts/services.sh started), then imports the same catalog again and re-embeds: nothing changed, so no text goes
+ * to the model. Then asks Q generated questions, hybrid, and times them, the question's own embedding call
+ * included; between answers it times the embedding call alone (another distinct text), so both come from the same
+ * window, and the same question again, its vector now cached: the answer's own work, dense path included. Prints throughput, answer latency and peak RSS as JSON.
+ *
+ * `--catalog-vectors random` gives the catalog seeded random unit vectors under the real model's name and dimension
+ * instead of the model's (the catalog loads in seconds; no embedding throughput is measured). The question's
+ * embedding is always the real server's call. `--cpu-profile FILE` writes a V8 CPU profile of the question loop.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ElasticsearchSearchIndex } from '../src/adapters/elasticsearch/elasticsearch-search-index';
+import { ElasticsearchVectorIndex } from '../src/adapters/elasticsearch/elasticsearch-vector-index';
 import { SqliteGraphStore } from '../src/adapters/embedded/sqlite-graph-store';
 import { SqliteSearchIndex } from '../src/adapters/embedded/sqlite-search-index';
 import { SqliteVectorIndex } from '../src/adapters/embedded/sqlite-vector-index';
+import { Neo4jGraphStore } from '../src/adapters/neo4j/neo4j-graph-store';
 import { answer } from '../src/answering/answer';
 import { prepareIntentExamples } from '../src/answering/classify';
 import { embedPending } from '../src/catalog/embed';
 import { importCatalog } from '../src/catalog/import';
 import { loadConfig } from '../src/config/config';
-import { embedderFromConfig } from '../src/main/stores';
+import { silentLogger } from '../src/log/logger';
+import type { Embedder, EmbeddingModel } from '../src/ports/embedder';
+import type { GraphStore } from '../src/ports/graph-store';
+import type { SearchIndex } from '../src/ports/search-index';
+import type { VectorIndex } from '../src/ports/vector-index';
+import { embedderFromConfig, type Backend } from '../src/main/stores';
 import { generateCatalog } from './generate-catalog';
-import { percentile, round2, seededRandom, trackPeakRss } from './lib';
+import { percentile, removeBenchStores, round2, seededRandom, trackPeakRss } from './lib';
 import { serviceEnv } from './service-env';
 
 const QUESTION_WORDS = ['latency by country', 'daily revenue per platform', 'crash count by device', 'purchase refunds', 'guild retention', '국가별 매출', '일별 접속 유저', '서버별 레이턴시', 'ad campaign clicks', 'login sessions hourly'];
+const BACKENDS: Backend[] = ['embedded', 'neo4j-es'];
+
+/** Seeded random unit vectors in the real model's name and dimension: a catalog that loads in seconds. */
+function randomEmbedder(model: EmbeddingModel, seed: number): Embedder {
+  const rand = seededRandom(seed);
+  const unit = (): Float32Array => {
+    const v = new Float32Array(model.dimensions);
+    let norm = 0;
+    for (let i = 0; i < v.length; i++) norm += (v[i] = rand() * 2 - 1) ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < v.length; i++) v[i]! /= norm;
+    return v;
+  };
+  return { embed: async (texts) => texts.map(unit), model: () => model, probe: async () => model };
+}
+
+interface BenchStores {
+  graph: GraphStore;
+  search: SearchIndex;
+  vectors: VectorIndex;
+  close(): Promise<void>;
+}
+
+function openBenchStores(backend: Backend, dir: string, config: ReturnType<typeof loadConfig>): BenchStores {
+  if (backend === 'embedded') {
+    const graph = new SqliteGraphStore({ path: join(dir, 'graph.sqlite') });
+    const search = new SqliteSearchIndex({ path: join(dir, 'search.sqlite') });
+    const vectors = new SqliteVectorIndex({ path: join(dir, 'vectors.sqlite') });
+    return { graph, search, vectors, close: async () => void (await Promise.allSettled([graph.close(), search.close(), vectors.close()])) };
+  }
+  const logger = silentLogger();
+  const graph = new Neo4jGraphStore({ url: config.NEO4J_URL, username: config.NEO4J_USER, password: config.NEO4J_PASSWORD, logger, keyspace: config.NEO4J_KEYSPACE });
+  const search = new ElasticsearchSearchIndex({ node: config.ELASTICSEARCH_URL, indexPrefix: config.ELASTICSEARCH_INDEX_PREFIX, logger });
+  const vectors = new ElasticsearchVectorIndex({ node: config.ELASTICSEARCH_URL, indexPrefix: config.ELASTICSEARCH_INDEX_PREFIX, logger });
+  return {
+    graph,
+    search,
+    vectors,
+    async close() {
+      await Promise.allSettled([graph.close(), search.close(), vectors.close()]);
+      await removeBenchStores(config);
+    },
+  };
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { tables: { type: 'string', default: '10000' }, columns: { type: 'string', default: 'off' }, questions: { type: 'string', default: '200' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      tables: { type: 'string', default: '10000' },
+      backend: { type: 'string', default: 'embedded' },
+      columns: { type: 'string', default: 'off' },
+      'catalog-vectors': { type: 'string', default: 'model' },
+      questions: { type: 'string', default: '200' },
+      'cpu-profile': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   const tables = Number(values.tables);
   const questions = Number(values.questions);
+  const backend = values.backend as Backend;
+  const randomVectors = values['catalog-vectors'] === 'random';
   if (!Number.isInteger(tables) || tables < 1) throw new Error('--tables must be a positive integer');
+  if (!BACKENDS.includes(backend)) throw new Error(`--backend takes one of ${BACKENDS.join(', ')}`);
+  if (!['model', 'random'].includes(values['catalog-vectors']!)) throw new Error('--catalog-vectors takes model or random');
   const env = serviceEnv();
   const url = process.env.NANSEN_EMBEDDINGS_URL || env.EMBEDDINGS_URL;
   if (!url) throw new Error('no embeddings server: set NANSEN_EMBEDDINGS_URL or run `npm run services -- up`');
-  const config = loadConfig({ ...process.env, NANSEN_EMBEDDINGS_URL: url, NANSEN_EMBEDDINGS_INPUT_TYPE: process.env.NANSEN_EMBEDDINGS_INPUT_TYPE ?? 'on' });
+  const tag = randomBytes(4).toString('hex');
+  const config = loadConfig({
+    ...process.env,
+    ...env,
+    NANSEN_EMBEDDINGS_URL: url,
+    NANSEN_EMBEDDINGS_INPUT_TYPE: process.env.NANSEN_EMBEDDINGS_INPUT_TYPE ?? 'on',
+    NEO4J_KEYSPACE: `bench-embed-${tag}`,
+    ELASTICSEARCH_INDEX_PREFIX: `bench-embed-${tag}`,
+  });
   const embedder = embedderFromConfig(config)!;
   const columns = values.columns === 'on';
   const dir = mkdtempSync(join(tmpdir(), 'nansen-bench-embed-'));
-  const graph = new SqliteGraphStore({ path: join(dir, 'graph.sqlite') });
-  const search = new SqliteSearchIndex({ path: join(dir, 'search.sqlite') });
-  const vectors = new SqliteVectorIndex({ path: join(dir, 'vectors.sqlite') });
+  const stores = openBenchStores(backend, dir, config);
+  const { graph, search, vectors } = stores;
   const rss = trackPeakRss();
   try {
-    await Promise.all([graph.init(), search.init(), vectors.init()]);
+    await graph.init();
+    await search.init();
+    await vectors.init();
     const catalog = generateCatalog(tables);
-    const stores = { graph, search, vectors: { index: vectors, columns } };
-    await importCatalog(catalog, stores);
-    const deps = { graph, vectors, embedder, columns };
+    const publishTo = { graph, search, vectors: { index: vectors, columns } };
+    await importCatalog(catalog, publishTo);
+    const catalogEmbedder = randomVectors ? randomEmbedder(await embedder.probe(), 11) : embedder;
+    const deps = { graph, vectors, embedder: catalogEmbedder, columns };
     let t0 = performance.now();
     const full = await embedPending(deps, { onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\rembedding ${p.done}/${p.total}`) });
     const fullS = (performance.now() - t0) / 1000;
     if (process.stderr.isTTY) process.stderr.write('\n');
-    await importCatalog(catalog, stores);
+    await importCatalog(catalog, publishTo);
     t0 = performance.now();
     const again = await embedPending(deps);
     const againS = (performance.now() - t0) / 1000;
@@ -61,28 +146,57 @@ async function main(): Promise<void> {
     const now = new Date(catalog.now ?? Date.now());
     const answering = { graph, search, now: () => now, timeZone: 'Asia/Seoul', meaning: { embedder, vectors, queryTimeoutMs: config.NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS } };
     await answer({ text: 'warm up' }, answering);
+    const session = values['cpu-profile'] ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     const latencies: number[] = [];
+    const embedOnly: number[] = [];
+    const cachedVector: number[] = [];
     for (let i = 0; i < questions; i++) {
       // distinct texts, so the question cache does not hide the model call
-      const text = `which table has ${QUESTION_WORDS[Math.floor(rand() * QUESTION_WORDS.length)]} ${i}?`;
-      const started = performance.now();
+      const words = QUESTION_WORDS[Math.floor(rand() * QUESTION_WORDS.length)];
+      const text = `which table has ${words} ${i}?`;
+      let started = performance.now();
       await answer({ text }, answering);
       latencies.push(performance.now() - started);
+      started = performance.now();
+      await embedder.embed([`which table holds ${words} ${i}?`], 'query');
+      embedOnly.push(performance.now() - started);
+      // the same question again: its vector is cached, so this is the answer's own work, the dense path included
+      started = performance.now();
+      await answer({ text }, answering);
+      cachedVector.push(performance.now() - started);
+    }
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
+      session.disconnect();
     }
     const subjects = full.embedded + full.unchanged;
     const out = {
       bench: 'embed',
+      backend,
       tables,
       columns,
       model: config.NANSEN_EMBEDDINGS_MODEL,
-      full: { subjects, seconds: round2(fullS), tablesPerS: round2(tables / fullS), subjectsPerS: round2(subjects / fullS) },
-      noChange: { embedded: again.embedded, unchanged: again.unchanged, seconds: round2(againS), tablesPerS: round2(tables / againS) },
+      catalogVectors: randomVectors ? 'random' : 'model',
+      ...(randomVectors
+        ? {}
+        : {
+            full: { subjects, seconds: round2(fullS), tablesPerS: round2(tables / fullS), subjectsPerS: round2(subjects / fullS) },
+            noChange: { embedded: again.embedded, unchanged: again.unchanged, seconds: round2(againS), tablesPerS: round2(tables / againS) },
+          }),
       answerMs: { questions, p50: round2(percentile(latencies, 50)), p95: round2(percentile(latencies, 95)), max: round2(Math.max(...latencies)) },
+      embeddingCallMs: { calls: questions, p50: round2(percentile(embedOnly, 50)), p95: round2(percentile(embedOnly, 95)) },
+      answerCachedVectorMs: { questions, p50: round2(percentile(cachedVector, 50)), p95: round2(percentile(cachedVector, 95)) },
       peakRssMb: rss.stop(),
     };
     console.log(values.json ? JSON.stringify(out) : JSON.stringify(out, null, 2));
   } finally {
-    await Promise.allSettled([graph.close(), search.close(), vectors.close()]);
+    await stores.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

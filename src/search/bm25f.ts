@@ -1,5 +1,6 @@
 import type { SearchFields } from '../ports/search-index';
 import { FIELD_WEIGHTS } from '../ports/search-index';
+import { bestK } from './vectors';
 
 const FIELDS = Object.keys(FIELD_WEIGHTS) as Array<keyof SearchFields>;
 const WEIGHTS = FIELDS.map((f) => FIELD_WEIGHTS[f]);
@@ -108,8 +109,11 @@ export class Bm25fIndex {
         scores[doc] = scores[doc]! + (boost * idf * freq) / (freq + norm);
       }
     }
-    const best = touched.filter((d) => scores[d]! > 0 && accept(this.keys[d]!)).sort((a, b) => scores[b]! - scores[a]!).slice(0, limit);
-    return best.map((d) => [this.keys[d]!, scores[d]!]);
+    // the best `limit` in a bounded heap, not a sort of every document holding a term; equal scores keep the order
+    // in which their documents were first scored, as a stable sort of them all would
+    const eligible: number[] = [];
+    for (let i = 0; i < touched.length; i++) if (scores[touched[i]!]! > 0 && accept(this.keys[touched[i]!]!)) eligible.push(i);
+    return bestK(eligible, (i) => scores[touched[i]!]!, limit, (a, b) => a - b).map(({ item: i, score }) => [this.keys[touched[i]!]!, score]);
   }
 
   /** Each term with the number of live documents holding it in any field. */
