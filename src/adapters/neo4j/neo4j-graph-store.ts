@@ -132,6 +132,23 @@ ON CREATE SET u.placeholder = true`;
  * under its table (its key is the table's key and its name), so none can be there; the unique constraint would
  * refuse one if it were. A table with columns merges them.
  */
+/** Links a written table `t` to its `row.upstream` tables, placeholders for those the graph does not hold yet. */
+const LINK_UPSTREAM = `CALL (t, row) {
+  UNWIND row.upstream AS upKey
+  MERGE (u:Table {ks: $ks, key: upKey})
+  ON CREATE SET u.placeholder = true
+  MERGE (u)-[:FEEDS]->(t)
+}`;
+
+/** Links a written table `t` to its `row.readers` with their read counts, placeholders for unknown users. */
+const LINK_READERS = `CALL (t, row) {
+  UNWIND row.readers AS reader
+  MERGE (u:User {ks: $ks, id: reader.user})
+  ON CREATE SET u.placeholder = true
+  MERGE (u)-[r:READ]->(t)
+  SET r.count = reader.count
+}`;
+
 const UPSERT_TABLES = cypher`
 UNWIND $rows AS row
 MERGE (t:Table {ks: $ks, key: row.key})
@@ -173,24 +190,13 @@ CALL (t, row) {
   WHERE NOT u.key IN row.upstream
   DELETE f
 }
-CALL (t, row) {
-  UNWIND row.upstream AS upKey
-  MERGE (u:Table {ks: $ks, key: upKey})
-  ON CREATE SET u.placeholder = true
-  MERGE (u)-[:FEEDS]->(t)
-}
+${LINK_UPSTREAM}
 CALL (t, row) {
   MATCH (u:User)-[r:READ]->(t)
   WHERE NOT u.id IN [x IN row.readers | x.user]
   DELETE r
 }
-CALL (t, row) {
-  UNWIND row.readers AS reader
-  MERGE (u:User {ks: $ks, id: reader.user})
-  ON CREATE SET u.placeholder = true
-  MERGE (u)-[r:READ]->(t)
-  SET r.count = reader.count
-}
+${LINK_READERS}
 RETURN ${UPSERTED_TABLE_PROJECTION}`;
 
 /** Which of `$keys` the graph holds as a table node (placeholder or not): the others are new to it. */
@@ -218,19 +224,8 @@ CALL (t, row) {
   CREATE (t)-[:HAS_COLUMN]->(:Column {ks: $ks, key: c.key, name: c.name, type: c.type, position: c.position,
       nullable: c.nullable, sourceDescription: c.description, tableKey: row.key})
 }
-CALL (t, row) {
-  UNWIND row.upstream AS upKey
-  MERGE (u:Table {ks: $ks, key: upKey})
-  ON CREATE SET u.placeholder = true
-  MERGE (u)-[:FEEDS]->(t)
-}
-CALL (t, row) {
-  UNWIND row.readers AS reader
-  MERGE (u:User {ks: $ks, id: reader.user})
-  ON CREATE SET u.placeholder = true
-  MERGE (u)-[r:READ]->(t)
-  SET r.count = reader.count
-}
+${LINK_UPSTREAM}
+${LINK_READERS}
 RETURN t {.*} AS t, false AS hadColumns, [] AS columns, [] AS downstream, [] AS dashboards,
   COLLECT { MATCH (u:User)-[r:READ]->(t) RETURN {user: u.id, count: r.count} } AS readers,
   COLLECT { MATCH (u:Table)-[:FEEDS]->(t) WHERE u.placeholder IS NULL RETURN u.key } AS upstream`;
