@@ -26,8 +26,9 @@ describe('alerts after a crash at each phase', () => {
   }, 60_000);
 
   it('the probe: 2 000 tables, killed with 1 500 published and all 2 000 changes recorded', async () => {
-    // Writes: recordSchemaChanges, putState, then per batch of 500 upsertTables + search.upsert; the 4th batch's graph write dies.
-    const r = await runAlertCrash({ tables: 2000, batchSize: 500, crashAt: 9 });
+    // Writes: recordSchemaChanges, putState, then batches of 500, each batch's search.upsert overlapping the next
+    // batch's upsertTables (graph 1, graph 2, search 1, graph 3, search 2, graph 4): the 8th write, the 4th batch's graph write, dies.
+    const r = await runAlertCrash({ tables: 2000, batchSize: 500, crashAt: 8 });
     expect(r.crashedAt).toBe('graph.upsertTables');
     expect(r).toMatchObject({ expected: 2000, announced: 2000, duplicated: 0 });
   }, 60_000);
