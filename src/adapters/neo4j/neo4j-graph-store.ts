@@ -127,11 +127,6 @@ UNWIND $ids AS id
 MERGE (u:User {ks: $ks, id: id})
 ON CREATE SET u.placeholder = true`;
 
-/**
- * A table without columns yet (new, or a placeholder) gets its columns with `CREATE`: a column node exists only
- * under its table (its key is the table's key and its name), so none can be there; the unique constraint would
- * refuse one if it were. A table with columns merges them.
- */
 /** Links a written table `t` to its `row.upstream` tables, placeholders for those the graph does not hold yet. */
 const LINK_UPSTREAM = `CALL (t, row) {
   UNWIND row.upstream AS upKey
@@ -149,6 +144,11 @@ const LINK_READERS = `CALL (t, row) {
   SET r.count = reader.count
 }`;
 
+/**
+ * A table without columns yet (new, or a placeholder) gets its columns with `CREATE`: a column node exists only
+ * under its table (its key is the table's key and its name), so none can be there; the unique constraint would
+ * refuse one if it were. A table with columns merges them.
+ */
 const UPSERT_TABLES = cypher`
 UNWIND $rows AS row
 MERGE (t:Table {ks: $ks, key: row.key})
