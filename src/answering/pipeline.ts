@@ -447,15 +447,40 @@ async function threadSubject(thread: string[], ctx: Ctx): Promise<Subject | unde
   return undefined;
 }
 
+/** What each pair of the question's concepts that a description says in the same order, side by side, adds. */
+const PHRASE_BONUS = 0.5;
+/** Side by side: at most this many tokens apart. */
+const PHRASE_WINDOW = 2;
+
+/**
+ * The weight of the question's phrases a text repeats: for each two concepts next to each other in the question
+ * that the text says in the same order within a word of each other, the smaller of their weights. A description
+ * that says "storage used over the free limit" is about that, where one that mentions storage, free and limit
+ * apart is not.
+ */
+function inSequence(concepts: Concept[], weights: number[], tokens: string[]): number {
+  if (concepts.length < 2 || tokens.length < 2) return 0;
+  const order = concepts.map((c, i) => ({ c, w: weights[i]!, at: Math.min(...c.words) })).sort((a, b) => a.at - b.at);
+  const positions = order.map(({ c }) => {
+    const terms = new Set([...c.typed, ...c.joined, ...c.alternatives.flatMap((a) => [...a.terms, ...a.joined])]);
+    return tokens.flatMap((t, i) => (terms.has(t) ? [i] : []));
+  });
+  let sum = 0;
+  for (let i = 0; i + 1 < order.length; i++) {
+    const next = positions[i + 1]!;
+    if (positions[i]!.some((p) => next.some((q) => q > p && q - p <= PHRASE_WINDOW))) sum += Math.min(order[i]!.w, order[i + 1]!.w);
+  }
+  return sum;
+}
+
 /** Scores a table's columns against what a message asks for; best first. */
 function rankColumns(table: Table, text: string, ctx: Ctx): Array<{ column: Table['columns'][number]; score: number }> {
   const built = buildQuery(text, ctx.vocabulary, ctx.stats);
   const concepts = built.concepts.filter((c) => c.typed.some((t) => !analysedCueWords.has(t)) || (!c.typed.length && c.alternatives.length));
-  const cols = table.columns.map((c) => ({
-    column: c,
-    name: new Set(analyze(c.name)),
-    desc: new Set(analyze(effectiveColumnDescription(c))),
-  }));
+  const cols = table.columns.map((c) => {
+    const descTokens = analyze(effectiveColumnDescription(c));
+    return { column: c, name: new Set(analyze(c.name)), desc: new Set(descTokens), descTokens };
+  });
   const weights = concepts.map((concept) => {
     const cf = cols.filter((c) => conceptMatch(concept, c.name).strength || conceptMatch(concept, c.desc).strength).length;
     return Math.log(1 + cols.length / (1 + cf));
@@ -468,7 +493,7 @@ function rankColumns(table: Table, text: string, ctx: Ctx): Array<{ column: Tabl
         const inDesc = conceptMatch(concept, c.desc).strength * 0.8;
         score += weights[i]! * Math.max(inName, inDesc);
       });
-      return { column: c.column, score };
+      return { column: c.column, score: score + PHRASE_BONUS * 0.8 * inSequence(concepts, weights, c.descTokens) };
     })
     .filter((c) => c.score > 0)
     .sort((a, b) => b.score - a.score || a.column.position - b.column.position);

@@ -160,3 +160,42 @@ describe('real-world wording without a list of synonyms', () => {
     expect(a.corrections).toContainEqual({ from: 'brwsr', to: 'browser' });
   });
 });
+
+describe('which column, when several share the words', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    const column = (name: string, description: string) => ({ name, type: 'number', description });
+    h = await harness({
+      format: 'catalog-v1',
+      now: '2026-06-15T09:00:00Z',
+      users: [],
+      tables: [
+        {
+          key: 'snowflake://prod.mail/mailbox_usage',
+          database: 'snowflake',
+          cluster: 'prod',
+          schema: 'mail',
+          name: 'mailbox_usage',
+          description: 'Mailbox sizes per team and month.',
+          columns: [
+            column('total_free_size_limit_mb', 'Sum of the free size limit (50 MB) of each mailbox, beyond which a mailbox is billed.'),
+            column('total_free_size_mb', 'Size used under the free 50 MB quota limit, over all mailboxes of the team.'),
+            column('total_billed_size_mb', 'Size used beyond the free 50 MB quota limit, over all mailboxes of the team.'),
+            column('has_mailboxes_beyond_free_limit', 'Whether some mailbox of the team is beyond the free limit.'),
+            column('attachment_size_mb', 'Size used by attachments.'),
+            column('archive_size_mb', 'Size used by archived mail.'),
+          ],
+        },
+      ],
+      dashboards: [],
+    } as unknown as Catalog);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('prefers the column whose description says the asked phrase over one whose name shares its words', async () => {
+    const a = as(await h.ask('mailbox_usage - which col is the size used beyond the free 50 MB limit?'), 'columns');
+    expect(a.column).toBe('total_billed_size_mb');
+  });
+});
