@@ -60,3 +60,26 @@ describe('ranking priors in answers', () => {
     expect(keys(await h.ask('국가별 부가세 리포트'))[0]).toBe('hive://gold.shop/tax_report');
   });
 });
+
+describe('proximity', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness({
+      now: NOW,
+      users: [],
+      tables: [
+        table('shipments_a', 'Shipments: return window promised to the buyer, after delivery by the courier.'),
+        table('shipments_b', 'Shipments with the delivery window promised to the buyer and the courier.'),
+        ...['weather', 'parcel', 'ticket', 'coupon', 'survey', 'vendor'].map((t) => table(`fct_${t}`, `Daily ${t} figures by region.`)),
+      ],
+      dashboards: [],
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('ranks a table that says the asked words side by side above one that says them apart', async () => {
+    expect(keys(await h.ask('shipments with the delivery window?'))[0]).toBe('hive://gold.shop/shipments_b');
+  });
+});
