@@ -21,6 +21,7 @@ import type { Mention } from './mentions';
 import { findMentions } from './mentions';
 import { cleanMessage, detectLang } from './normalize';
 import type { BuiltQuery, Concept, IndexStats } from './query';
+import { negatedTerms } from './negation';
 import { buildQuery, conceptMatch, idf, indexStats } from './query';
 import { fuse } from './hybrid';
 import { DEFAULT_FIND_TUNING } from './tuning';
@@ -237,7 +238,9 @@ async function bestColumns(vector: Float32Array, tables: string[], ctx: Ctx): Pr
 async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: ReadonlySet<string> = new Set(), limit = FIND_RESULTS, meaningOf = text): Promise<FindOutcome> {
   const tuning = { ...DEFAULT_FIND_TUNING, ...ctx.deps.tuning };
   const full = buildQuery(text, ctx.vocabulary, ctx.stats);
-  const concepts = weighBySentence(text, full.concepts.filter((c) => !c.typed.length || c.typed.some((t) => !drop.has(t))));
+  const negated = negatedTerms(text);
+  const wanted = (c: Concept): boolean => !c.typed.length || c.typed.some((t) => !drop.has(t) && !negated.has(t));
+  const concepts = weighBySentence(text, full.concepts.filter(wanted));
   const built: BuiltQuery = {
     concepts,
     clauses: full.clauses.filter((cl) => !drop.has(cl.term) || concepts.some((c) => c.alternatives.some((a) => a.terms.includes(cl.term)))),
@@ -261,7 +264,8 @@ async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: Readon
   const order = dense
     ? fuse(candidates.map((c) => ({ key: c.text.doc.key, lexical: byKey.get(c.text.doc.key)?.score ?? 0, similarity: similarity.get(c.text.doc.key), columnSimilarity: columnSimilarity.get(c.text.doc.key), prior: c.prior })), tuning.lexicalWeight, tuning.columnWeight).map((f) => ({ key: f.key, score: f.score }))
     : [...lexical].sort((a, b) => b.score - a.score || a.key.localeCompare(b.key)).map((r) => ({ key: r.key, score: r.score }));
-  const ranked = order
+  const setAside = new Set(negated.size ? candidates.filter((c) => c.text.fields.name.some((t) => negated.has(t))).map((c) => c.text.doc.key) : []);
+  const ranked = [...order.filter((o) => !setAside.has(o.key)), ...order.filter((o) => setAside.has(o.key))]
     .filter((o) => dense || (byKey.get(o.key)?.score ?? 0) > 0)
     .slice(0, limit)
     .map((o) => ({ ...byKey.get(o.key)!, score: o.score }));
@@ -275,7 +279,7 @@ async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: Readon
     // the best result is also an answer when it covers one sentence of the message well
     const topText = candidates.find((c) => c.text.doc.key === bestLexical.key)!.text;
     for (const segment of sentences(text)) {
-      const part = buildQuery(segment, ctx.vocabulary, ctx.stats).concepts.filter((c) => !c.typed.length || c.typed.some((t) => !drop.has(t)));
+      const part = buildQuery(segment, ctx.vocabulary, ctx.stats).concepts.filter(wanted);
       if (!part.length || part.length === concepts.length) continue;
       const r = rankCandidates(part, [topText], nowIso)[0];
       if (r && r.coverage >= CONFIDENT_COVERAGE && r.covered >= minSpecific) {

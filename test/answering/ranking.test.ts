@@ -83,3 +83,28 @@ describe('proximity', () => {
     expect(keys(await h.ask('shipments with the delivery window?'))[0]).toBe('hive://gold.shop/shipments_b');
   });
 });
+
+describe('contrast', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness({
+      now: NOW,
+      users: [],
+      tables: [
+        table('crm_task', 'Calls, meetings and to-dos that sales reps log against customers.'),
+        table('crm_event', 'Calendar entries of sales reps with customers.'),
+        ...['weather', 'parcel', 'ticket', 'coupon', 'survey', 'vendor'].map((t) => table(`fct_${t}`, `Daily ${t} figures by region.`)),
+      ],
+      dashboards: [],
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('ranks the tables named by what the message sets aside ("not tasks", "말고") last', async () => {
+    expect(keys(await h.ask('customer meetings sales reps log'))[0]).toBe('hive://gold.shop/crm_task');
+    expect(keys(await h.ask('customer meetings sales reps log, not tasks'))[0]).toBe('hive://gold.shop/crm_event');
+    expect(keys(await h.ask('sales reps 고객 meetings 테이블, task 말고요'))[0]).toBe('hive://gold.shop/crm_event');
+  });
+});
