@@ -32,6 +32,18 @@ describe('NANSEN_TIMEZONE (issue 11 item 7)', () => {
   });
 });
 
+describe('NANSEN_ANSWER_THREADS (issue 12)', () => {
+  it('is unset by default (the bot picks from the cores), and takes a whole number from 0', () => {
+    expect(loadConfig({}).NANSEN_ANSWER_THREADS).toBeUndefined();
+    expect(loadConfig({ NANSEN_ANSWER_THREADS: '0' }).NANSEN_ANSWER_THREADS).toBe(0);
+    expect(loadConfig({ NANSEN_ANSWER_THREADS: '3' }).NANSEN_ANSWER_THREADS).toBe(3);
+  });
+  it('refuses a fraction or a negative number, naming the variable', () => {
+    expect(() => loadConfig({ NANSEN_ANSWER_THREADS: '1.5' })).toThrow(/NANSEN_ANSWER_THREADS/);
+    expect(() => loadConfig({ NANSEN_ANSWER_THREADS: '-1' })).toThrow(/NANSEN_ANSWER_THREADS/);
+  });
+});
+
 describe('NANSEN_LANGUAGE (issue 12 item 7)', () => {
   it('defaults to en', () => {
     expect(loadConfig({}).NANSEN_LANGUAGE).toBe('en');

@@ -33,6 +33,12 @@ const ConfigSchema = z.object({
    * asked a question yet, and of alerts to channels: `en` or `ko`.
    */
   NANSEN_LANGUAGE: z.enum(['en', 'ko'], 'must be en or ko').default('en'),
+  /**
+   * The bot's answering threads: questions and `/data` searches are answered in this many worker threads, each with
+   * its own read view of the stores, so acknowledging Slack never waits behind answering. `0`: answer on the
+   * thread that acknowledges (as before). Default: one fewer than the machine's cores, at least 1, at most 4.
+   */
+  NANSEN_ANSWER_THREADS: z.coerce.number().int().min(0).max(32).optional(),
   NEO4J_URL: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URL').default('bolt://127.0.0.1:7687'),
   NEO4J_USER: z.string().optional(),
   NEO4J_PASSWORD: z.string().optional(),

@@ -21,6 +21,7 @@ import { describeStartupFailure } from './startup-failure';
 import { openLineageRunStore } from './openlineage';
 import { startReadiness } from './readiness';
 import type { HealthServer } from './health';
+import { answerThreads, pooledDataCommand, startAnswerPool, type AnswerPool } from './answer-pool';
 
 export interface RunningBot {
   /** The health endpoints, when NANSEN_HEALTH_PORT is set. */
@@ -68,10 +69,21 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
   // the first questions would otherwise all wait for (and then burst after) the table-name index
   await tableDirectory(stores.graph);
+  // answering in threads of its own, so acks never wait behind it (NANSEN_ANSWER_THREADS=0: on this thread)
+  const threads = answerThreads(config);
+  let pool: AnswerPool | undefined;
+  try {
+    pool = threads > 0 ? startAnswerPool(config, threads) : undefined;
+    await pool?.warm();
+  } catch (e) {
+    await Promise.allSettled([pool?.close(), meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close(), misses.close()]);
+    throw e;
+  }
+  const closeAll = () => Promise.allSettled([pool?.close(), meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close(), misses.close()]);
   const deps: SlackDeps = {
     graph: stores.graph,
     search: stores.search,
-    answer,
+    answer: pool?.answer ?? answer,
     runs,
     threads: state.threads,
     dedupe: state.dedupe,
@@ -91,6 +103,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     admins: adminsFromConfig(config),
     ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
   };
+  if (pool) deps.dataCommand = pooledDataCommand(pool, deps);
   const slack = createSlackApp(
     {
       botToken: config.SLACK_BOT_TOKEN,
@@ -105,7 +118,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   try {
     await slack.start();
   } catch (e) {
-    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close(), misses.close()]);
+    await closeAll();
     throw e;
   }
   let health: HealthServer | undefined;
@@ -113,10 +126,10 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     health = await startReadiness(config, log, { graph: stores.graph, search: stores.search, redis: true });
   } catch (e) {
     await slack.stop().catch(() => undefined);
-    await Promise.allSettled([meaning.stop(), runs.close(), alerts.close(), state.close(), stores.close(), misses.close()]);
+    await closeAll();
     throw e;
   }
-  log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables }, 'nansen bot started');
+  log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables, answerThreads: pool?.threads ?? 0 }, 'nansen bot started');
   catalogOverview(stores.graph).catch((err: unknown) => log.warn({ err }, 'could not compute the catalog overview'));
   return {
     ...(health ? { health } : {}),
@@ -124,7 +137,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
       health?.markStopping();
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'slack app did not stop cleanly'));
       await meaning.stop();
-      await Promise.allSettled([runs.close(), alerts.close(), state.close(), stores.close(), misses.close(), ...(health ? [health.close()] : [])]);
+      await Promise.allSettled([pool?.close(), runs.close(), alerts.close(), state.close(), stores.close(), misses.close(), ...(health ? [health.close()] : [])]);
     },
   };
 }

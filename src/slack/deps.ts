@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AlertStore } from '../ports/alert-store';
 import type { Answer } from '../answering/types';
+import type { DataRequest, DataResult } from '../core/data-command';
 import type { CoreDeps } from '../core/deps';
 import type { AnswerPlace } from '../render/answer-actions';
 import type { Rendered } from '../render/blocks-common';
@@ -11,6 +12,8 @@ import type { UserLanguages } from './language';
 export interface SlackDeps extends CoreDeps {
   /** Renders an answer; `place` says where it goes (a DM has no channel to share a result to). */
   renderAnswer: (answer: Answer, place?: AnswerPlace) => Rendered;
+  /** Runs a `/data` request elsewhere (the bot's answering threads); default: `runDataCommand` here. */
+  dataCommand?: (request: DataRequest) => Promise<DataResult>;
   /** Schema-change alert subscriptions and mutes: the same store the worker delivers from. */
   alerts: AlertStore;
   /** How long a view submission waits for its edit before acknowledging anyway (Slack allows 3 s). */

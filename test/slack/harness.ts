@@ -40,6 +40,8 @@ export interface HarnessOptions {
   userState?: UserStateStore;
   threads?: ThreadContextStore;
   answer?: AnswerFn;
+  /** Runs `/data` requests elsewhere (the bot's answering threads); default: on the app's thread. */
+  dataCommand?: SlackDeps['dataCommand'];
   log?: Logger;
   submitDeadlineMs?: number;
   renderAnswer?: SlackDeps['renderAnswer'];
@@ -147,6 +149,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log: options.log ?? silentLogger(),
     renderAnswer: options.renderAnswer ?? renderAnswerForSlack,
     alerts,
+    ...(options.dataCommand ? { dataCommand: options.dataCommand } : {}),
     ...(options.misses ? { misses: options.misses } : {}),
     ...(options.recordAskers ? { recordAskers: true } : {}),
     ...(options.admins ? { admins: new Set(options.admins) } : {}),

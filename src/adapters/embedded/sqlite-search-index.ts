@@ -36,51 +36,145 @@ function priorsOf(d: SearchDocument): Priors {
   return { key: d.key, kind: d.kind, popularity: d.popularity, badges: d.badges, deprecated: d.deprecated, lastUpdatedAt: d.lastUpdatedAt, cadenceHours: d.cadenceHours };
 }
 
+/** A document row as it is stored: the JSON of a `SearchDocument`. */
+interface DocRow {
+  key: string;
+  doc: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS search_docs (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_removed (key TEXT PRIMARY KEY, rev INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS search_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
+`;
+
 /**
  * The embedded `SearchIndex`. Documents are kept durably in SQLite (better-sqlite3, WAL, `synchronous=FULL`);
  * ranking runs on an in-memory BM25F index rebuilt from them at start, with the formula and field weights of the
  * Elasticsearch adapter's `combined_fields` query, then the shared ranking priors.
+ *
+ * Several connections may share the file (the bot's thread that edits and the answering threads that search, or
+ * another process): every write takes the next revision number (`search_meta.rev`) and stamps the documents it
+ * wrote, and removals leave a tombstone with it; before each read a connection that sees a newer revision than
+ * its own takes the changed documents since its own (a reindex, which replaces everything, makes it reload).
  */
 export class SqliteSearchIndex implements SearchIndex {
   private db!: Database.Database;
   private postings = new Postings();
   private vocabularyCache: Map<string, number> | undefined;
+  /** The file's revision and reindex epoch the in-memory postings reflect. */
+  private seen = { rev: 0, epoch: 0 };
 
   constructor(private readonly options: SqliteSearchIndexOptions) {}
 
   async init(): Promise<void> {
-    this.db = openSqlite(this.options.path);
-    this.db.exec('CREATE TABLE IF NOT EXISTS search_docs (key TEXT PRIMARY KEY, doc TEXT NOT NULL)');
-    for (const row of this.db.prepare('SELECT doc FROM search_docs').iterate() as Iterable<{ doc: string }>) {
-      const d = JSON.parse(row.doc) as SearchDocument;
-      this.postings.put(d.key, d.fields, priorsOf(d));
-    }
+    this.db = openSqlite(this.options.path, SCHEMA);
+    const columns = this.db.prepare('PRAGMA table_info(search_docs)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'rev')) this.db.exec('ALTER TABLE search_docs ADD COLUMN rev INTEGER NOT NULL DEFAULT 0');
+    this.db.exec('CREATE INDEX IF NOT EXISTS search_docs_by_rev ON search_docs (rev)');
+    this.reload();
   }
 
   async close(): Promise<void> {
     this.db?.close();
   }
 
-  async upsert(docs: SearchDocument[]): Promise<void> {
-    const put = this.db.prepare('INSERT INTO search_docs (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc');
-    this.db.transaction(() => {
-      for (const d of docs) put.run(d.key, JSON.stringify(d));
-    })();
-    for (const d of docs) this.postings.put(d.key, d.fields, priorsOf(d));
+  private meta(k: 'rev' | 'epoch'): number {
+    return (this.db.prepare('SELECT v FROM search_meta WHERE k = ?').get(k) as { v: number } | undefined)?.v ?? 0;
+  }
+
+  /** Takes the next revision (inside the write's transaction). */
+  private nextRev(): number {
+    return (this.db.prepare("INSERT INTO search_meta (k, v) VALUES ('rev', 1) ON CONFLICT(k) DO UPDATE SET v = v + 1 RETURNING v").get() as { v: number }).v;
+  }
+
+  private reload(): void {
+    const read = this.db.transaction(() => {
+      const next = new Postings();
+      for (const row of this.db.prepare('SELECT doc FROM search_docs').iterate() as Iterable<{ doc: string }>) {
+        const d = JSON.parse(row.doc) as SearchDocument;
+        next.put(d.key, d.fields, priorsOf(d));
+      }
+      return { next, seen: { rev: this.meta('rev'), epoch: this.meta('epoch') } };
+    });
+    const { next, seen } = read();
+    this.postings = next;
+    this.seen = seen;
     this.vocabularyCache = undefined;
+  }
+
+  /** Brings the in-memory postings up to the file's revision: another connection may have written since. */
+  private catchUp(): void {
+    const rev = this.meta('rev');
+    if (rev === this.seen.rev && this.meta('epoch') === this.seen.epoch) return;
+    const changes = this.db.transaction(() => {
+      const epoch = this.meta('epoch');
+      if (epoch !== this.seen.epoch) return undefined;
+      const removed = (this.db.prepare('SELECT key FROM search_removed WHERE rev > ?').all(this.seen.rev) as Array<{ key: string }>).map((r) => r.key);
+      const written = this.db.prepare('SELECT key, doc FROM search_docs WHERE rev > ?').all(this.seen.rev) as DocRow[];
+      return { removed, written, rev: this.meta('rev') };
+    })();
+    if (!changes) return this.reload();
+    for (const key of changes.removed) this.postings.delete(key);
+    for (const row of changes.written) {
+      const d = JSON.parse(row.doc) as SearchDocument;
+      this.postings.put(d.key, d.fields, priorsOf(d));
+    }
+    this.seen = { ...this.seen, rev: changes.rev };
+    this.vocabularyCache = undefined;
+  }
+
+  /**
+   * Runs a write in one transaction under a new revision. When nobody else wrote since our last read, the
+   * postings take the same change in memory (`apply`); otherwise they catch up from the file.
+   */
+  private write(fn: (rev: number) => void, apply: () => void): void {
+    const fresh = this.db.transaction((): boolean => {
+      const unchanged = this.meta('rev') === this.seen.rev && this.meta('epoch') === this.seen.epoch;
+      const rev = this.nextRev();
+      fn(rev);
+      if (unchanged) this.seen = { ...this.seen, rev };
+      return unchanged;
+    })();
+    if (fresh) apply();
+    else this.catchUp();
+    this.vocabularyCache = undefined;
+  }
+
+  async upsert(docs: SearchDocument[]): Promise<void> {
+    const put = this.db.prepare('INSERT INTO search_docs (key, doc, rev) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc, rev = excluded.rev');
+    const unremove = this.db.prepare('DELETE FROM search_removed WHERE key = ?');
+    this.write(
+      (rev) => {
+        for (const d of docs) {
+          put.run(d.key, JSON.stringify(d), rev);
+          unremove.run(d.key);
+        }
+      },
+      () => {
+        for (const d of docs) this.postings.put(d.key, d.fields, priorsOf(d));
+      },
+    );
   }
 
   async remove(keys: string[]): Promise<void> {
     const del = this.db.prepare('DELETE FROM search_docs WHERE key = ?');
-    this.db.transaction(() => {
-      for (const key of keys) del.run(key);
-    })();
-    for (const key of keys) this.postings.delete(key);
-    this.vocabularyCache = undefined;
+    const tombstone = this.db.prepare('INSERT INTO search_removed (key, rev) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET rev = excluded.rev');
+    this.write(
+      (rev) => {
+        for (const key of keys) {
+          del.run(key);
+          tombstone.run(key, rev);
+        }
+      },
+      () => {
+        for (const key of keys) this.postings.delete(key);
+      },
+    );
   }
 
   async reindex(batches: AsyncIterable<SearchDocument[]>): Promise<void> {
-    this.db.exec('DROP TABLE IF EXISTS search_docs_next; CREATE TABLE search_docs_next (key TEXT PRIMARY KEY, doc TEXT NOT NULL)');
+    this.db.exec('DROP TABLE IF EXISTS search_docs_next; CREATE TABLE search_docs_next (key TEXT PRIMARY KEY, doc TEXT NOT NULL, rev INTEGER NOT NULL DEFAULT 0)');
     const put = this.db.prepare('INSERT OR REPLACE INTO search_docs_next (key, doc) VALUES (?, ?)');
     const next = new Postings();
     for await (const batch of batches) {
@@ -89,14 +183,18 @@ export class SqliteSearchIndex implements SearchIndex {
       })();
       for (const d of batch) next.put(d.key, d.fields, priorsOf(d));
     }
-    this.db.transaction(() => {
-      this.db.exec('DROP TABLE search_docs; ALTER TABLE search_docs_next RENAME TO search_docs;');
+    const seen = this.db.transaction(() => {
+      this.db.exec('DROP TABLE search_docs; ALTER TABLE search_docs_next RENAME TO search_docs; CREATE INDEX IF NOT EXISTS search_docs_by_rev ON search_docs (rev); DELETE FROM search_removed;');
+      const epoch = (this.db.prepare("INSERT INTO search_meta (k, v) VALUES ('epoch', 1) ON CONFLICT(k) DO UPDATE SET v = v + 1 RETURNING v").get() as { v: number }).v;
+      return { rev: this.meta('rev'), epoch };
     })();
     this.postings = next;
+    this.seen = seen;
     this.vocabularyCache = undefined;
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
+    this.catchUp();
     const kinds = new Set<SearchKind>(query.kinds ?? KINDS);
     const { priors } = this.postings;
     const pool = this.postings.index.search(query.clauses, candidatePoolSize(query.limit), (key) => kinds.has(priors.get(key)!.kind));
@@ -105,6 +203,7 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async vocabulary(): Promise<Map<string, number>> {
+    this.catchUp();
     if (!this.vocabularyCache) {
       this.vocabularyCache = this.postings.index.vocabulary();
     }
@@ -112,6 +211,7 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async count(): Promise<number> {
+    this.catchUp();
     return this.postings.priors.size;
   }
 }

@@ -35,7 +35,8 @@ export function register(app: App, deps: SlackDeps): void {
         await tell(joined ? { text: `${HEALTH[lang].joined} ${result.text}`, blocks: [...noticeBlocks(HEALTH[lang].joined).blocks, ...blocks] } : { text: result.text, blocks });
         return;
       }
-      const result = await runDataCommand(parseDataCommand(text), deps);
+      const request = parseDataCommand(text);
+      const result = await (deps.dataCommand ? deps.dataCommand(request) : runDataCommand(request, deps));
       await tell(dataResultBlocks(result, { now: deps.now(), timeZone: deps.timeZone, shareable: true, lang }));
     });
   });
