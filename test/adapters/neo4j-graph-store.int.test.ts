@@ -338,6 +338,15 @@ describe('Neo4jGraphStore (adapter specifics)', () => {
     const reopened = await openStore(store.keyspace);
     await reopened.close();
     expect(await columnConstraints()).toEqual([]);
+    const [lookup] = await cypher<{ type: string; properties: string[]; state: string }>(
+      'SHOW INDEXES YIELD name, type, properties, state WHERE name = "nansen_column_lookup" RETURN type, properties, state',
+    );
+    expect(lookup).toEqual({ type: 'RANGE', properties: ['ks', 'key'], state: 'ONLINE' });
+    // What a store of the earlier version runs when it opens: refused because of the plain index, which it takes
+    // for the constraint being there (its schema step treats every *AlreadyExists code so).
+    await expect(cypher('CREATE CONSTRAINT nansen_column_key IF NOT EXISTS FOR (n:Column) REQUIRE (n.ks, n.key) IS UNIQUE')).rejects.toMatchObject({
+      code: expect.stringMatching(/AlreadyExists/) as unknown,
+    });
     const again = await openStore(store.keyspace);
     await again.close();
     expect(await columnConstraints()).toEqual([]);

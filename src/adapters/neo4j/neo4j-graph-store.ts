@@ -51,9 +51,12 @@ const LABELS = ['Table', 'Column', 'User', 'Dashboard', 'Edit', 'SchemaChange', 
 
 /**
  * Constraints and indexes. Every unique key is composite with `ks`, which keeps keyspaces apart and is still a
- * single index seek (equality on both properties). Columns have none: every statement reaches a column through its
- * table (`(:Table {ks, key})-[:HAS_COLUMN]->(:Column {key})`), whose lock also keeps writers of one table's columns
- * one after another, and an index entry per column made the first write of a catalog about a fifth slower.
+ * single index seek (equality on both properties). Columns have no unique key: every statement reaches a column
+ * through its table (`(:Table {ks, key})-[:HAS_COLUMN]->(:Column {key})`), whose lock also keeps writers of one
+ * table's columns one after another, and the uniqueness check made the first write of a catalog about a fifth
+ * slower. They keep a plain index on the same properties (`nansen_column_lookup`, as cheap to write as none),
+ * for stores of earlier versions sharing the graph: their statements seek columns by key, and their attempt to
+ * make the unique constraint again fails on this index, which they take for the constraint being there.
  */
 const SCHEMA: string[] = [
   'CREATE CONSTRAINT nansen_table_key IF NOT EXISTS FOR (n:Table) REQUIRE (n.ks, n.key) IS UNIQUE',
@@ -69,6 +72,7 @@ const SCHEMA: string[] = [
   'CREATE INDEX nansen_edit_seq IF NOT EXISTS FOR (n:Edit) ON (n.ks, n.seq)',
   'CREATE INDEX nansen_schema_change_table IF NOT EXISTS FOR (n:SchemaChange) ON (n.ks, n.tableKey)',
   'CREATE INDEX nansen_schema_change_at IF NOT EXISTS FOR (n:SchemaChange) ON (n.ks, n.at)',
+  'CREATE INDEX nansen_column_lookup IF NOT EXISTS FOR (n:Column) ON (n.ks, n.key)',
 ];
 
 /**
