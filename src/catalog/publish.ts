@@ -1,6 +1,6 @@
 import type { DashboardRecord, Table, TableRecord } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
-import type { SearchDocument, SearchIndex } from '../ports/search-index';
+import type { SearchBulkWriter, SearchDocument, SearchIndex } from '../ports/search-index';
 import type { VectorIndex, VectorSubject } from '../ports/vector-index';
 import { tableSubjects } from '../search/passages';
 import { dashboardToSearchDocument, tableToSearchDocument } from '../search/document';
@@ -85,6 +85,37 @@ export async function publishTableBatches(batches: TableRecord[][], stores: Stor
     });
   }
   await searchWrites;
+}
+
+/**
+ * `publishTableBatches` for a large load: with a search index that has a bulk writer, the search writes go through
+ * it and become visible together when the last batch is in (also when a batch fails: what was written is then
+ * visible, and the crawl's pending-search record catches up the rest); otherwise the same as `publishTableBatches`.
+ */
+export async function bulkPublishTableBatches(batches: TableRecord[][], stores: Stores, onPublished?: (tables: number) => void): Promise<void> {
+  const writer = await stores.search.bulkWriter?.();
+  if (!writer) return publishTableBatches(batches, stores, onPublished);
+  try {
+    await publishTableBatches(batches, { ...stores, search: searchWritingThrough(stores.search, writer) }, onPublished);
+  } catch (e) {
+    await writer.finish().catch(() => undefined);
+    throw e;
+  }
+  await writer.finish();
+}
+
+/** `search` with its writes sent through `writer` instead. */
+function searchWritingThrough(search: SearchIndex, writer: SearchBulkWriter): SearchIndex {
+  return {
+    init: () => search.init(),
+    close: () => search.close(),
+    upsert: (docs) => writer.upsert(docs),
+    remove: (keys) => writer.remove(keys),
+    reindex: (docs) => search.reindex(docs),
+    search: (query) => search.search(query),
+    vocabulary: () => search.vocabulary(),
+    count: () => search.count(),
+  };
 }
 
 /** Rebuilds the whole search index from the graph and swaps it in atomically. */

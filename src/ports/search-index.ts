@@ -92,4 +92,19 @@ export interface SearchIndex {
   vocabulary(): Promise<Map<string, number>>;
   /** How many documents the index holds. */
   count(): Promise<number>;
+  /**
+   * Optional: a writer for one large load (a first crawl), faster because its writes are not made visible one by
+   * one. Searches meanwhile see what was visible before; everything it wrote is visible once `finish` resolves.
+   * Only the writer is deferred: `upsert` and `remove` of the index itself keep the contract above. An index left
+   * in bulk mode by a process that stopped before `finish` is made normal (and visible) again by the next `init`.
+   */
+  bulkWriter?(): Promise<SearchBulkWriter>;
+}
+
+/** What `SearchIndex.bulkWriter` gives: `upsert` and `remove` as the index's own, visible once `finish` resolves. */
+export interface SearchBulkWriter {
+  upsert(docs: SearchDocument[]): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+  /** Makes everything written visible and the index normal again; call it once, also after a failed write. */
+  finish(): Promise<void>;
 }

@@ -132,6 +132,44 @@ describe('ElasticsearchSearchIndex', () => {
     expect(await index.search({ clauses: [], limit: 5 })).toEqual([]);
   });
 
+  /** The periodic refresh setting of each physical index behind the prefix's aliases ('-1' is off). */
+  async function refreshIntervals(prefix: string): Promise<string[]> {
+    const res = await admin.indices.getSettings({ index: `${prefix}-*` });
+    return Object.values(res).map((s) => String(s.settings?.index?.refresh_interval ?? 'default'));
+  }
+
+  it('a bulk writer defers visibility to finish, then leaves the index normal; the index itself stays immediate', async () => {
+    const prefix = `t-${randomUUID().slice(0, 8)}`;
+    const index = newIndex(prefix);
+    await index.init();
+    const writer = await index.bulkWriter();
+    expect(await refreshIntervals(prefix)).toEqual(['-1', '-1']);
+    await writer.upsert([doc('t/latency', 'latency by country'), { ...doc('tableau://bi/latency', 'latency overview'), kind: 'dashboard' }]);
+    await writer.upsert([doc('t/revenue', 'revenue by country')]);
+    await writer.remove(['t/revenue']);
+    expect(await index.count()).toBe(0);
+    // Writes of the index itself keep their contract while a bulk writer is open.
+    await index.upsert([doc('t/sessions', 'sessions by country')]);
+    expect(await keys(index, q('sessions'))).toEqual(['t/sessions']);
+    await writer.finish();
+    expect(await refreshIntervals(prefix)).toEqual(['default', 'default']);
+    expect((await keys(index, q('latency'))).sort()).toEqual(['t/latency', 'tableau://bi/latency']);
+    expect(await keys(index, q('revenue'))).toEqual([]);
+  });
+
+  it('init turns a bulk mode left on by a stopped process off, and what it wrote becomes visible', async () => {
+    const prefix = `t-${randomUUID().slice(0, 8)}`;
+    const crashed = newIndex(prefix);
+    await crashed.init();
+    await (await crashed.bulkWriter()).upsert([doc('t/latency', 'latency by country')]);
+    await crashed.close();
+    expect(await refreshIntervals(prefix)).toEqual(['-1', '-1']);
+    const next = newIndex(prefix);
+    await next.init();
+    expect(await refreshIntervals(prefix)).toEqual(['default', 'default']);
+    expect(await keys(next, q('latency'))).toEqual(['t/latency']);
+  });
+
   it('scores tables and dashboards on shared term statistics, as one index would', async () => {
     const index = newIndex();
     await index.init();

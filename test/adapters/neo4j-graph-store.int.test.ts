@@ -67,7 +67,7 @@ describe('Neo4jGraphStore (adapter specifics)', () => {
       'SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type',
     );
     const byLabel = new Map(constraints.map((c) => [c.labelsOrTypes[0], c]));
-    for (const [label, prop] of [['Table', 'key'], ['Column', 'key'], ['User', 'id'], ['Dashboard', 'key'], ['Edit', 'id'], ['SchemaChange', 'id']] as const) {
+    for (const [label, prop] of [['Table', 'key'], ['User', 'id'], ['Dashboard', 'key'], ['Edit', 'id'], ['SchemaChange', 'id']] as const) {
       const c = byLabel.get(label);
       expect(c).toBeDefined();
       expect(c!.type).toBe('UNIQUENESS');
@@ -310,5 +310,47 @@ describe('Neo4jGraphStore (adapter specifics)', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('writes the columns of the same placeholder tables from two stores at once: one set of columns each', async () => {
+    const other = await openStore(store.keyspace);
+    try {
+      const records = Array.from({ length: 600 }, (_, i) => tableRecord(`late_${String(i).padStart(4, '0')}`));
+      // Placeholders (a load time, no columns): both stores take the same `UPSERT_TABLES` path that creates columns.
+      await store.recordLoads(records.map((r) => ({ tableKey: r.key, at: '2026-12-01T00:00:00.000Z' })));
+      await Promise.all([store.upsertTables(records), other.upsertTables(records), store.upsertTables(records)]);
+      const [counts] = await cypher<{ tables: number; columns: number; columnNodes: number }>(
+        `MATCH (t:Table {ks: $ks}) WITH count(t) AS tables, sum(COUNT { (t)-[:HAS_COLUMN]->() }) AS columns
+         RETURN tables, columns, COUNT { MATCH (c:Column {ks: $ks}) } AS columnNodes`,
+        { ks: store.keyspace },
+      );
+      expect(counts).toEqual({ tables: 600, columns: 600 * records[0]!.columns.length, columnNodes: 600 * records[0]!.columns.length });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('drops the retired column key constraint of an older graph when it opens, and opens again with it gone', async () => {
+    await cypher('CREATE CONSTRAINT nansen_column_key IF NOT EXISTS FOR (n:Column) REQUIRE (n.ks, n.key) IS UNIQUE');
+    const columnConstraints = async () =>
+      (await cypher<{ name: string }>('SHOW CONSTRAINTS YIELD name, labelsOrTypes WHERE "Column" IN labelsOrTypes RETURN name')).map((c) => c.name);
+    expect(await columnConstraints()).toEqual(['nansen_column_key']);
+    const reopened = await openStore(store.keyspace);
+    await reopened.close();
+    expect(await columnConstraints()).toEqual([]);
+    const [lookup] = await cypher<{ type: string; properties: string[]; state: string }>(
+      'SHOW INDEXES YIELD name, type, properties, state WHERE name = "nansen_column_lookup" RETURN type, properties, state',
+    );
+    expect(lookup).toEqual({ type: 'RANGE', properties: ['ks', 'key'], state: 'ONLINE' });
+    // What a store of the earlier version runs when it opens: refused because of the plain index, which it takes
+    // for the constraint being there (its schema step treats every *AlreadyExists code so).
+    await expect(cypher('CREATE CONSTRAINT nansen_column_key IF NOT EXISTS FOR (n:Column) REQUIRE (n.ks, n.key) IS UNIQUE')).rejects.toMatchObject({
+      code: expect.stringMatching(/AlreadyExists/) as unknown,
+    });
+    const again = await openStore(store.keyspace);
+    await again.close();
+    expect(await columnConstraints()).toEqual([]);
+    await store.upsertTables([tableRecord('after_migration')]);
+    expect((await store.getTables([tableRecord('after_migration').key]))[0]!.columns).toHaveLength(2);
   });
 });

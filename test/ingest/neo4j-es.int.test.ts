@@ -49,9 +49,12 @@ describe('crawling into Neo4j and Elasticsearch', () => {
   });
 
   it('publishes, then finds nothing changed when comparing every table with what Neo4j holds', async () => {
-    const first = await crawlSource(source, deps);
+    // Five batches: the search writes go through the bulk writer, and all are visible once the crawl resolves.
+    const first = await crawlSource(source, deps, { batchSize: 7 });
     expect(first.added).toHaveLength(31);
     expect(await search.count()).toBe(31);
+    const settings = (await (await fetch(`${esUrl}/${prefix}-*/_settings`)).json()) as Record<string, { settings: { index: { refresh_interval?: string } } }>;
+    expect(Object.values(settings).map((s) => s.settings.index.refresh_interval ?? 'default')).toEqual(['default', 'default']);
     const t0 = await graph.getTable('postgres://main.s/t0');
     expect(t0).toMatchObject({ sourceDescription: 'the first table', kind: 'table' });
     expect(t0!.columns.map((c) => [c.name, c.type, c.nullable, c.sourceDescription])).toEqual([

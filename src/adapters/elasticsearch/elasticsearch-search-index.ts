@@ -3,7 +3,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import type pino from 'pino';
 import { silentLogger } from '../../log/logger';
 import { callElasticsearch, isStatus } from './errors';
-import type { SearchDocument, SearchFields, SearchHit, SearchIndex, SearchKind, SearchQuery } from '../../ports/search-index';
+import type { SearchBulkWriter, SearchDocument, SearchFields, SearchHit, SearchIndex, SearchKind, SearchQuery } from '../../ports/search-index';
 import { FIELD_WEIGHTS } from '../../ports/search-index';
 import { applyRankingPriors, candidatePoolSize } from '../../search/ranking';
 import type { ScoredCandidate } from '../../search/ranking';
@@ -213,6 +213,42 @@ export class ElasticsearchSearchIndex implements SearchIndex {
 
   async init(): Promise<void> {
     for (const kind of KINDS) await this.ensureAlias(kind);
+    await this.endBulkModeLeftOn();
+  }
+
+  /**
+   * Bulk mode is the index's periodic refresh off (`refresh_interval: -1`) and no refresh per request; `finish`
+   * turns the periodic refresh back on and refreshes once. Several writers (processes) may overlap: the first
+   * `finish` turns the periodic refresh back on for all, which costs the others speed, never visibility, since each
+   * refreshes at its own `finish`.
+   */
+  async bulkWriter(): Promise<SearchBulkWriter> {
+    await this.setPeriodicRefresh(false);
+    return {
+      upsert: (docs) => this.writeDocs(docs, { visible: false }),
+      remove: (keys) => this.removeKeys(keys, { visible: false }),
+      finish: async () => {
+        await this.setPeriodicRefresh(true);
+        await this.refresh(this.aliases);
+        this.invalidateVocabulary();
+      },
+    };
+  }
+
+  /** A process that stopped between `bulkWriter` and `finish` left the periodic refresh off: back on, refreshed. */
+  private async endBulkModeLeftOn(): Promise<void> {
+    const res = await this.call(() => this.client.indices.getSettings({ index: this.aliases, name: 'index.refresh_interval' }));
+    const off = Object.values(res).some((s) => String(s.settings?.index?.refresh_interval ?? '') === '-1');
+    if (!off) return;
+    this.log.warn({ aliases: this.aliases }, 'search index was left in bulk mode; refresh turned back on');
+    await this.setPeriodicRefresh(true);
+    await this.refresh(this.aliases);
+  }
+
+  private async setPeriodicRefresh(on: boolean): Promise<void> {
+    // null puts the server's default back (1 s, skipped while a shard is search-idle).
+    const settings = { refresh_interval: on ? null : '-1' } as unknown as estypes.IndicesIndexSettings;
+    await this.call(() => this.client.indices.putSettings({ index: this.aliases, settings }));
   }
 
   private async ensureAlias(kind: SearchKind): Promise<void> {
@@ -245,16 +281,24 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   }
 
   async upsert(docs: SearchDocument[]): Promise<void> {
+    await this.writeDocs(docs, { visible: true });
+  }
+
+  async remove(keys: string[]): Promise<void> {
+    await this.removeKeys(keys, { visible: true });
+  }
+
+  private async writeDocs(docs: SearchDocument[], options: { visible: boolean }): Promise<void> {
     if (docs.length === 0) return;
     docs.forEach(checkKind);
     const requests = [...chunks(docs)].map((chunk) => ({
       operations: chunk.flatMap((doc) => [{ index: { _index: this.alias(doc.kind), _id: doc.key } }, toStored(doc)]),
       keys: chunk.map((d) => d.key),
     }));
-    await this.write('index', requests, docs.length, [...new Set(docs.map((d) => this.alias(d.kind)))]);
+    await this.write('index', requests, docs.length, [...new Set(docs.map((d) => this.alias(d.kind)))], options);
   }
 
-  async remove(keys: string[]): Promise<void> {
+  private async removeKeys(keys: string[], options: { visible: boolean }): Promise<void> {
     if (keys.length === 0) return;
     const requests: BulkRequestItems[] = [];
     for (let i = 0; i < keys.length; i += BULK_MAX_DOCS) {
@@ -264,21 +308,22 @@ export class ElasticsearchSearchIndex implements SearchIndex {
         keys: slice.flatMap((key) => this.aliases.map(() => key)),
       });
     }
-    await this.write('delete', requests, keys.length, this.aliases);
+    await this.write('delete', requests, keys.length, this.aliases, options);
   }
 
   /**
    * Sends bulk requests through the aliases and makes them visible to the next search: one request refreshes
    * itself (`refresh: true`, measured about 16 ms against about 1 s for `wait_for`, which waits for the next
-   * periodic refresh); several are refreshed together once all are in. Throws listing every failed item.
+   * periodic refresh); several are refreshed together once all are in. Not `visible`: no refresh (a bulk writer's
+   * `finish` makes it visible). Throws listing every failed item.
    */
-  private async write(operation: 'index' | 'delete', requests: BulkRequestItems[], total: number, touched: string[]): Promise<void> {
+  private async write(operation: 'index' | 'delete', requests: BulkRequestItems[], total: number, touched: string[], options: { visible: boolean }): Promise<void> {
     this.generation++;
     try {
       const failures: BulkFailure[] = [];
       const single = requests.length === 1;
-      for (const r of requests) failures.push(...(await this.bulk(r.operations, r.keys, { refresh: single, viaAlias: true })));
-      if (!single) await this.refresh(touched);
+      for (const r of requests) failures.push(...(await this.bulk(r.operations, r.keys, { refresh: options.visible && single, viaAlias: true })));
+      if (options.visible && !single) await this.refresh(touched);
       if (failures.length > 0) {
         this.log.warn({ operation, failed: failures.length, total, first: failures[0] }, 'search bulk write had failures');
         throw new BulkWriteError(operation, failures, total);

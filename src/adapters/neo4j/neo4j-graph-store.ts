@@ -51,11 +51,15 @@ const LABELS = ['Table', 'Column', 'User', 'Dashboard', 'Edit', 'SchemaChange', 
 
 /**
  * Constraints and indexes. Every unique key is composite with `ks`, which keeps keyspaces apart and is still a
- * single index seek (equality on both properties).
+ * single index seek (equality on both properties). Columns have no unique key: every statement reaches a column
+ * through its table (`(:Table {ks, key})-[:HAS_COLUMN]->(:Column {key})`), whose lock also keeps writers of one
+ * table's columns one after another, and the uniqueness check made the first write of a catalog about a fifth
+ * slower. They keep a plain index on the same properties (`nansen_column_lookup`, as cheap to write as none),
+ * for stores of earlier versions sharing the graph: their statements seek columns by key, and their attempt to
+ * make the unique constraint again fails on this index, which they take for the constraint being there.
  */
 const SCHEMA: string[] = [
   'CREATE CONSTRAINT nansen_table_key IF NOT EXISTS FOR (n:Table) REQUIRE (n.ks, n.key) IS UNIQUE',
-  'CREATE CONSTRAINT nansen_column_key IF NOT EXISTS FOR (n:Column) REQUIRE (n.ks, n.key) IS UNIQUE',
   'CREATE CONSTRAINT nansen_user_id IF NOT EXISTS FOR (n:User) REQUIRE (n.ks, n.id) IS UNIQUE',
   'CREATE CONSTRAINT nansen_dashboard_key IF NOT EXISTS FOR (n:Dashboard) REQUIRE (n.ks, n.key) IS UNIQUE',
   'CREATE CONSTRAINT nansen_edit_id IF NOT EXISTS FOR (n:Edit) REQUIRE (n.ks, n.id) IS UNIQUE',
@@ -68,7 +72,14 @@ const SCHEMA: string[] = [
   'CREATE INDEX nansen_edit_seq IF NOT EXISTS FOR (n:Edit) ON (n.ks, n.seq)',
   'CREATE INDEX nansen_schema_change_table IF NOT EXISTS FOR (n:SchemaChange) ON (n.ks, n.tableKey)',
   'CREATE INDEX nansen_schema_change_at IF NOT EXISTS FOR (n:SchemaChange) ON (n.ks, n.at)',
+  'CREATE INDEX nansen_column_lookup IF NOT EXISTS FOR (n:Column) ON (n.ks, n.key)',
 ];
+
+/**
+ * Schema that earlier versions made and this one no longer wants, dropped before `SCHEMA` is made; each statement
+ * is idempotent (`IF EXISTS`), so any number of stores may run them at any time.
+ */
+const RETIRED_SCHEMA: string[] = ['DROP CONSTRAINT nansen_column_key IF EXISTS'];
 
 /**
  * Query text with its layout squeezed out. neo4j-driver does not set TCP_NODELAY, so a request longer than its
@@ -146,8 +157,9 @@ const LINK_READERS = `CALL (t, row) {
 
 /**
  * A table without columns yet (new, or a placeholder) gets its columns with `CREATE`: a column node exists only
- * under its table (its key is the table's key and its name), so none can be there; the unique constraint would
- * refuse one if it were. A table with columns merges them.
+ * under its table (its key is the table's key and its name), so none can be there. A table with columns merges
+ * them under the table. Either way the `SET` on the table locks it first and the column check follows the lock,
+ * so two transactions writing one table's columns run one after the other, the second seeing the first's columns.
  */
 const UPSERT_TABLES = cypher`
 UNWIND $rows AS row
@@ -174,8 +186,7 @@ CALL (t, row, hadColumns) {
 CALL (t, row, hadColumns) {
   WITH t, row WHERE hadColumns
   UNWIND row.columns AS c
-  MERGE (col:Column {ks: $ks, key: c.key})
-  MERGE (t)-[:HAS_COLUMN]->(col)
+  MERGE (t)-[:HAS_COLUMN]->(col:Column {ks: $ks, key: c.key})
   SET col.name = c.name, col.type = c.type, col.position = c.position, col.nullable = c.nullable,
       col.sourceDescription = c.description, col.tableKey = row.key
 }
@@ -349,7 +360,7 @@ REMOVE t._lock`;
 
 const WRITE_EDITED_COLUMNS = cypher`
 UNWIND $rows AS row
-MATCH (c:Column {ks: $ks, key: row.key})
+MATCH (:Table {ks: $ks, key: row.tableKey})-[:HAS_COLUMN]->(c:Column {key: row.key})
 SET c.humanDescription = row.description`;
 
 const CREATE_EDITS = cypher`
@@ -784,6 +795,7 @@ export class Neo4jGraphStore implements GraphStore {
       await tx.run(WRITE_EDITED_TABLES, { ks: this.ks, rows: tableRows });
       const columnRows = [...columns].map(([key, c]) => ({
         key,
+        tableKey: c.tableKey,
         description: tables.get(c.tableKey)!.table.columns.find((col) => col.name === c.column)?.humanDescription ?? null,
       }));
       if (columnRows.length) await tx.run(WRITE_EDITED_COLUMNS, { ks: this.ks, rows: columnRows });
@@ -932,26 +944,7 @@ export class Neo4jGraphStore implements GraphStore {
   }
 
   private async createSchema(): Promise<void> {
-    for (const statement of SCHEMA) {
-      for (let attempt = 1; ; attempt++) {
-        const session = this.session('WRITE');
-        try {
-          await session.run(statement);
-          break;
-        } catch (e) {
-          const code = String((e as { code?: unknown }).code ?? '');
-          // Another store creating the same constraint at the same moment.
-          if (/AlreadyExists/.test(code)) break;
-          if (attempt < 5 && (/TransientError|ServiceUnavailable/.test(code) || /Deadlock/i.test(code))) {
-            await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-            continue;
-          }
-          throw this.translate(e);
-        } finally {
-          await session.close();
-        }
-      }
-    }
+    for (const statement of [...RETIRED_SCHEMA, ...SCHEMA]) await this.runSchemaStatement(statement);
     const session = this.session('READ');
     try {
       await session.run('CALL db.awaitIndexes(300)');
@@ -961,6 +954,29 @@ export class Neo4jGraphStore implements GraphStore {
       await session.close();
     }
   }
+
+  /** One schema statement, done once whichever store gets there first; a transient failure is tried again. */
+  private async runSchemaStatement(statement: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const session = this.session('WRITE');
+      try {
+        await session.run(statement);
+        return;
+      } catch (e) {
+        const code = String((e as { code?: unknown }).code ?? '');
+        // Another store creating (or dropping) the same constraint at the same moment.
+        if (/AlreadyExists|DropFailed|NotFound/.test(code)) return;
+        if (attempt < 5 && (/TransientError|ServiceUnavailable/.test(code) || /Deadlock/i.test(code))) {
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          continue;
+        }
+        throw this.translate(e);
+      } finally {
+        await session.close();
+      }
+    }
+  }
+
 }
 
 type TableRow = ReturnType<typeof tableRow>;
