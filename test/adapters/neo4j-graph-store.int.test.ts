@@ -331,6 +331,8 @@ describe('Neo4jGraphStore (adapter specifics)', () => {
   });
 
   it('drops the retired column key constraint of an older graph when it opens, and opens again with it gone', async () => {
+    // a graph of the earlier version: the unique constraint, no plain index
+    await cypher('DROP INDEX nansen_column_lookup IF EXISTS');
     await cypher('CREATE CONSTRAINT nansen_column_key IF NOT EXISTS FOR (n:Column) REQUIRE (n.ks, n.key) IS UNIQUE');
     const columnConstraints = async () =>
       (await cypher<{ name: string }>('SHOW CONSTRAINTS YIELD name, labelsOrTypes WHERE "Column" IN labelsOrTypes RETURN name')).map((c) => c.name);
