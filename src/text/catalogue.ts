@@ -7,12 +7,14 @@
  * `t(lang, key, params)` takes exactly the parameters the English template names. A unit test checks that both
  * languages use the same placeholders (test/text/catalogue.test.ts).
  */
+import { alertsEn, alertsKo } from './catalogue-alerts';
 import { formatMessage, type ParamValue } from './message-format';
 
 export type Lang = 'en' | 'ko';
 export const LANGS: readonly Lang[] = ['en', 'ko'];
 
 const en = {
+  ...alertsEn,
   // time and lists
   'time.justNow': 'just now',
   'time.inAMoment': 'in a moment',
@@ -203,6 +205,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const ko: Record<MessageKey, string> = {
+  ...alertsKo,
   'time.justNow': '방금',
   'time.inAMoment': '곧',
   'time.ago': '{amount} 전',
