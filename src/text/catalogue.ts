@@ -1,6 +1,7 @@
 /**
  * Every user-visible string of Nansen's Slack surfaces (the table card, `/data` replies, help, App Home, the edit
- * dialogs, subscription health and alerts, link unfurls), in English and Korean, as data. Templates use the syntax
+ * dialogs, subscription health and alerts, link unfurls), in English and Korean, as data; alerts
+ * (./catalogue-alerts) and the subscription commands (./catalogue-subscriptions) keep theirs in files of their own. Templates use the syntax
  * of ./message-format (`{table|을/를}` picks the particle by the table name's reading).
  *
  * The English entries define the keys and their parameters: a Korean entry missing is a compile error, and
@@ -8,6 +9,7 @@
  * languages use the same placeholders (test/text/catalogue.test.ts).
  */
 import { alertsEn, alertsKo } from './catalogue-alerts';
+import { subscriptionsEn, subscriptionsKo } from './catalogue-subscriptions';
 import { formatMessage, type ParamValue } from './message-format';
 
 export type Lang = 'en' | 'ko';
@@ -15,6 +17,7 @@ export const LANGS: readonly Lang[] = ['en', 'ko'];
 
 const en = {
   ...alertsEn,
+  ...subscriptionsEn,
   // time and lists
   'time.justNow': 'just now',
   'time.inAMoment': 'in a moment',
@@ -206,6 +209,7 @@ export type MessageKey = keyof typeof en;
 
 const ko: Record<MessageKey, string> = {
   ...alertsKo,
+  ...subscriptionsKo,
   'time.justNow': '방금',
   'time.inAMoment': '곧',
   'time.ago': '{amount} 전',
