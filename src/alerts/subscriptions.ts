@@ -134,7 +134,7 @@ export async function handleSubscriptionCommand(text: string, channel: string, u
     case 'help':
       return result('help', cmd.problem ? `${cmd.problem}\n\n${help(lang)}` : help(lang), {});
     case 'subscribe': {
-      const pattern = parsePattern(cmd.pattern);
+      const pattern = parsePattern(cmd.pattern, lang);
       const sub: ChannelSubscription = { channel, pattern: pattern.text, mode: cmd.mode, createdBy: user, createdAt: now, ...(deps.lang ? { language: deps.lang } : {}) };
       const outcome = await deps.store.subscribe(sub);
       // The Slack listener checked membership before calling: subscribing again is how a broken channel is fixed.
@@ -220,7 +220,7 @@ async function resolveTable(raw: string, lang: Lang, graph: GraphStore, store?: 
   if (parseTableKey(text)) return text;
   let pattern;
   try {
-    pattern = parsePattern(text);
+    pattern = parsePattern(text, lang);
   } catch {
     throw new UserError('bad_table', t(lang, 'subs.error.notATable', { text }));
   }

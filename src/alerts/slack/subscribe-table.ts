@@ -12,7 +12,7 @@ export function register(app: App, deps: SlackDeps): void {
   onButton(app, deps, ACTION.subscribe, async ({ action, body, client }, reply) => {
     const v = decodeValue('table', action.value);
     const lang = await replyLang(deps, client, body.user.id);
-    const r = await toggleSubscription(body.user.id, v.key, body.user.id, deps);
+    const r = await toggleSubscription(body.user.id, v.key, body.user.id, deps, lang);
     await reply.ephemeral(noticeBlocks(t(lang, r.subscribed ? 'subs.personal.on' : 'subs.personal.off', { title: escapeMrkdwn(r.title) })));
   });
 }
