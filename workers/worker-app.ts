@@ -3,7 +3,7 @@ import type { CrawlOptions, SourceConfig } from '../ingest/source';
 import type { PlanDeps } from '../src/alerts/plan';
 import type { ChannelRateLimiter } from '../src/ports/channel-rate-limiter';
 import type { SlackPoster } from '../src/ports/slack-poster';
-import type { AlertStore } from '../src/ports/alert-store';
+import type { AlertStore, SubscriptionLanguage } from '../src/ports/alert-store';
 import type { Logger } from '../src/log/logger';
 import type { GraphStore } from '../src/ports/graph-store';
 import type { SourceLocks } from '../src/ports/source-locks';
@@ -30,6 +30,8 @@ export interface WorkerAlertOptions {
   digestCron?: string | false;
   /** Direct messages to owners about breaking changes (default true). */
   ownerDms?: boolean;
+  /** `NANSEN_LANGUAGE`: the language of alerts whose subscriptions have none (default English). */
+  defaultLanguage?: SubscriptionLanguage;
   /** People's own table subscriptions, kept by the Slack app. */
   extraSubscribers?: PlanDeps['extraSubscribers'];
   /** How long a stop waits for alert messages in flight (in-process mode; default 10 s). */
@@ -123,6 +125,6 @@ export function logOnlyAlerter(alerts: WorkerAlertOptions, logger: Logger): Craw
 
 /** What alert planning and delivery need, in either root: the worker's alert options with its logger and rate limiter. */
 export function alertDeliverySettings(alerts: WorkerAlertOptions & { slack: SlackPoster }, logger: Logger, limiter: ChannelRateLimiter) {
-  const { store, graph, slack, timeZone, digestCron, ownerDms, extraSubscribers } = alerts;
-  return { store, graph, slack, logger, timeZone, digestCron, ownerDms, extraSubscribers, limiter: alerts.limiter ?? limiter };
+  const { store, graph, slack, timeZone, digestCron, ownerDms, extraSubscribers, defaultLanguage } = alerts;
+  return { store, graph, slack, logger, timeZone, digestCron, ownerDms, extraSubscribers, defaultLanguage, limiter: alerts.limiter ?? limiter };
 }

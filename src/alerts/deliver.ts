@@ -7,7 +7,7 @@ import { buildAlertMessage, type SlackMessage } from './message';
 import type { AlertDelivery } from './plan';
 import type { ChannelRateLimiter } from '../ports/channel-rate-limiter';
 import { asSlackError, SlackRateLimitedError, type SlackPoster } from '../ports/slack-poster';
-import type { AlertStore, ChangeSet, DeliveryReceipt } from '../ports/alert-store';
+import type { AlertStore, ChangeSet, DeliveryReceipt, SubscriptionLanguage } from '../ports/alert-store';
 import { markChannelBrokenAndTell } from './broken';
 
 /** What one delivery attempt did. */
@@ -58,6 +58,8 @@ export interface DeliverDeps {
   leaseMs?: number;
   context?: ContextOptions;
   now?: () => number;
+  /** `NANSEN_LANGUAGE`: the language of a delivery that has none (default English). */
+  defaultLanguage?: SubscriptionLanguage;
 }
 
 /** The changes of a set a delivery announces, classified. */
@@ -66,12 +68,12 @@ export function changesFor(set: ChangeSet, delivery: Pick<AlertDelivery, 'tableK
   return classifyChanges(set.changes.filter((c) => keys.has(c.tableKey)));
 }
 
-/** Renders the message of a delivery from its change set and the graph. */
-export async function renderDelivery(delivery: AlertDelivery, set: ChangeSet, graph: GraphStore, context?: ContextOptions): Promise<SlackMessage | undefined> {
+/** Renders the message of a delivery from its change set and the graph, in its language (else `defaultLanguage`, else English). */
+export async function renderDelivery(delivery: AlertDelivery, set: ChangeSet, graph: GraphStore, context?: ContextOptions, defaultLanguage?: SubscriptionLanguage): Promise<SlackMessage | undefined> {
   const changes = changesFor(set, delivery);
   if (!changes.length) return undefined;
   const contexts = await loadTableContexts([...new Set(changes.map((c) => c.tableKey))], graph, context);
-  return buildAlertMessage({ variant: delivery.variant, changes, contexts, changeSetId: set.id });
+  return buildAlertMessage({ variant: delivery.variant, changes, contexts, changeSetId: set.id, lang: delivery.language ?? defaultLanguage ?? 'en' });
 }
 
 /**
@@ -105,7 +107,7 @@ export async function deliverAlert(delivery: AlertDelivery, deps: DeliverDeps): 
     log.error({ changeSet: delivery.changeSetId }, 'alert change set missing');
     return { status: 'skipped', reason: 'change_set_missing' };
   }
-  const message = await renderDelivery(delivery, set, deps.graph, deps.context);
+  const message = await renderDelivery(delivery, set, deps.graph, deps.context, deps.defaultLanguage);
   if (!message) return { status: 'skipped', reason: 'nothing_to_send' };
 
   const channel = delivery.target.kind === 'channel' ? delivery.target.channel : delivery.target.user;

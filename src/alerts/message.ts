@@ -1,5 +1,6 @@
 import { severityCounts, severityRank, worstSeverity, type ClassifiedChange, type ChangeDetail, type Severity } from './classify';
 import { unknownContext, type Person, type TableContext } from './context';
+import { messagesFor, t, type Lang } from '../text/catalogue';
 import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 
 /** Slack's Block Kit limits that bound an alert. */
@@ -66,6 +67,8 @@ export interface AlertMessageInput {
   changeSetId: string;
   /** Tables shown in full before the rest are listed a line each (default 10; fewer if blocks run out). */
   detailLimit?: number;
+  /** The language of the message (the subscription's; default English). */
+  lang?: Lang;
 }
 
 const SEVERITY_ICON: Record<Severity, string> = { breaking: ':red_circle:', additive: ':large_green_circle:', informational: ':large_blue_circle:' };
@@ -75,33 +78,35 @@ export function code(s: string): string {
   return `\`${escapeMrkdwn(s.replace(/`/g, 'ˋ').replace(/\n/g, ' '))}\``;
 }
 
-function quote(s: string | undefined, max = 80): string {
-  return s === undefined || s === '' ? '_(none)_' : `“${escapeMrkdwn(truncate(s.replace(/\s+/g, ' '), max))}”`;
+function quote(lang: Lang, s: string | undefined, max = 80): string {
+  return s === undefined || s === '' ? t(lang, 'value.none') : `“${escapeMrkdwn(truncate(s.replace(/\s+/g, ' '), max))}”`;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** One line of mrkdwn saying what changed. */
-export function describeChange(d: ChangeDetail): string {
+/** One line of mrkdwn saying what changed, in `lang` (default English). */
+export function describeChange(d: ChangeDetail, lang: Lang = 'en'): string {
+  const m = messagesFor(lang);
+  const typed = (type: string | undefined): string => (type ? m('change.line.type', { type: code(type) }) : '');
   switch (d.kind) {
     case 'table_added':
-      return 'table added';
+      return m('change.line.tableAdded');
     case 'table_removed':
-      return '*table removed*';
+      return m('change.line.tableRemoved');
     case 'column_added':
-      return `column ${code(d.column)} added${d.type ? ` (${code(d.type)})` : ''}`;
+      return m('change.line.columnAdded', { column: code(d.column) }) + typed(d.type);
     case 'column_removed':
-      return `*column ${code(d.column)} removed*${d.type ? ` (was ${code(d.type)})` : ''}`;
+      return m('change.line.columnRemoved', { column: code(d.column) }) + (d.type ? m('change.line.wasType', { type: code(d.type) }) : '');
     case 'column_renamed':
-      return `*column ${code(d.from)} renamed to ${code(d.to)}*${d.type ? ` (${code(d.type)})` : ''}`;
+      return m('change.line.columnRenamed', { from: code(d.from), to: code(d.to) }) + typed(d.type);
     case 'column_type_changed':
-      return `column ${code(d.column)} type ${code(d.from)} → ${code(d.to)}${d.shift === 'same' ? '' : ` (${d.shift})`}`;
+      return m('change.line.columnType', { column: code(d.column), from: code(d.from), to: code(d.to) }) + (d.shift === 'same' ? '' : m('change.line.shift', { shift: m(`change.shift.${d.shift}`) }));
     case 'column_nullability_changed':
-      return d.nullable === true ? `column ${code(d.column)} may now be null (was NOT NULL)` : d.nullable === false ? `column ${code(d.column)} is now NOT NULL` : `column ${code(d.column)} nullability ${escapeMrkdwn(d.from ?? '?')} → ${escapeMrkdwn(d.to ?? '?')}`;
+      return d.nullable === true
+        ? m('change.line.nowNullable', { column: code(d.column) })
+        : d.nullable === false
+          ? m('change.line.nowNotNull', { column: code(d.column) })
+          : m('change.line.nullability', { column: code(d.column), from: escapeMrkdwn(d.from ?? '?'), to: escapeMrkdwn(d.to ?? '?') });
     case 'description_changed':
-      return `${d.column ? `column ${code(d.column)} description` : 'description'}: ${quote(d.from)} → ${quote(d.to)}`;
+      return d.column ? m('change.line.columnDescription', { column: code(d.column), from: quote(lang, d.from), to: quote(lang, d.to) }) : m('change.line.description', { from: quote(lang, d.from), to: quote(lang, d.to) });
     default: {
       const never: never = d;
       return never;
@@ -114,14 +119,15 @@ export function mention(p: Person): string {
   return p.slackId ? `<@${p.slackId}>` : escapeMrkdwn(p.name);
 }
 
-/** Joins as many items as fit in `max` characters, then "+N more". */
-export function fitList(items: readonly string[], max: number, sep = ', '): string {
+/** Joins as many items as fit in `max` characters, then "+N more" (in `lang`, default English). */
+export function fitList(items: readonly string[], max: number, sep = ', ', lang: Lang = 'en'): string {
+  const plusMore = (n: number): string => t(lang, 'alert.plusMore', { n });
   let out = '';
   for (let i = 0; i < items.length; i++) {
     const more = items.length - i;
     const piece = (out ? sep : '') + items[i]!;
-    const tail = more > 1 ? ` +${more - 1} more` : '';
-    if (out.length + piece.length + tail.length > max) return `${out}${out ? ' ' : ''}+${more} more`;
+    const tail = more > 1 ? ` ${plusMore(more - 1)}` : '';
+    if (out.length + piece.length + tail.length > max) return `${out}${out ? ' ' : ''}${plusMore(more)}`;
     out += piece;
   }
   return out;
@@ -174,25 +180,34 @@ export function groupByTable(changes: readonly ClassifiedChange[], contexts: Rea
   );
 }
 
-function countsText(changes: readonly ClassifiedChange[]): string {
+/** "2 breaking, 1 additive": the counts of each severity there is, in `lang`. */
+function severityParts(changes: readonly ClassifiedChange[], lang: Lang): string[] {
   const c = severityCounts(changes);
-  const parts: string[] = [];
-  if (c.breaking) parts.push(`*${c.breaking} breaking*`);
-  if (c.additive) parts.push(`${c.additive} additive`);
-  if (c.informational) parts.push(`${c.informational} informational`);
-  return parts.join(' · ') || 'no changes';
+  const m = messagesFor(lang);
+  return [c.breaking ? m('alert.count.breaking', { n: c.breaking }) : '', c.additive ? m('alert.count.additive', { n: c.additive }) : '', c.informational ? m('alert.count.informational', { n: c.informational }) : ''].filter(Boolean);
 }
 
-function headerText(input: AlertMessageInput, worst: Severity): string {
+function countsText(changes: readonly ClassifiedChange[], lang: Lang): string {
+  const [first, ...rest] = severityParts(changes, lang);
+  if (first === undefined) return t(lang, 'alert.count.none');
+  // the breaking count, when there is one, is always first: it stands out
+  return [severityCounts(changes).breaking ? `*${first}*` : first, ...rest].join(' · ');
+}
+
+function summaryText(changes: readonly ClassifiedChange[], tables: number, lang: Lang): string {
+  return t(lang, 'alert.summary', { counts: countsText(changes, lang), n: changes.length, tables });
+}
+
+function headerText(input: AlertMessageInput, worst: Severity, lang: Lang): string {
   const v = input.variant;
   const icon = worst === 'breaking' ? ':rotating_light:' : ':card_index_dividers:';
   switch (v.kind) {
     case 'live':
-      return truncate(`${icon} Schema changes in ${v.source}`, BLOCK_LIMITS.headerText);
+      return truncate(t(lang, 'alert.header.live', { icon, source: v.source }), BLOCK_LIMITS.headerText);
     case 'digest':
-      return truncate(`:newspaper: Daily digest of schema changes, ${v.date}`, BLOCK_LIMITS.headerText);
+      return truncate(t(lang, 'alert.header.digest', { date: v.date }), BLOCK_LIMITS.headerText);
     case 'owner_dm':
-      return truncate(':warning: Breaking changes to tables you own', BLOCK_LIMITS.headerText);
+      return truncate(t(lang, 'alert.header.ownerDm'), BLOCK_LIMITS.headerText);
     default: {
       const never: never = v;
       return never;
@@ -200,23 +215,27 @@ function headerText(input: AlertMessageInput, worst: Severity): string {
   }
 }
 
-function tableSection(g: TableGroup): { text: string; truncated: boolean } {
+function tableSection(g: TableGroup, lang: Lang): { text: string; truncated: boolean } {
   const ctx = g.context;
   const title = `${SEVERITY_ICON[g.severity]} *${code(ctx.label)}*${ctx.label !== g.tableKey ? `  ${escapeMrkdwn(g.tableKey.replace(/\/[^/]*$/, ''))}` : ''}`;
-  const lines = g.changes.map((c) => `• ${describeChange(c.detail)}`);
-  const fitted = fitLines([title, ...lines], BLOCK_LIMITS.sectionText, (n) => `_…and ${plural(n, 'more change')}_`);
+  const lines = g.changes.map((c) => `• ${describeChange(c.detail, lang)}`);
+  const fitted = fitLines([title, ...lines], BLOCK_LIMITS.sectionText, (n) => t(lang, 'alert.moreChanges', { n }));
   return { text: fitted.text, truncated: fitted.shown < lines.length + 1 };
 }
 
-function contextLine(g: TableGroup): string[] {
+function contextLine(g: TableGroup, lang: Lang): string[] {
   const ctx = g.context;
+  const m = messagesFor(lang);
   const max = 700;
+  const list = (items: string[]): string => fitList(items, max, ', ', lang);
   const parts: string[] = [];
-  parts.push(`*Owners:* ${ctx.owners.length ? fitList(ctx.owners.map(mention), max) : '_none recorded_'}`);
-  const downstream = ctx.downstream.length ? `${plural(ctx.downstream.length, 'table')} (${fitList(ctx.downstream.map((d) => code(d.label)), max)})` : 'no tables';
-  const dashboards = ctx.dashboards.length ? `${plural(ctx.dashboards.length, 'dashboard')} (${fitList(ctx.dashboards.map((d) => (d.url && /^https?:\/\//.test(d.url) ? `<${d.url.replace(/[|>]/g, '')}|${escapeMrkdwn(d.name)}>` : escapeMrkdwn(d.name))), max)})` : 'no dashboards';
-  parts.push(`*Downstream:* ${downstream}, ${dashboards}`);
-  if (ctx.frequentUsers.length) parts.push(`*Frequent users:* ${fitList(ctx.frequentUsers.map((u) => `${mention(u)} (${u.reads})`), max)}`);
+  parts.push(m('alert.owners', { owners: ctx.owners.length ? list(ctx.owners.map(mention)) : m('alert.noOwners') }));
+  const tables = ctx.downstream.length ? m('alert.downstreamTables', { n: ctx.downstream.length, list: list(ctx.downstream.map((d) => code(d.label))) }) : m('alert.noDownstreamTables');
+  const dashboards = ctx.dashboards.length
+    ? m('alert.downstreamDashboards', { n: ctx.dashboards.length, list: list(ctx.dashboards.map((d) => (d.url && /^https?:\/\//.test(d.url) ? `<${d.url.replace(/[|>]/g, '')}|${escapeMrkdwn(d.name)}>` : escapeMrkdwn(d.name)))) })
+    : m('alert.noDownstreamDashboards');
+  parts.push(m('alert.downstream', { tables, dashboards }));
+  if (ctx.frequentUsers.length) parts.push(m('alert.frequentUsers', { users: list(ctx.frequentUsers.map((u) => `${mention(u)} (${u.reads})`)) }));
   return parts;
 }
 
@@ -234,14 +253,15 @@ const suffix = (id: string, i: number): string => (i === 0 ? id : `${id}:${i}`);
  * full list. Always within Block Kit's limits (≤ 50 blocks, ≤ 3000 characters a section). Pure.
  */
 export function buildAlertMessage(input: AlertMessageInput): SlackMessage {
+  const lang = input.lang ?? 'en';
+  const m = messagesFor(lang);
   const groups = groupByTable(input.changes, input.contexts);
   const worst = worstSeverity(input.changes);
   const blocks: Block[] = [];
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: headerText(input, worst), emoji: true } });
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: headerText(input, worst, lang), emoji: true } });
   const v = input.variant;
-  const summary = `${countsText(input.changes)} ${input.changes.length === 1 ? 'change' : 'changes'} in ${plural(groups.length, 'table')}.`;
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: summary } });
-  const where = v.kind === 'live' ? `${escapeMrkdwn(v.source)} · crawl ${code(v.crawlId)}` : v.kind === 'digest' ? `Changes buffered since the last digest` : `You get this because you own these tables.`;
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: summaryText(input.changes, groups.length, lang) } });
+  const where = v.kind === 'live' ? m('alert.where.live', { source: escapeMrkdwn(v.source), crawl: code(v.crawlId) }) : v.kind === 'digest' ? m('alert.where.digest') : m('alert.where.ownerDm');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(where, BLOCK_LIMITS.contextText) }] });
 
   const perTable = 3;
@@ -250,44 +270,41 @@ export function buildAlertMessage(input: AlertMessageInput): SlackMessage {
   const detailed = Math.min(groups.length, input.detailLimit ?? 10, room);
   let truncated = detailed < groups.length;
   groups.slice(0, detailed).forEach((g, i) => {
-    const section = tableSection(g);
+    const section = tableSection(g, lang);
     truncated ||= section.truncated;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section.text } });
-    blocks.push({ type: 'context', elements: contextLine(g).map((text) => ({ type: 'mrkdwn', text: truncate(text, BLOCK_LIMITS.contextText) })) });
-    const buttons = [button(suffix(ALERT_ACTIONS.openTableCard, i), 'Open table card', g.tableKey)];
-    if (v.kind !== 'owner_dm') buttons.push(button(suffix(ALERT_ACTIONS.muteTable, i), 'Mute in this channel', g.tableKey));
+    blocks.push({ type: 'context', elements: contextLine(g, lang).map((text) => ({ type: 'mrkdwn', text: truncate(text, BLOCK_LIMITS.contextText) })) });
+    const buttons = [button(suffix(ALERT_ACTIONS.openTableCard, i), m('alert.openCard'), g.tableKey)];
+    if (v.kind !== 'owner_dm') buttons.push(button(suffix(ALERT_ACTIONS.muteTable, i), m('alert.mute'), g.tableKey));
     blocks.push({ type: 'actions', elements: buttons });
   });
 
   const rest = groups.slice(detailed);
   if (rest.length) {
-    const lines = rest.map((g) => {
-      const c = severityCounts(g.changes);
-      const bits = [c.breaking ? `${c.breaking} breaking` : '', c.additive ? `${c.additive} additive` : '', c.informational ? `${c.informational} informational` : ''].filter(Boolean).join(', ');
-      return `${SEVERITY_ICON[g.severity]} ${code(g.context.label)} — ${bits}`;
-    });
-    const head = `*${plural(rest.length, 'more table')} changed:*`;
-    const fitted = fitLines([head, ...lines], BLOCK_LIMITS.sectionText, (n) => `_…and ${plural(n, 'more table')}_`);
+    const lines = rest.map((g) => `${SEVERITY_ICON[g.severity]} ${code(g.context.label)} — ${severityParts(g.changes, lang).join(', ')}`);
+    const head = m('alert.moreTablesHead', { n: rest.length });
+    const fitted = fitLines([head, ...lines], BLOCK_LIMITS.sectionText, (n) => m('alert.moreTables', { n }));
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: fitted.text } });
   }
   const footer: Button[] = [];
-  if (truncated) footer.push(button(ALERT_ACTIONS.showAllChanges, `Show all ${input.changes.length} changes`, input.changeSetId, 'primary'));
-  if (v.kind === 'owner_dm') footer.push(button(ALERT_ACTIONS.ownerDmOptOut, 'Stop these messages', 'off'));
+  if (truncated) footer.push(button(ALERT_ACTIONS.showAllChanges, m('alert.showAll', { n: input.changes.length }), input.changeSetId, 'primary'));
+  if (v.kind === 'owner_dm') footer.push(button(ALERT_ACTIONS.ownerDmOptOut, m('alert.stopDms'), 'off'));
   if (footer.length) blocks.push({ type: 'actions', elements: footer });
 
-  return { text: fallbackText(input, groups), blocks };
+  return { text: fallbackText(input, groups, lang), blocks };
 }
 
-function fallbackText(input: AlertMessageInput, groups: TableGroup[]): string {
-  const c = severityCounts(input.changes);
+function fallbackText(input: AlertMessageInput, groups: TableGroup[], lang: Lang): string {
   const v = input.variant;
-  const what = v.kind === 'live' ? `Schema changes in ${v.source}` : v.kind === 'digest' ? `Daily digest of schema changes (${v.date})` : 'Breaking changes to tables you own';
-  const counts = [c.breaking ? `${c.breaking} breaking` : '', c.additive ? `${c.additive} additive` : '', c.informational ? `${c.informational} informational` : ''].filter(Boolean).join(', ');
+  const m = messagesFor(lang);
+  const what = v.kind === 'live' ? m('alert.fallback.live', { source: v.source }) : v.kind === 'digest' ? m('alert.fallback.digest', { date: v.date }) : m('alert.fallback.ownerDm');
   const names = fitList(
     groups.map((g) => g.context.label),
     300,
+    ', ',
+    lang,
   );
-  return escapeMrkdwn(`${what}: ${counts} in ${plural(groups.length, 'table')} (${names})`);
+  return escapeMrkdwn(m('alert.fallback', { what, counts: severityParts(input.changes, lang).join(', '), tables: groups.length, names }));
 }
 
 /** Which page of the full change list a button asks for. */
@@ -310,14 +327,16 @@ export interface ChangeListView {
  * every table with every change, paged so each page stays within 100 blocks, 3000 characters a section and
  * 250 kB. Pure.
  */
-export function buildChangeListView(input: { changeSetId: string; changes: readonly ClassifiedChange[]; contexts?: ReadonlyMap<string, TableContext>; page?: number; title?: string }): ChangeListView {
+export function buildChangeListView(input: { changeSetId: string; changes: readonly ClassifiedChange[]; contexts?: ReadonlyMap<string, TableContext>; page?: number; title?: string; lang?: Lang }): ChangeListView {
+  const lang = input.lang ?? 'en';
+  const m = messagesFor(lang);
   const groups = groupByTable(input.changes, input.contexts ?? new Map());
   const sections: string[] = [];
   for (const g of groups) {
     const title = `${SEVERITY_ICON[g.severity]} *${code(g.context.label)}*  ${escapeMrkdwn(g.tableKey)}`;
     let current = title;
     for (const c of g.changes) {
-      const line = `• ${describeChange(c.detail)}`;
+      const line = `• ${describeChange(c.detail, lang)}`;
       if (current.length + 1 + line.length > BLOCK_LIMITS.sectionText) {
         sections.push(current);
         current = truncate(line, BLOCK_LIMITS.sectionText);
@@ -341,17 +360,18 @@ export function buildChangeListView(input: { changeSetId: string; changes: reado
     }
   }
   const page = Math.min(Math.max(0, input.page ?? 0), pages.length - 1);
-  const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: `${countsText(input.changes)} ${input.changes.length === 1 ? 'change' : 'changes'} in ${plural(groups.length, 'table')}.${pages.length > 1 ? ` Page ${page + 1} of ${pages.length}.` : ''}` } }];
+  const summary = summaryText(input.changes, groups.length, lang) + (pages.length > 1 ? m('alert.list.page', { page: page + 1, pages: pages.length }) : '');
+  const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: summary } }];
   for (const s of pages[page]!) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: s } });
   const nav: Button[] = [];
-  if (page > 0) nav.push(button(`${ALERT_ACTIONS.changeListPage}:0`, '← Previous', JSON.stringify({ set: input.changeSetId, page: page - 1 } satisfies ChangeListPage)));
-  if (page < pages.length - 1) nav.push(button(`${ALERT_ACTIONS.changeListPage}:1`, 'Next →', JSON.stringify({ set: input.changeSetId, page: page + 1 } satisfies ChangeListPage)));
+  if (page > 0) nav.push(button(`${ALERT_ACTIONS.changeListPage}:0`, m('alert.list.previous'), JSON.stringify({ set: input.changeSetId, page: page - 1 } satisfies ChangeListPage)));
+  if (page < pages.length - 1) nav.push(button(`${ALERT_ACTIONS.changeListPage}:1`, m('alert.list.next'), JSON.stringify({ set: input.changeSetId, page: page + 1 } satisfies ChangeListPage)));
   if (nav.length) blocks.push({ type: 'actions', elements: nav });
   return {
     type: 'modal',
     callback_id: CHANGE_LIST_CALLBACK_ID,
-    title: { type: 'plain_text', text: truncate(input.title ?? 'Schema changes', BLOCK_LIMITS.modalTitle) },
-    close: { type: 'plain_text', text: 'Close' },
+    title: { type: 'plain_text', text: truncate(input.title ?? m('alert.list.title'), BLOCK_LIMITS.modalTitle) },
+    close: { type: 'plain_text', text: m('alert.list.close') },
     private_metadata: JSON.stringify({ set: input.changeSetId, page } satisfies ChangeListPage).slice(0, 3000),
     blocks,
   };

@@ -1,6 +1,7 @@
 import { UserError } from '../domain/errors';
 import { parseTableKey } from '../domain/keys';
 import { collapseStars, countStars, globMatch } from '../text/glob';
+import { t, type Lang } from '../text/catalogue';
 
 /**
  * What a channel subscribes to:
@@ -28,11 +29,12 @@ export const MAX_STARS = 8;
  * Parses the text a person typed after `/data subscribe`. Returns the normalised pattern; throws a `UserError`
  * (`bad_pattern`) that says what forms are accepted.
  */
-export function parsePattern(raw: string): SubscriptionPattern {
+export function parsePattern(raw: string, lang: Lang = 'en'): SubscriptionPattern {
+  const badPattern = (raw: string): UserError => new UserError('bad_pattern', t(lang, 'error.badPattern', { pattern: raw.trim() }));
   const text = collapseStars(raw.trim().replace(/^`+|`+$/g, '').replace(/^<|>$/g, '').trim());
   if (!text) throw badPattern(raw);
-  if (text.length > MAX_PATTERN) throw new UserError('bad_pattern', `That pattern is too long (at most ${MAX_PATTERN} characters).`);
-  if (countStars(text) > MAX_STARS) throw new UserError('bad_pattern', `That pattern has too many \`*\` (at most ${MAX_STARS}).`);
+  if (text.length > MAX_PATTERN) throw new UserError('bad_pattern', t(lang, 'error.patternTooLong', { max: MAX_PATTERN }));
+  if (countStars(text) > MAX_STARS) throw new UserError('bad_pattern', t(lang, 'error.patternStars', { max: MAX_STARS }));
   if (/\s/.test(text)) throw badPattern(raw);
   const tag = /^tag:(.+)$/i.exec(text);
   if (tag) {
@@ -49,13 +51,6 @@ export function parsePattern(raw: string): SubscriptionPattern {
   const dot = text.indexOf('.');
   if (dot <= 0 || dot === text.length - 1 || text.includes('/')) throw badPattern(raw);
   return { kind: 'name', text, glob: text.includes('*') };
-}
-
-function badPattern(raw: string): UserError {
-  return new UserError(
-    'bad_pattern',
-    `I can't subscribe to "${raw.trim()}". Use a table (\`game_log.sessions\` or \`hive://gold.game_log/sessions\`), a schema (\`game_log.*\`), a cluster (\`hive://gold.*\`) or a tag (\`tag:latency\`).`,
-  );
 }
 
 /** Whether a table matches a pattern. Names and tags compare without regard to case; keys exactly. */

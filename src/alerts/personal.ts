@@ -3,6 +3,7 @@ import { tableTitle } from '../domain/keys';
 import type { GraphStore } from '../ports/graph-store';
 import type { UserStateStore } from '../ports/user-state-store';
 import type { PlanDeps } from './plan';
+import { t, type Lang } from '../text/catalogue';
 
 /**
  * Subscribes a person to a table's schema changes (alerts go to `channel`, their DM by default), or unsubscribes
@@ -13,10 +14,11 @@ export async function toggleSubscription(
   tableKey: string,
   channel: string,
   deps: { graph: GraphStore; userState: UserStateStore; now: () => Date },
+  lang: Lang = 'en',
 ): Promise<{ subscribed: boolean; title: string }> {
-  const t = await deps.graph.getTable(tableKey);
-  if (!t) throw new UserError('unknown_table', `I couldn't find a table ${tableKey}.`, { tableKey });
-  return { subscribed: await deps.userState.toggleSubscription({ user: slackUser, tableKey, channel }, deps.now().toISOString()), title: tableTitle(t) };
+  const table = await deps.graph.getTable(tableKey);
+  if (!table) throw new UserError('unknown_table', t(lang, 'error.unknownTable', { key: tableKey }), { tableKey });
+  return { subscribed: await deps.userState.toggleSubscription({ user: slackUser, tableKey, channel }, deps.now().toISOString()), title: tableTitle(table) };
 }
 
 /** People's own table subscriptions (the table card's subscribe button): the Slack app's `UserStateStore`. */

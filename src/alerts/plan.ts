@@ -3,7 +3,7 @@ import { effectiveOwners, effectiveTags, type SchemaChange } from '../domain/mod
 import type { GraphStore } from '../ports/graph-store';
 import { classifyChanges } from './classify';
 import { matchesPattern, parsePattern, type SubscriptionPattern } from './patterns';
-import type { AlertStore, ChangeSet, ChannelSubscription } from '../ports/alert-store';
+import type { AlertStore, ChangeSet, ChannelSubscription, SubscriptionLanguage } from '../ports/alert-store';
 
 /** Who receives a message: a channel, or a table owner in a direct message (by Slack user id). */
 export type AlertTarget = { kind: 'channel'; channel: string } | { kind: 'owner_dm'; user: string };
@@ -27,6 +27,11 @@ export interface AlertDelivery {
   variant: { kind: 'live'; source: string; crawlId: string } | { kind: 'digest'; date: string } | { kind: 'owner_dm' };
   /** When the crawl finished (or the digest was sealed): alert latency is measured from here. */
   observedAt: string;
+  /**
+   * The language to write the message in: of the newest matching subscription that has one. Absent (an owner's
+   * DM, a person's own table subscription, subscriptions older than languages, jobs queued before): `NANSEN_LANGUAGE`.
+   */
+  language?: SubscriptionLanguage;
 }
 
 /** What a crawl's changes turn into. */
@@ -87,6 +92,8 @@ export async function planAlerts(report: CrawlChanges, deps: PlanDeps): Promise<
 
   const live = new Map<string, Set<string>>();
   const daily = new Map<string, Set<string>>();
+  // subscriptions come oldest first: the newest matching one with a language wins
+  const liveLanguage = new Map<string, SubscriptionLanguage>();
   for (const sub of subscriptions) {
     const pattern = safeParse(sub);
     if (!pattern) continue;
@@ -96,6 +103,7 @@ export async function planAlerts(report: CrawlChanges, deps: PlanDeps): Promise<
       let set = into.get(sub.channel);
       if (!set) into.set(sub.channel, (set = new Set()));
       set.add(t.key);
+      if (sub.mode === 'live' && sub.language) liveLanguage.set(sub.channel, sub.language);
     }
   }
 
@@ -113,7 +121,8 @@ export async function planAlerts(report: CrawlChanges, deps: PlanDeps): Promise<
   const variant = { kind: 'live' as const, source: report.source, crawlId: report.crawlId };
   for (const [channel, keys] of [...live].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const target: AlertTarget = { kind: 'channel', channel };
-    plan.deliveries.push({ key: deliveryKey(changeSet.id, target), target, changeSetId: changeSet.id, tableKeys: [...keys].sort(), variant, observedAt });
+    const language = liveLanguage.get(channel);
+    plan.deliveries.push({ key: deliveryKey(changeSet.id, target), target, changeSetId: changeSet.id, tableKeys: [...keys].sort(), variant, observedAt, ...(language ? { language } : {}) });
   }
   for (const [channel, keys] of [...daily].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const liveKeys = live.get(channel);

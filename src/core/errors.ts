@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../domain/errors';
 import type { Logger } from '../log/logger';
+import { t, type Lang } from '../text/catalogue';
 
 /** What a person is told when something fails. */
 export interface FailureNotice {
@@ -18,11 +19,11 @@ export function referenceId(): string {
 
 /**
  * Turns an error into what the person sees. A `UserError` is shown as-is and not logged as a failure; anything else
- * is logged once here, with a reference id, and the person gets a short apology that quotes it.
+ * is logged once here, with a reference id, and the person gets a short apology that quotes it (in `lang`).
  */
-export function explainFailure(err: unknown, log: Logger, where: Record<string, unknown> = {}): FailureNotice {
+export function explainFailure(err: unknown, log: Logger, where: Record<string, unknown> = {}, lang: Lang = 'en'): FailureNotice {
   if (err instanceof UserError) return { text: err.message, code: err.code };
   const ref = referenceId();
   log.error({ err, ref, ...where }, 'unexpected error');
-  return { text: `Sorry, something went wrong on my side. If it keeps happening, tell the Nansen admins and quote ref ${ref}.`, ref };
+  return { text: t(lang, 'error.unexpected', { ref }), ref };
 }

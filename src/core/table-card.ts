@@ -8,6 +8,7 @@ import type { PersonRef } from './people';
 import { resolvePeople } from './people';
 import { tableTitle } from '../domain/keys';
 import { recentSchemaChanges } from '../alerts/recent';
+import type { ChangeDetail } from '../alerts/classify';
 
 export type TextSource = 'human' | 'source' | 'none';
 
@@ -43,7 +44,8 @@ export interface TableCard {
   downstream: Array<{ key: string; title: string }>;
   dashboards: Array<{ key: string; name: string; url?: string }>;
   /** The table's latest schema changes, newest first, classified (breaking, additive, informational). */
-  recentChanges: Array<{ at: IsoTime; severity: 'breaking' | 'additive' | 'informational'; text: string }>;
+  /** `text` is English mrkdwn; `detail` lets a renderer say it in another language. */
+  recentChanges: Array<{ at: IsoTime; severity: 'breaking' | 'additive' | 'informational'; text: string; detail: ChangeDetail }>;
   /** The version the card shows: edits started from it carry it, so a concurrent edit is a conflict. */
   version: number;
 }
@@ -102,7 +104,7 @@ export async function tableCardOf(t: Table, deps: Pick<CoreDeps, 'graph' | 'now'
     ...(t.removedAt ? { removedAt: t.removedAt } : {}),
     upstream: t.upstream.map((k) => ({ key: k, title: titles.get(k) ?? k })),
     downstream: t.downstream.map((k) => ({ key: k, title: titles.get(k) ?? k })),
-    recentChanges: changes.map((c) => ({ at: c.at, severity: c.severity, text: c.text })),
+    recentChanges: changes.map((c) => ({ at: c.at, severity: c.severity, text: c.text, detail: c.detail })),
     dashboards: dashboards.map((d) => ({ key: d.key, name: d.name, ...(d.url ? { url: d.url } : {}) })),
     version: t.version,
   };

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       graph: stores.graph,
       slack,
       timeZone: config.NANSEN_TIMEZONE,
+      defaultLanguage: config.NANSEN_LANGUAGE,
       digestCron: cron,
       extraSubscribers: personalSubscribers(chatState.userState),
     },

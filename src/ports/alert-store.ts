@@ -13,7 +13,15 @@ export interface ChannelSubscription {
   /** Slack user id of who subscribed. */
   createdBy?: string;
   createdAt: IsoTime;
+  /**
+   * The language its alerts are written in (a `Lang` of src/text/catalogue): the subscriber's when they ran
+   * `/data subscribe`. Subscriptions made before languages were kept have none and get `NANSEN_LANGUAGE`.
+   */
+  language?: SubscriptionLanguage;
 }
+
+/** The languages alerts are written in. */
+export type SubscriptionLanguage = 'en' | 'ko';
 
 /**
  * A channel Slack refused an alert for, for good (`not_in_channel`, `channel_not_found`, `is_archived`): its
@@ -104,7 +112,8 @@ export type SubscribeOutcome = { status: 'created' } | { status: 'unchanged' } |
  *
  * Contract (`test/alerts/alert-store.contract.ts`, run against every adapter):
  * - writes are durable once their promise resolves;
- * - `subscribe` is keyed by (channel, pattern): subscribing again changes the mode, never adds a second row;
+ * - `subscribe` is keyed by (channel, pattern): subscribing again changes the mode and (when given) the language,
+ *   never adds a second row; a subscription read back has the language it was written with, or none;
  * - `putChangeSet` keeps the first version written under an id (a retried plan cannot change what was announced);
  * - `bufferDigest` is idempotent by change id per channel; `sealDigest` moves the channel's whole buffer into a
  *   digest change set atomically, and called again with the same batch id returns that same set (changes buffered
@@ -125,7 +134,10 @@ export interface AlertStore {
   /** Releases the store's connections or file handles; the store is unusable afterwards. */
   close(): Promise<void>;
 
-  /** Adds a channel's subscription, or changes the mode of the one it has for that pattern; says which. */
+  /**
+   * Adds a channel's subscription, or changes the mode and the language of the one it has for that pattern (a
+   * subscription without a language keeps the one it had); says which.
+   */
   subscribe(sub: ChannelSubscription): Promise<SubscribeOutcome>;
   /** Returns whether there was such a subscription. */
   unsubscribe(channel: string, pattern: string): Promise<boolean>;

@@ -118,12 +118,12 @@ export function editOwnersModal(card: TableCard, meta: ModalMetadata, lang: Lang
       block_id: INPUT.owners,
       // With owners outside Slack ticked, the picker may be left empty; the server still wants one owner at least.
       optional: outside.length > 0,
-      label: { type: 'plain_text', text: 'Owners', emoji: true },
-      hint: { type: 'plain_text', text: 'People in Slack. Someone new to the catalog is added from their Slack profile.' },
+      label: { type: 'plain_text', text: m('modal.owners.label'), emoji: true },
+      hint: { type: 'plain_text', text: m('modal.owners.pickerHint') },
       element: {
         type: 'multi_users_select',
         action_id: INPUT.users,
-        placeholder: { type: 'plain_text', text: 'Pick people' },
+        placeholder: { type: 'plain_text', text: m('modal.owners.pickerPlaceholder') },
         max_selected_items: EDIT_LIMITS.maxOwners,
         ...(inSlack.length ? { initial_users: [...new Set(inSlack.map((o) => o.slackId!))].slice(0, EDIT_LIMITS.maxOwners) } : {}),
       },
@@ -134,12 +134,12 @@ export function editOwnersModal(card: TableCard, meta: ModalMetadata, lang: Lang
       type: 'input',
       block_id: INPUT.ownersKeep,
       optional: true,
-      label: { type: 'plain_text', text: 'Owners without Slack', emoji: true },
-      hint: { type: 'plain_text', text: "Nansen knows no Slack account of theirs, so the picker can't show them. Untick to remove." },
+      label: { type: 'plain_text', text: m('modal.owners.outsideLabel'), emoji: true },
+      hint: { type: 'plain_text', text: m('modal.owners.outsideHint') },
       element: { type: 'checkboxes', action_id: INPUT.keep, options: shown.map(option), initial_options: shown.map(option) },
     });
   }
-  if (outside.length > shown.length) blocks.push(context([`${outside.length - shown.length} more owners without Slack (${escapeMrkdwn(outside.slice(shown.length).map((o) => o.id).join(', '))}) are not shown and will be removed when you save.`]));
+  if (outside.length > shown.length) blocks.push(context([m('modal.owners.outsideMore', { n: outside.length - shown.length, ids: escapeMrkdwn(outside.slice(shown.length).map((o) => o.id).join(', ')) })]));
   return modal(VIEW.editOwners, m('modal.owners.title'), meta, blocks, lang);
 }
 
@@ -158,38 +158,38 @@ function encodeAskMetadata(meta: AskMetadata): string {
 }
 
 /** The "Ask Nansen" dialog: the question quoted, and where to answer it (in the message's thread by default). */
-export function askNansenModal(meta: AskMetadata): ModalView {
+export function askNansenModal(meta: AskMetadata, lang: Lang = 'en'): ModalView {
+  const m = messagesFor(lang);
   const quoted = truncate(meta.q.replace(/\s+/g, ' ').trim(), 300);
   const option = (value: AskWhere, text: string, description: string) => ({ text: { type: 'plain_text' as const, text }, description: { type: 'plain_text' as const, text: description }, value });
-  const thread = option('thread', "Reply in the message's thread", 'Everyone in the conversation sees the answer.');
+  const thread = option('thread', m('ask.thread'), m('ask.threadHint'));
   return {
     type: 'modal',
     callback_id: VIEW.ask,
-    title: { type: 'plain_text', text: 'Ask Nansen' },
-    submit: { type: 'plain_text', text: 'Ask' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: { type: 'plain_text', text: m('ask.title') },
+    submit: { type: 'plain_text', text: m('ask.submit') },
+    close: { type: 'plain_text', text: m('modal.cancel') },
     private_metadata: encodeAskMetadata(meta),
     blocks: [
-      section(`I'll answer this message:\n>${escapeMrkdwn(quoted)}`),
+      section(`${m('ask.quote')}\n>${escapeMrkdwn(quoted)}`),
       {
         type: 'input',
         block_id: INPUT.askWhere,
-        label: { type: 'plain_text', text: 'Where should the answer go?' },
-        element: { type: 'radio_buttons', action_id: INPUT.where, options: [thread, option('private', 'Only me', 'Only you see the answer.')], initial_option: thread },
+        label: { type: 'plain_text', text: m('ask.where') },
+        element: { type: 'radio_buttons', action_id: INPUT.where, options: [thread, option('private', m('ask.private'), m('ask.privateHint'))], initial_option: thread },
       },
     ],
   };
 }
 
 /** The "Ask Nansen" dialog for a message without text (only files or attachments): nothing to answer. */
-export function askNoTextModal(): ModalView {
+export function askNoTextModal(lang: Lang = 'en'): ModalView {
+  const m = messagesFor(lang);
   return {
     type: 'modal',
     callback_id: `${VIEW.ask}.none`,
-    title: { type: 'plain_text', text: 'Ask Nansen' },
-    close: { type: 'plain_text', text: 'OK' },
-    blocks: [
-      section(":page_facing_up: That message has no text I can read, only files or attachments, so there's no question for me to answer. Ask in words instead: mention me (`@Nansen when was game_log.sessions last updated?`) or DM me."),
-    ],
+    title: { type: 'plain_text', text: m('ask.title') },
+    close: { type: 'plain_text', text: m('ask.ok') },
+    blocks: [section(m('ask.noText'))],
   };
 }

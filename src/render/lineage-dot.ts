@@ -3,6 +3,7 @@
  * names from the catalog only ever appear inside quoted, escaped labels, so no name can change the graph.
  */
 import type { LineageGraph, LineageNode } from '../core/lineage-graph';
+import { messagesFor, type Lang } from '../text/catalogue';
 
 /** How much the picture may show. */
 export interface LineageDotOptions {
@@ -50,13 +51,17 @@ function clip(text: string, max: number): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 }
 
-/** The words under a node's name: what the marks mean, so the picture needs no legend. */
-export function nodeMarks(n: LineageNode): string[] {
+/**
+ * The words under a node's name: what the marks mean, so the picture needs no legend. The picture itself keeps
+ * English (a server without a CJK font would draw Korean as boxes); the list beside it is in the reader's `lang`.
+ */
+export function nodeMarks(n: LineageNode, lang: Lang = 'en'): string[] {
+  const m = messagesFor(lang);
   const marks: string[] = [];
-  if (n.deprecated) marks.push('deprecated');
-  if (n.stale) marks.push('stale');
-  if (n.removed) marks.push('removed');
-  if (n.unknown) marks.push('not in catalog');
+  if (n.deprecated) marks.push(m('lineage.mark.deprecated'));
+  if (n.stale) marks.push(m('lineage.mark.stale'));
+  if (n.removed) marks.push(m('lineage.mark.removed'));
+  if (n.unknown) marks.push(m('lineage.mark.unknown'));
   return marks;
 }
 

@@ -11,7 +11,8 @@ import { actions, badgeText, BLOCK_LIMITS, button, context, divider, fields, fit
 import { escapeMrkdwn, truncate } from '../text/mrkdwn';
 import { answerMessages } from './messages/answers';
 import { cardMessages } from './messages/card';
-import { messagesFor, type Lang } from '../text/catalogue';
+import { describeChange } from '../alerts/message';
+import { messagesFor, t, type Lang } from '../text/catalogue';
 import type { types } from '@slack/bolt';
 
 export interface CardOptions {
@@ -101,7 +102,7 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
   }
   if (card.recentChanges.length) {
     const mark = { breaking: ':rotating_light:', additive: ':heavy_plus_sign:', informational: ':memo:' } as const;
-    const lines = card.recentChanges.map((c) => `${mark[c.severity]} ${ago(c.at)}: ${truncate(c.text, 500)}`);
+    const lines = card.recentChanges.map((c) => `${mark[c.severity]} ${ago(c.at)}: ${truncate(describeChange(c.detail, lang), 500)}`);
     blocks.push(section(`*${m('card.recentChanges')}*\n${lines.join('\n')}`));
   }
   blocks.push(divider());
@@ -148,12 +149,13 @@ export function tableCardBlocks(card: TableCard, options: CardOptions): Rendered
 export function tableCardModal(card: TableCard, options: Omit<CardOptions, 'shareable'> & { note?: string }): ModalView {
   const r = tableCardBlocks(card, { ...options, shareable: false });
   const blocks = options.note ? [context([options.note]), ...r.blocks] : r.blocks;
-  const title = card.name.length <= BLOCK_LIMITS.viewTitle && card.name.trim() ? card.name : answerMessages.en.cardModalTitle;
+  const lang = options.lang ?? 'en';
+  const title = card.name.length <= BLOCK_LIMITS.viewTitle && card.name.trim() ? card.name : answerMessages[lang].cardModalTitle;
   return {
     type: 'modal',
     callback_id: CARD_VIEW,
     title: { type: 'plain_text', text: title, emoji: true },
-    close: { type: 'plain_text', text: 'Close', emoji: true },
+    close: { type: 'plain_text', text: t(lang, 'modal.close'), emoji: true },
     blocks: fitView(blocks, BLOCK_LIMITS.viewBlocks),
   };
 }

@@ -80,7 +80,7 @@ export async function answerQuestion(q: IncomingQuestion, client: WebClient, dep
     }
     await post(deps.renderAnswer(answer, { dm: q.mode === 'dm' }));
     // the picture after the words: when it cannot be posted, the text answer already stands
-    if (answer.kind === 'lineage' && deps.lineagePictures !== false) await postLineagePicture(client, { channel: q.channel, ...(replyThread ? { threadTs: replyThread } : {}) }, answer.table, deps);
+    if (answer.kind === 'lineage' && deps.lineagePictures !== false) await postLineagePicture(client, { channel: q.channel, ...(replyThread ? { threadTs: replyThread } : {}) }, answer.table, deps, answer.lang);
     await recordIfMissed({ text: q.text, asker: q.user, via: 'slack' }, answer, deps);
   });
   await deps.dedupe.complete(messageKey);

@@ -78,6 +78,12 @@ export class UserLanguages {
     return (await this.locale(client, user)) ?? this.asked.get(user) ?? this.options.fallback;
   }
 
+  /** The language known for `user` now, asking Slack nothing: a cached locale, else their last question's, else `NANSEN_LANGUAGE`. */
+  known(user: string | undefined): Lang {
+    if (!user) return this.options.fallback;
+    return this.locales.get(user)?.lang ?? this.asked.get(user) ?? this.options.fallback;
+  }
+
   /**
    * The language without waiting on Slack (for a modal, whose trigger expires in 3 s): the cached locale, else the
    * last question's language, else `NANSEN_LANGUAGE`; a look-up starts in the background for the next time.

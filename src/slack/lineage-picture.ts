@@ -4,6 +4,7 @@ import { lineageDot } from '../render/lineage-dot';
 import { renderLineagePng } from '../render/lineage-image';
 import { lineageAltText, lineageListText } from '../render/lineage-list';
 import type { SlackDeps } from './deps';
+import { t, type Lang } from '../text/catalogue';
 
 /** Where the picture goes: a channel (or DM), in a thread when `threadTs` is set. */
 export interface PictureTarget {
@@ -27,10 +28,10 @@ function slackReason(err: unknown): { reason: string; needed?: string } {
 /**
  * Draws a table's lineage (2 hops up and down, its dashboards, deprecated and stale nodes marked) and uploads it with
  * `files.uploadV2` (`files.getUploadURLExternal`, the bytes, `files.completeUploadExternal`), the list of names as its
- * comment. Never throws: a picture that could not be drawn or posted is logged with Slack's reason, and the caller's
+ * comment, in `lang` (the picture's own labels stay English). Never throws: a picture that could not be drawn or posted is logged with Slack's reason, and the caller's
  * text answer stands on its own.
  */
-export async function postLineagePicture(client: WebClient, target: PictureTarget, tableKey: string, deps: Pick<SlackDeps, 'graph' | 'now' | 'timeZone' | 'log'>): Promise<PictureOutcome> {
+export async function postLineagePicture(client: WebClient, target: PictureTarget, tableKey: string, deps: Pick<SlackDeps, 'graph' | 'now' | 'timeZone' | 'log'>, lang: Lang = 'en'): Promise<PictureOutcome> {
   const where = { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}), table: tableKey };
   let stage = 'draw';
   let list: string | undefined;
@@ -42,7 +43,7 @@ export async function postLineagePicture(client: WebClient, target: PictureTarge
       return { posted: false, reason: 'nothing_to_draw' };
     }
     const { dot, omitted } = lineageDot(graph);
-    list = lineageListText(graph, omitted);
+    list = lineageListText(graph, omitted, lang);
     const image = await renderLineagePng(dot);
     if (!image.cjkFont && graph.nodes.some((n) => /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff]/.test(n.label))) {
       deps.log.warn({ ...where }, 'no CJK font installed (fonts-noto-cjk): Korean names are missing from the lineage picture');
@@ -50,7 +51,7 @@ export async function postLineagePicture(client: WebClient, target: PictureTarge
     const rendered = Math.round(performance.now() - started);
     stage = 'upload';
     const name = (graph.nodes[0]?.label ?? 'table').replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80);
-    const file = { file: image.png, filename: `lineage-${name}.png`, title: `Lineage of ${graph.nodes[0]?.label ?? tableKey}`, alt_text: lineageAltText(graph), initial_comment: list };
+    const file = { file: image.png, filename: `lineage-${name}.png`, title: t(lang, 'lineage.title', { subject: graph.nodes[0]?.label ?? tableKey }), alt_text: lineageAltText(graph, lang), initial_comment: list };
     const result = await client.filesUploadV2(target.threadTs ? { ...file, channel_id: target.channel, thread_ts: target.threadTs } : { ...file, channel_id: target.channel });
     const fileId = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0]?.files?.[0]?.id;
     deps.log.info({ ...where, nodes: graph.nodes.length, omitted, width: image.width, height: image.height, bytes: image.png.length, renderMs: rendered }, 'lineage picture posted');

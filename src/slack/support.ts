@@ -11,30 +11,36 @@ import type { Rendered } from '../render/blocks-common';
 import { failureBlocks } from '../render/blocks-messages';
 import type { SlackDeps } from './deps';
 import { outgoingMessage } from '../text/mrkdwn';
+import { t, type Lang } from '../text/catalogue';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-/** Slack API errors a person can do something about, as `UserError`s. */
-export function asPersonError(err: unknown): unknown {
+/** Slack API errors a person can do something about, as `UserError`s in their language. */
+export function asPersonError(err: unknown, lang: Lang = 'en'): unknown {
   const code = (err as { data?: { error?: string } } | undefined)?.data?.error;
   switch (code) {
     case 'expired_trigger_id':
     case 'trigger_exchanged':
-      return new UserError('slow', 'That took me too long to open the dialog. Please click the button again.');
+      return new UserError('slow', t(lang, 'error.slowDialog'));
     case 'not_in_channel':
     case 'channel_not_found':
-      return new UserError('not_in_channel', "I'm not in that channel, so I can't post there. Invite me with `/invite @Nansen`, or DM me.");
+      return new UserError('not_in_channel', t(lang, 'error.notInChannel'));
     default:
       return err;
   }
 }
 
-/** Runs a listener's work; on failure tells the person (and logs once when it was not their error). */
+/**
+ * Runs a listener's work; on failure tells the person (and logs once when it was not their error), in the
+ * language known for `where.user` without asking Slack again (see `UserLanguages.known`).
+ */
 export async function guard(deps: SlackDeps, where: Record<string, unknown>, tell: (r: Rendered) => Promise<unknown>, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (err) {
-    const notice = explainFailure(asPersonError(err), deps.log, where);
+    const user = typeof where.user === 'string' ? where.user : undefined;
+    const lang = deps.languages ? deps.languages.known(user) : (deps.defaultLang ?? 'en');
+    const notice = explainFailure(asPersonError(err, lang), deps.log, where, lang);
     try {
       await tell(failureBlocks(notice));
     } catch (e) {

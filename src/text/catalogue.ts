@@ -1,18 +1,26 @@
 /**
  * Every user-visible string of Nansen's Slack surfaces (the table card, `/data` replies, help, App Home, the edit
- * dialogs, subscription health and alerts, link unfurls), in English and Korean, as data. Templates use the syntax
+ * dialogs, subscription health and alerts, link unfurls), in English and Korean, as data; alerts
+ * (./catalogue-alerts), the subscription commands (./catalogue-subscriptions), and answers' buttons, the Ask Nansen
+ * dialog, lineage pictures and failures (./catalogue-slack) keep theirs in files of their own. Templates use the syntax
  * of ./message-format (`{table|을/를}` picks the particle by the table name's reading).
  *
  * The English entries define the keys and their parameters: a Korean entry missing is a compile error, and
  * `t(lang, key, params)` takes exactly the parameters the English template names. A unit test checks that both
  * languages use the same placeholders (test/text/catalogue.test.ts).
  */
+import { alertsEn, alertsKo } from './catalogue-alerts';
+import { slackEn, slackKo } from './catalogue-slack';
+import { subscriptionsEn, subscriptionsKo } from './catalogue-subscriptions';
 import { formatMessage, type ParamValue } from './message-format';
 
 export type Lang = 'en' | 'ko';
 export const LANGS: readonly Lang[] = ['en', 'ko'];
 
 const en = {
+  ...alertsEn,
+  ...subscriptionsEn,
+  ...slackEn,
   // time and lists
   'time.justNow': 'just now',
   'time.inAMoment': 'in a moment',
@@ -203,6 +211,9 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const ko: Record<MessageKey, string> = {
+  ...alertsKo,
+  ...subscriptionsKo,
+  ...slackKo,
   'time.justNow': '방금',
   'time.inAMoment': '곧',
   'time.ago': '{amount} 전',

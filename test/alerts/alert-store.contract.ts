@@ -44,6 +44,25 @@ export function alertStoreContract(name: string, make: () => Promise<StoreFixtur
       expect(await f.store.listSubscriptions('C9')).toEqual([]);
     });
 
+    it('keeps the language a subscription is written in; subscribing again changes it, or keeps it when given none', async () => {
+      const at = '2026-11-24T00:00:00Z';
+      await f.store.subscribe({ channel: 'C1', pattern: 'game_log.*', mode: 'live', createdAt: at, language: 'ko' });
+      await f.store.subscribe({ channel: 'C1', pattern: 'tag:x', mode: 'live', createdAt: at });
+      expect((await f.store.listSubscriptions('C1')).map((s) => [s.pattern, s.language])).toEqual([
+        ['game_log.*', 'ko'],
+        ['tag:x', undefined],
+      ]);
+      expect(await f.store.subscribe({ channel: 'C1', pattern: 'game_log.*', mode: 'live', createdAt: at, language: 'ko' })).toEqual({ status: 'unchanged' });
+      expect(await f.store.subscribe({ channel: 'C1', pattern: 'game_log.*', mode: 'live', createdAt: at })).toEqual({ status: 'unchanged' });
+      const changed = await f.store.subscribe({ channel: 'C1', pattern: 'game_log.*', mode: 'live', createdAt: at, language: 'en' });
+      expect(changed.status === 'updated' && changed.previous.language).toBe('ko');
+      expect(await f.store.subscribe({ channel: 'C1', pattern: 'game_log.*', mode: 'daily', createdAt: at })).toMatchObject({ status: 'updated' });
+      expect((await f.store.allSubscriptions()).map((s) => [s.pattern, s.mode, s.language])).toEqual([
+        ['game_log.*', 'daily', 'en'],
+        ['tag:x', 'live', undefined],
+      ]);
+    });
+
     it('mutes and unmutes tables per channel', async () => {
       expect(await f.store.mute({ channel: 'C1', tableKey: 'pg://a.b/c', mutedBy: 'U1', at: '2026-11-24T00:00:00Z' })).toBe(true);
       expect(await f.store.mute({ channel: 'C1', tableKey: 'pg://a.b/c', at: '2026-11-24T00:00:01Z' })).toBe(false);

@@ -38,7 +38,7 @@ function hugeCard(columns: number): TableCard {
     upstream: Array.from({ length: 300 }, (_, i) => ({ key: `k${i}`, title: `up.table_${i}_${'z'.repeat(80)}` })),
     downstream: Array.from({ length: 300 }, (_, i) => ({ key: `d${i}`, title: `down.table_${i}` })),
     dashboards: Array.from({ length: 50 }, (_, i) => ({ key: `tableau://x/${i}`, name: `Dashboard ${i} ${'w'.repeat(100)}`, url: `https://tableau.example.com/${i}` })),
-    recentChanges: Array.from({ length: 5 }, () => ({ at: '2026-11-24T08:00:00Z', severity: 'breaking' as const, text: long(2000) })),
+    recentChanges: Array.from({ length: 5 }, () => ({ at: '2026-11-24T08:00:00Z', severity: 'breaking' as const, text: long(2000), detail: { kind: 'column_added' as const, column: long(2000) } })),
     version: 7,
   };
 }

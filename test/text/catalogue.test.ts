@@ -33,4 +33,14 @@ describe('the message catalogue', () => {
     expect(t('en', 'card.sqlName')).toBe('Name for SQL');
     expect(formatMessage('{a} and {b}', { a: 'x' })).toBe('x and {b}');
   });
+
+  it('covers alerts, subscription commands and the other Slack surfaces, with particles chosen by the name', () => {
+    for (const prefix of ['alert.', 'change.line.', 'subs.', 'answer.', 'ask.', 'lineage.', 'error.']) expect(keys.filter((k) => k.startsWith(prefix)).length).toBeGreaterThan(0);
+    expect(t('ko', 'change.line.columnRenamed', { from: '`uid`', to: '`user_id`' })).toBe('*`uid` 컬럼 이름이 `user_id`로 바뀜*');
+    expect(t('ko', 'change.line.columnRenamed', { from: '`uid`', to: '`item`' })).toBe('*`uid` 컬럼 이름이 `item`으로 바뀜*');
+    expect(t('ko', 'subs.error.unknownTable', { text: 'game_log.session' })).toBe('game_log.session이라는 테이블을 모릅니다.');
+    expect(t('ko', 'answer.tableGone', { key: '`hive://gold.a/b`' })).toContain('`hive://gold.a/b`가 더 이상');
+    expect(t('en', 'alert.summary', { counts: '1 additive', n: 1, tables: 1 })).toBe('1 additive change in 1 table.');
+    expect(t('ko', 'alert.summary', { counts: '추가 1건', n: 1, tables: 1 })).toBe('테이블 1개, 변경 1건: 추가 1건.');
+  });
 });

@@ -11,7 +11,7 @@ export interface SqliteAlertStoreOptions {
 }
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS subscriptions (channel TEXT NOT NULL, pattern TEXT NOT NULL, mode TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (channel, pattern));
+CREATE TABLE IF NOT EXISTS subscriptions (channel TEXT NOT NULL, pattern TEXT NOT NULL, mode TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, seq INTEGER NOT NULL, language TEXT, PRIMARY KEY (channel, pattern));
 CREATE TABLE IF NOT EXISTS broken_channels (channel TEXT PRIMARY KEY, code TEXT NOT NULL, since TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mutes (channel TEXT NOT NULL, table_key TEXT NOT NULL, muted_by TEXT, at TEXT NOT NULL, PRIMARY KEY (channel, table_key));
 CREATE TABLE IF NOT EXISTS dm_opt_outs (user TEXT PRIMARY KEY, at TEXT NOT NULL);
@@ -29,6 +29,7 @@ interface SubRow {
   mode: string;
   created_by: string | null;
   created_at: string;
+  language: string | null;
 }
 interface DeliveryRow {
   state: string;
@@ -54,6 +55,7 @@ export class SqliteAlertStore implements AlertStore {
   async init(): Promise<void> {
     if (this.db) return;
     this.db = openSqlite(this.options.path, SCHEMA);
+    addLanguageColumn(this.db);
   }
 
   async close(): Promise<void> {
@@ -66,11 +68,14 @@ export class SqliteAlertStore implements AlertStore {
         const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel = ? AND pattern = ?').get(sub.channel, sub.pattern) as SubRow | undefined;
         if (!row) {
           const seq = (this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM subscriptions').get() as { n: number }).n;
-          this.db.prepare('INSERT INTO subscriptions (channel, pattern, mode, created_by, created_at, seq) VALUES (?, ?, ?, ?, ?, ?)').run(sub.channel, sub.pattern, sub.mode, sub.createdBy ?? null, sub.createdAt, seq);
+          this.db
+            .prepare('INSERT INTO subscriptions (channel, pattern, mode, created_by, created_at, seq, language) VALUES (?, ?, ?, ?, ?, ?, ?)')
+            .run(sub.channel, sub.pattern, sub.mode, sub.createdBy ?? null, sub.createdAt, seq, sub.language ?? null);
           return { status: 'created' };
         }
-        if (row.mode === sub.mode) return { status: 'unchanged' };
-        this.db.prepare('UPDATE subscriptions SET mode = ? WHERE channel = ? AND pattern = ?').run(sub.mode, sub.channel, sub.pattern);
+        const language = sub.language ?? row.language;
+        if (row.mode === sub.mode && row.language === language) return { status: 'unchanged' };
+        this.db.prepare('UPDATE subscriptions SET mode = ?, language = ? WHERE channel = ? AND pattern = ?').run(sub.mode, language, sub.channel, sub.pattern);
         return { status: 'updated', previous: toSub(row) };
       })
       .immediate();
@@ -299,7 +304,20 @@ interface MuteRow {
 }
 
 function toSub(r: SubRow): ChannelSubscription {
-  return { channel: r.channel, pattern: r.pattern, mode: r.mode as DeliveryMode, ...(r.created_by ? { createdBy: r.created_by } : {}), createdAt: r.created_at };
+  const language = r.language === 'en' || r.language === 'ko' ? r.language : undefined;
+  return { channel: r.channel, pattern: r.pattern, mode: r.mode as DeliveryMode, ...(r.created_by ? { createdBy: r.created_by } : {}), createdAt: r.created_at, ...(language ? { language } : {}) };
+}
+
+/**
+ * Files written before subscriptions kept a language get the column, empty: their subscriptions keep everything
+ * they had and are delivered in `NANSEN_LANGUAGE`. In one immediate transaction, so the bot and the worker
+ * opening the same old file do not both add it.
+ */
+function addLanguageColumn(db: Database.Database): void {
+  db.transaction(() => {
+    const columns = db.prepare('PRAGMA table_info(subscriptions)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'language')) db.exec('ALTER TABLE subscriptions ADD COLUMN language TEXT');
+  }).immediate();
 }
 
 function toMute(r: MuteRow): Mute {

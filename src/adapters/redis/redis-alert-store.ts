@@ -13,6 +13,7 @@ export interface RedisAlertStoreOptions {
   retentionSeconds?: number;
 }
 
+// KEYS: the channel's subscriptions, sub-channels. ARGV: pattern, mode, doc, channel, language ('' keeps the stored one).
 const SUBSCRIBE = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if not cur then
@@ -21,8 +22,11 @@ if not cur then
   return {'created'}
 end
 local old = cjson.decode(cur)
-if old['mode'] == ARGV[2] then return {'unchanged'} end
+local language = old['language']
+if ARGV[5] ~= '' then language = ARGV[5] end
+if old['mode'] == ARGV[2] and old['language'] == language then return {'unchanged'} end
 old['mode'] = ARGV[2]
+old['language'] = language
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(old))
 return {'updated', cur}
 `;
@@ -238,7 +242,7 @@ export class RedisAlertStore implements AlertStore {
   async subscribe(sub: ChannelSubscription): Promise<SubscribeOutcome> {
     const seq = await this.redis.incr(this.k('seq'));
     const doc = JSON.stringify({ ...sub, seq });
-    const r = (await this.redis.eval(SUBSCRIBE, 2, this.k('subs', sub.channel), this.k('sub-channels'), sub.pattern, sub.mode, doc, sub.channel)) as string[];
+    const r = (await this.redis.eval(SUBSCRIBE, 2, this.k('subs', sub.channel), this.k('sub-channels'), sub.pattern, sub.mode, doc, sub.channel, sub.language ?? '')) as string[];
     if (r[0] === 'created') return { status: 'created' };
     if (r[0] === 'unchanged') return { status: 'unchanged' };
     return { status: 'updated', previous: stripSeq(JSON.parse(r[1]!) as ChannelSubscription & { seq?: number }) };

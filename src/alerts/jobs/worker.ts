@@ -30,6 +30,8 @@ export interface AlertWorkersOptions {
   extraSubscribers?: PlanDeps['extraSubscribers'];
   uncertainPolicy?: DeliverDeps['uncertainPolicy'];
   leaseMs?: number;
+  /** `NANSEN_LANGUAGE`: the language of alerts whose subscriptions have none. */
+  defaultLanguage?: DeliverDeps['defaultLanguage'];
   /** Tests: key prefix and queue names of their own, shorter lock periods. */
   queue?: { prefix?: string; alertQueueName?: string; deliveryQueueName?: string };
   timing?: { lockDurationMs?: number; stalledIntervalMs?: number };
@@ -76,6 +78,7 @@ export async function startAlertWorkers(options: AlertWorkersOptions): Promise<A
     timeZone: options.timeZone,
     uncertainPolicy: options.uncertainPolicy,
     leaseMs: options.leaseMs,
+    defaultLanguage: options.defaultLanguage,
   });
   const common = {
     connection: options.connection,

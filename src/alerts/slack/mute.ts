@@ -2,14 +2,15 @@ import type { App } from '@slack/bolt';
 import { ALERT_ACTIONS } from '../message';
 import { handleMuteAction } from '../subscriptions';
 import type { Rendered } from '../../render/blocks-common';
-import type { SlackDeps } from '../../slack/deps';
+import { replyLang, type SlackDeps } from '../../slack/deps';
 import { onButton } from '../../slack/actions/button';
 
 /** An alert's "Mute this table" button (value: the table key): silences the table in the channel it was clicked in. */
 export function register(app: App, deps: SlackDeps): void {
-  onButton(app, deps, ALERT_ACTIONS.muteTable, async ({ action, body }, reply) => {
+  onButton(app, deps, ALERT_ACTIONS.muteTable, async ({ action, body, client }, reply) => {
     const channel = body.channel?.id ?? body.user.id;
-    const r = await handleMuteAction({ channel, user: body.user.id, tableKey: action.value ?? '' }, { store: deps.alerts, graph: deps.graph, now: deps.now });
+    const lang = await replyLang(deps, client, body.user.id);
+    const r = await handleMuteAction({ channel, user: body.user.id, tableKey: action.value ?? '' }, { store: deps.alerts, graph: deps.graph, now: deps.now, lang });
     await reply.ephemeral({ text: r.text, blocks: r.blocks as Rendered['blocks'] });
   });
 }

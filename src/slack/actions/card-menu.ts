@@ -8,11 +8,12 @@ import type { SlackDeps } from '../deps';
 import { guard, replierFor } from '../support';
 import { openEditor, type EditorBuilder } from './open-editor';
 import { replyLang } from '../deps';
+import { t } from '../../text/catalogue';
 
 const EDITORS: Record<Exclude<ValueOf<'cardMenu'>['a'], 'history'>, EditorBuilder> = {
   description: editDescriptionModal,
   columns: (card, meta, lang) => {
-    if (!card.columns.length) throw new UserError('no_columns', `${card.title} has no known columns to describe yet.`);
+    if (!card.columns.length) throw new UserError('no_columns', t(lang, 'error.noColumns', { title: card.title }));
     return editColumnsModal(card, meta, meta.cp ?? 0, lang);
   },
   tags: editTagsModal,

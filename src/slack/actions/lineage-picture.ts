@@ -4,25 +4,26 @@ import { noticeBlocks } from '../../render/blocks-messages';
 import { lineageGraph } from '../../core/lineage-graph';
 import { lineageListText } from '../../render/lineage-list';
 import { truncate } from '../../text/mrkdwn';
-import type { SlackDeps } from '../deps';
+import { replyLang, type SlackDeps } from '../deps';
+import { t, type Lang } from '../../text/catalogue';
 import { postLineagePicture, type PictureTarget } from '../lineage-picture';
 import { onButton } from './button';
 
 /** Why there is no picture, in words a person can act on. */
-function whyNot(reason: string): string {
+function whyNot(reason: string, lang: Lang): string {
   switch (reason) {
     case 'missing_scope':
-      return "I can't upload pictures here: the app lacks the `files:write` scope. A workspace admin can add it and reinstall Nansen.";
+      return t(lang, 'lineage.why.missingScope');
     case 'not_in_channel':
     case 'invalid_channel':
     case 'channel_not_found':
-      return "I'm not in this channel, so I can't post the picture. Invite me with `/invite @Nansen`, or DM me.";
+      return t(lang, 'lineage.why.notInChannel');
     case 'disabled':
-      return 'Lineage pictures are turned off here (`NANSEN_LINEAGE_PICTURES=0`).';
+      return t(lang, 'lineage.why.disabled');
     case 'nothing_to_draw':
-      return 'No lineage or dashboards are recorded for this table, so there is nothing to draw.';
+      return t(lang, 'lineage.why.nothingToDraw');
     default:
-      return "I couldn't post the lineage picture this time.";
+      return t(lang, 'lineage.why.failed');
   }
 }
 
@@ -34,8 +35,9 @@ function whyNot(reason: string): string {
 export function register(app: App, deps: SlackDeps): void {
   onButton(app, deps, ACTION.lineagePicture, async ({ action, body, client }, reply) => {
     const v = decodeValue('table', action.value);
+    const lang = await replyLang(deps, client, body.user.id);
     if (deps.lineagePictures === false) {
-      await reply.ephemeral(noticeBlocks(truncate(`${whyNot('disabled')}\n\n${lineageListText(await lineageGraph(v.key, deps), 0)}`, 3000)));
+      await reply.ephemeral(noticeBlocks(truncate(`${whyNot('disabled', lang)}\n\n${lineageListText(await lineageGraph(v.key, deps), 0, lang)}`, 3000)));
       return;
     }
     const channel = body.channel?.id;
@@ -46,11 +48,11 @@ export function register(app: App, deps: SlackDeps): void {
       const opened = await client.conversations.open({ users: body.user.id });
       target = { channel: opened.channel?.id ?? body.user.id };
     }
-    const r = await postLineagePicture(client, target, v.key, deps);
+    const r = await postLineagePicture(client, target, v.key, deps, lang);
     if (r.posted) {
-      if (target.channel !== channel) await reply.ephemeral(noticeBlocks(':frame_with_picture: I sent you the lineage picture in our DM.'));
+      if (target.channel !== channel) await reply.ephemeral(noticeBlocks(t(lang, 'lineage.sentInDm')));
       return;
     }
-    await reply.ephemeral(noticeBlocks(truncate(`${whyNot(r.reason)}${r.list ? `\n\n${r.list}` : ''}`, 3000)));
+    await reply.ephemeral(noticeBlocks(truncate(`${whyNot(r.reason, lang)}${r.list ? `\n\n${r.list}` : ''}`, 3000)));
   });
 }

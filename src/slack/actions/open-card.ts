@@ -8,14 +8,15 @@ import { tableCardBlocks, tableCardModal } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { onButton } from './button';
 import { stripNul } from '../../text/mrkdwn';
-import { replyLang } from '../deps';
+import { replyLang, replyLangNow } from '../deps';
+import type { Lang } from '../../text/catalogue';
 
 /** The card of a table a button named; a table that left the catalog since is a `UserError` that says so. */
-export async function cardOrGone(key: string, deps: SlackDeps): Promise<TableCard> {
+export async function cardOrGone(key: string, deps: SlackDeps, lang: Lang = 'en'): Promise<TableCard> {
   try {
     return await tableCard(key, deps);
   } catch (err) {
-    if (err instanceof UserError && err.code === 'unknown_table') throw new UserError('table_gone', answerMessages.en.tableGone(key), { tableKey: key });
+    if (err instanceof UserError && err.code === 'unknown_table') throw new UserError('table_gone', answerMessages[lang].tableGone(key), { tableKey: key });
     throw err;
   }
 }
@@ -26,7 +27,7 @@ export async function cardOrGone(key: string, deps: SlackDeps): Promise<TableCar
  */
 export async function openCardModal(card: TableCard, body: BlockAction, client: WebClient, deps: SlackDeps): Promise<boolean> {
   if (!body.view) return false;
-  const view = stripNul(tableCardModal(card, { now: deps.now(), timeZone: deps.timeZone }));
+  const view = stripNul(tableCardModal(card, { now: deps.now(), timeZone: deps.timeZone, lang: replyLangNow(deps, client, body.user.id) }));
   if (body.view.type === 'modal') await client.views.push({ trigger_id: body.trigger_id, view });
   else await client.views.open({ trigger_id: body.trigger_id, view });
   return true;
@@ -36,7 +37,7 @@ export async function openCardModal(card: TableCard, body: BlockAction, client: 
 export function register(app: App, deps: SlackDeps): void {
   onButton(app, deps, ACTION.openCard, async ({ action, body, client }, reply) => {
     const v = decodeValue('table', action.value);
-    const card = await cardOrGone(v.key, deps);
+    const card = await cardOrGone(v.key, deps, replyLangNow(deps, client, body.user.id));
     if (await openCardModal(card, body, client, deps)) return;
     await reply.ephemeral(tableCardBlocks(card, { now: deps.now(), timeZone: deps.timeZone, shareable: reply.isEphemeral, lang: await replyLang(deps, client, body.user.id) }));
   });

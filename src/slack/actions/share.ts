@@ -1,3 +1,4 @@
+import { answerMessages } from '../../render/messages/answers';
 import type { App } from '@slack/bolt';
 import { tagPage } from '../../core/data-command';
 import { searchCatalog } from '../../core/search-catalog';
@@ -17,7 +18,8 @@ export function register(app: App, deps: SlackDeps): void {
   onButton(app, deps, ACTION.share, async ({ action, body, respond, client }) => {
     const v = decodeValue('share', action.value);
     // shared for everyone in the channel, in the language of the person who shares it
-    const options = { now: deps.now(), timeZone: deps.timeZone, shareable: false, lang: await replyLang(deps, client, body.user.id) };
+    const lang = await replyLang(deps, client, body.user.id);
+    const options = { now: deps.now(), timeZone: deps.timeZone, shareable: false, lang };
     let rendered: Rendered;
     switch (v.k) {
       case 'search':
@@ -31,7 +33,7 @@ export function register(app: App, deps: SlackDeps): void {
         break;
     }
     if (!body.response_url) return;
-    await respond({ response_type: 'in_channel', replace_original: false, ...outgoingMessage({ text: rendered.text, blocks: [...rendered.blocks, context([`Shared by <@${body.user.id}>`])] }) });
+    await respond({ response_type: 'in_channel', replace_original: false, ...outgoingMessage({ text: rendered.text, blocks: [...rendered.blocks, context([answerMessages[lang].sharedBy(`<@${body.user.id}>`)])] }) });
     await respond({ delete_original: true });
   });
 }

@@ -1,7 +1,8 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { isKnownAction } from '../../render/blocks-actions';
 import { noticeBlocks } from '../../render/blocks-messages';
-import type { SlackDeps } from '../deps';
+import { replyLangNow, type SlackDeps } from '../deps';
+import { t } from '../../text/catalogue';
 import { guard, replierFor } from '../support';
 
 /**
@@ -15,6 +16,6 @@ export function register(app: App, deps: SlackDeps): void {
     await args.ack();
     deps.log.warn({ actionId: id, user: args.body.user?.id }, 'unknown action');
     const reply = replierFor(args);
-    await guard(deps, { listener: 'action:unknown', actionId: id }, (r) => reply.ephemeral(r), () => reply.ephemeral(noticeBlocks("That button isn't one I know any more. Please run `/data` again for fresh results.")));
+    await guard(deps, { listener: 'action:unknown', actionId: id }, (r) => reply.ephemeral(r), () => reply.ephemeral(noticeBlocks(t(replyLangNow(deps, args.client, args.body.user?.id), 'error.unknownButton'))));
   });
 }

@@ -24,13 +24,13 @@ export function register(app: App, deps: SlackDeps): void {
       const lang = await replyLang(deps, client, command.user_id);
       if (isSubscriptionCommand(text)) {
         let joined = false;
-        if (parseSubscriptionCommand(text).kind === 'subscribe') {
+        if (parseSubscriptionCommand(text, lang).kind === 'subscribe') {
           const membership = await ensureMembership(client, command.channel_id);
           if (membership.status === 'not_member') return void (await tell(noticeBlocks(HEALTH[lang].notMember(`/data ${text.trim()}`))));
           if (membership.status === 'archived') return void (await tell(noticeBlocks(HEALTH[lang].archived)));
           joined = membership.status === 'joined';
         }
-        const result = await handleSubscriptionCommand(text, command.channel_id, command.user_id, { store: deps.alerts, graph: deps.graph, now: deps.now });
+        const result = await handleSubscriptionCommand(text, command.channel_id, command.user_id, { store: deps.alerts, graph: deps.graph, now: deps.now, lang });
         const blocks = result.blocks as Rendered['blocks'];
         await tell(joined ? { text: `${HEALTH[lang].joined} ${result.text}`, blocks: [...noticeBlocks(HEALTH[lang].joined).blocks, ...blocks] } : { text: result.text, blocks });
         return;

@@ -14,7 +14,7 @@ import { outgoingMessage, stripNul } from '../../text/mrkdwn';
  */
 async function welcomeOnce(user: string, channel: string | undefined, client: WebClient, deps: SlackDeps): Promise<void> {
   if (!(await deps.userState.markWelcomed(user, deps.now().toISOString()))) return;
-  const r = noticeBlocks(answerMessages.en.welcome);
+  const r = noticeBlocks(answerMessages[await replyLang(deps, client, user)].welcome);
   await client.chat.postMessage({ channel: channel && /^D[A-Z0-9]+$/.test(channel) ? channel : user, ...outgoingMessage({ text: r.text, blocks: r.blocks }), unfurl_links: false, unfurl_media: false });
   deps.log.info({ user }, 'welcomed to the messages tab');
 }

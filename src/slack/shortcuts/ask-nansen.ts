@@ -5,7 +5,8 @@ import { ASK_QUESTION_MAX, SHORTCUT, type AskMetadata } from '../../render/block
 import { askNansenModal, askNoTextModal } from '../../render/blocks-modals';
 import type { Rendered } from '../../render/blocks-common';
 import { outgoingMessage, stripNul, truncate } from '../../text/mrkdwn';
-import type { SlackDeps } from '../deps';
+import { replyLangNow, type SlackDeps } from '../deps';
+import { t } from '../../text/catalogue';
 import { dm, guard } from '../support';
 
 /**
@@ -26,14 +27,15 @@ export function register(app: App, deps: SlackDeps): void {
       const text = stripLeadingMentions(stripNul(typeof message.text === 'string' ? message.text : ''));
       const ts = typeof message.ts === 'string' ? message.ts : shortcut.message_ts;
       const th = typeof message.thread_ts === 'string' ? message.thread_ts : undefined;
+      const lang = replyLangNow(deps, client, user);
       const view = text
-        ? askNansenModal({ ch: shortcut.channel.id, ts, ...(th && th !== ts ? { th } : {}), q: truncate(text, ASK_QUESTION_MAX) } satisfies AskMetadata)
-        : askNoTextModal();
+        ? askNansenModal({ ch: shortcut.channel.id, ts, ...(th && th !== ts ? { th } : {}), q: truncate(text, ASK_QUESTION_MAX) } satisfies AskMetadata, lang)
+        : askNoTextModal(lang);
       try {
         await client.views.open({ trigger_id: shortcut.trigger_id, view });
       } catch (err) {
         const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
-        if (code === 'expired_trigger_id' || code === 'trigger_exchanged') throw new UserError('slow', 'That took me too long to open the dialog. Please use Ask Nansen on the message again.');
+        if (code === 'expired_trigger_id' || code === 'trigger_exchanged') throw new UserError('slow', t(lang, 'error.slowAsk'));
         throw err;
       }
     });

@@ -4,7 +4,8 @@ import { decodeAskMetadata, INPUT, VIEW } from '../../render/blocks-actions';
 import { failureBlocks } from '../../render/blocks-messages';
 import type { AskWhere } from '../../render/blocks-modals';
 import { answerAsked } from '../ask';
-import type { SlackDeps } from '../deps';
+import { replyLangNow, type SlackDeps } from '../deps';
+import { t } from '../../text/catalogue';
 import { dm } from '../support';
 
 const WHERE = new Set<AskWhere>(['thread', 'private']);
@@ -15,7 +16,7 @@ export function register(app: App, deps: SlackDeps): void {
     const user = body.user.id;
     const picked = view.state.values[INPUT.askWhere]?.[INPUT.where]?.selected_option?.value;
     if (!WHERE.has(picked as AskWhere)) {
-      await ack({ response_action: 'errors', errors: { [INPUT.askWhere]: 'Please pick where the answer should go.' } });
+      await ack({ response_action: 'errors', errors: { [INPUT.askWhere]: t(replyLangNow(deps, client, user), 'ask.pickWhere') } });
       return;
     }
     let meta;
@@ -24,7 +25,7 @@ export function register(app: App, deps: SlackDeps): void {
     } catch (err) {
       await ack();
       const where = { listener: `view:${VIEW.ask}`, user };
-      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
+      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, replyLangNow(deps, client, user)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
       return;
     }
     await ack();

@@ -137,7 +137,7 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       submission = read(view, meta);
     } catch (err) {
       await ack();
-      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
+      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, replyLangNow(deps, client, user)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
       return;
     }
     const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, { ...deps, directory: slackPeopleDirectory(client) });
@@ -146,7 +146,8 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       const raced = await Promise.race([work.then((o) => ({ o })), new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.submitDeadlineMs ?? 2000).unref())]);
       outcome = raced?.o;
     } catch (err) {
-      const text = err instanceof EditConflictError ? await conflictText(err, user, deps, replyLangNow(deps, client, user)) : explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key }).text;
+      const lang = replyLangNow(deps, client, user);
+      const text = err instanceof EditConflictError ? await conflictText(err, user, deps, lang) : explainFailure(asPersonError(err, lang), deps.log, { ...where, tableKey: meta.key }, lang).text;
       await ack({ response_action: 'errors', errors: { [submission.mainBlock]: text } });
       return;
     }
@@ -158,7 +159,8 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
         if (late.kind === 'saved') await reportSaved(meta, late, submission.change.kind, user, args, deps);
         else if (late.kind === 'invalid') await tell(noticeBlocks(t(await replyLang(deps, client, user), 'edit.notSaved', { errors: Object.values(late.errors).map(escapeMrkdwn).join(' ') })));
       } catch (err) {
-        await tell(failureBlocks(explainFailure(asPersonError(err), deps.log, { ...where, tableKey: meta.key }))).catch(() => undefined);
+        const lang = replyLangNow(deps, client, user);
+        await tell(failureBlocks(explainFailure(asPersonError(err, lang), deps.log, { ...where, tableKey: meta.key }, lang))).catch(() => undefined);
       }
       return;
     }
