@@ -30,6 +30,7 @@ import type { VectorHit } from '../ports/vector-index';
 import type { CandidateText } from './rank';
 import { FIELDS, rankCandidates } from './rank';
 import { failedRun } from './runs';
+import { candidateCache, type ReadCandidate } from './candidate-cache';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
 
@@ -194,9 +195,23 @@ function distinctNew(hits: Array<{ key: string; kind: SearchKind }>, seen: Set<s
   return out;
 }
 
+/**
+ * The candidates of some hits, read from the graph store and analysed, in the hits' order (removed ones left out).
+ * What was read and analysed for an earlier answer is reused while the store's change token stays the same.
+ */
 async function candidatesFor(keys: Array<{ key: string; kind: SearchKind }>, ctx: Ctx): Promise<Candidate[]> {
-  const tableKeys = keys.filter((h) => h.kind === 'table' && !ctx.refs.loaded.has(h.key)).map((h) => h.key);
-  const dashKeys = keys.filter((h) => h.kind === 'dashboard' && !ctx.refs.loadedDashboards.has(h.key)).map((h) => h.key);
+  if (!keys.length) return [];
+  const cache = await candidateCache(ctx.deps.graph);
+  const loadedOf = (kind: SearchKind): Map<string, Table | Dashboard> => (kind === 'table' ? ctx.refs.loaded : ctx.refs.loadedDashboards);
+  const reads = new Map<string, ReadCandidate>();
+  for (const { key, kind } of keys) {
+    const hit = cache?.get(kind, key);
+    const loaded = loadedOf(kind).get(key);
+    if (hit && (!loaded || loaded === hit.entity)) reads.set(key, hit);
+  }
+  const unread = (kind: SearchKind): string[] => keys.filter((h) => h.kind === kind && !reads.has(h.key) && !loadedOf(kind).has(h.key)).map((h) => h.key);
+  const tableKeys = unread('table');
+  const dashKeys = unread('dashboard');
   const [tables, dashboards] = await Promise.all([
     tableKeys.length ? ctx.deps.graph.getTables(tableKeys) : Promise.resolve([] as Table[]),
     dashKeys.length ? ctx.deps.graph.getDashboards(dashKeys) : Promise.resolve([] as Dashboard[]),
@@ -206,10 +221,18 @@ async function candidatesFor(keys: Array<{ key: string; kind: SearchKind }>, ctx
   const nowMs = ctx.now.getTime();
   const out: Candidate[] = [];
   for (const { key, kind } of keys) {
-    const entity = kind === 'table' ? ctx.refs.loaded.get(key) : ctx.refs.loadedDashboards.get(key);
-    if (!entity || entity.removedAt) continue;
-    const doc = kind === 'table' ? tableToSearchDocument(entity as Table) : dashboardToSearchDocument(entity as Dashboard);
-    out.push({ text: candidateText(doc), prior: priorFactor({ ...doc, textScore: 0 }, nowMs) });
+    let read = reads.get(key);
+    if (read && kind === 'table') ctx.refs.loaded.set(key, read.entity as Table);
+    else if (read) ctx.refs.loadedDashboards.set(key, read.entity as Dashboard);
+    else {
+      const entity = loadedOf(kind).get(key);
+      if (!entity) continue;
+      const doc = kind === 'table' ? tableToSearchDocument(entity as Table) : dashboardToSearchDocument(entity as Dashboard);
+      read = { entity, doc, text: candidateText(doc) };
+      cache?.set(kind, key, read);
+    }
+    if (read.entity.removedAt) continue;
+    out.push({ text: read.text, prior: priorFactor({ ...read.doc, textScore: 0 }, nowMs) });
   }
   return out;
 }

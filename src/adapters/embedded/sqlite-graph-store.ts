@@ -71,6 +71,7 @@ export class SqliteGraphStore implements GraphStore {
   private db!: Database.Database;
   private readonly clock: () => Date;
   private tableReads?: Record<'docs' | 'ups' | 'downs' | 'dashes' | 'loads', Database.Statement>;
+  private tokenReads?: Record<'others' | 'ours', Database.Statement>;
 
   constructor(private readonly options: SqliteGraphStoreOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -79,6 +80,13 @@ export class SqliteGraphStore implements GraphStore {
   async init(): Promise<void> {
     this.db = openSqlite(this.options.path, SCHEMA);
     this.tableReads = undefined;
+    this.tokenReads = undefined;
+  }
+
+  /** Other connections' commits move SQLite's `data_version`; this connection's own writes move `total_changes()`. */
+  async changeToken(): Promise<string> {
+    const q = (this.tokenReads ??= { others: this.db.prepare('PRAGMA data_version').pluck(), ours: this.db.prepare('SELECT total_changes()').pluck() });
+    return `${String(q.others.get())}:${String(q.ours.get())}`;
   }
 
   async close(): Promise<void> {
@@ -149,7 +157,7 @@ export class SqliteGraphStore implements GraphStore {
 
   /**
    * Five statements for any number of keys (the keys go in as one JSON array), in one read transaction so the
-   * documents and their edges come from the same snapshot; per-key statements cost ~0.1 ms each at 130 keys.
+   * documents and their edges come from the same snapshot (it was four statements per key).
    */
   async getTables(keys: string[]): Promise<Table[]> {
     const unique = [...new Set(keys)];
