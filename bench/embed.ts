@@ -7,7 +7,9 @@
  * scripts/services.sh started), then imports the same catalog again and re-embeds: nothing changed, so no text goes
  * to the model. Then asks Q generated questions, hybrid, and times them, the question's own embedding call
  * included; between answers it times the embedding call alone (another distinct text), so both come from the same
- * window, and the same question again, its vector now cached: the answer's own work, dense path included. Prints throughput, answer latency and peak RSS as JSON.
+ * window, and the same question again, its vector now cached: the answer's own work, dense path included. Prints
+ * throughput, answer latency, the store calls per answer (each one request to Neo4j or Elasticsearch, or more when
+ * an adapter splits it) and peak RSS as JSON.
  *
  * `--catalog-vectors random` gives the catalog seeded random unit vectors under the real model's name and dimension
  * instead of the model's (the catalog loads in seconds; no embedding throughput is measured). The question's
@@ -55,6 +57,23 @@ function randomEmbedder(model: EmbeddingModel, seed: number): Embedder {
     return v;
   };
   return { embed: async (texts) => texts.map(unit), model: () => model, probe: async () => model };
+}
+
+/** Store calls by `store.method`, for counting an answer's round trips (each adapter call is one request or more). */
+type CallCounts = Map<string, number>;
+
+/** The store, with each of its method calls counted under `name.method` while `counting.on`. */
+function counted<T extends object>(store: T, name: string, calls: CallCounts, counting: { on: boolean }): T {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (counting.on) calls.set(`${name}.${String(prop)}`, (calls.get(`${name}.${String(prop)}`) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }
 
 interface BenchStores {
@@ -144,8 +163,17 @@ async function main(): Promise<void> {
     await prepareIntentExamples(embedder);
     const rand = seededRandom(7);
     const now = new Date(catalog.now ?? Date.now());
-    const answering = { graph, search, now: () => now, timeZone: 'Asia/Seoul', meaning: { embedder, vectors, queryTimeoutMs: config.NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS } };
+    const calls: CallCounts = new Map();
+    const counting = { on: false };
+    const answering = {
+      graph: counted(graph, 'graph', calls, counting),
+      search: counted(search, 'search', calls, counting),
+      now: () => now,
+      timeZone: 'Asia/Seoul',
+      meaning: { embedder, vectors: counted(vectors, 'vectors', calls, counting), queryTimeoutMs: config.NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS },
+    };
     await answer({ text: 'warm up' }, answering);
+    counting.on = true;
     const session = values['cpu-profile'] ? new Session() : undefined;
     if (session) {
       session.connect();
@@ -170,6 +198,7 @@ async function main(): Promise<void> {
       await answer({ text }, answering);
       cachedVector.push(performance.now() - started);
     }
+    counting.on = false;
     if (session) {
       const { profile } = await session.post('Profiler.stop');
       writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
@@ -192,6 +221,7 @@ async function main(): Promise<void> {
       answerMs: { questions, p50: round2(percentile(latencies, 50)), p95: round2(percentile(latencies, 95)), max: round2(Math.max(...latencies)) },
       embeddingCallMs: { calls: questions, p50: round2(percentile(embedOnly, 50)), p95: round2(percentile(embedOnly, 95)) },
       answerCachedVectorMs: { questions, p50: round2(percentile(cachedVector, 50)), p95: round2(percentile(cachedVector, 95)) },
+      storeCallsPerAnswer: Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b)).map(([method, n]) => [method, round2(n / (2 * questions))])),
       peakRssMb: rss.stop(),
     };
     console.log(values.json ? JSON.stringify(out) : JSON.stringify(out, null, 2));

@@ -31,6 +31,7 @@ import type { VectorHit } from '../ports/vector-index';
 import type { CandidateText } from './rank';
 import { FIELDS, rankCandidates } from './rank';
 import { failedRun } from './runs';
+import { candidateCache, type ReadCandidate } from './candidate-cache';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
 
@@ -188,9 +189,30 @@ interface Candidate {
   prior: number;
 }
 
+/** The hits not seen yet, each key once, in order; marks them seen. */
+function distinctNew(hits: Array<{ key: string; kind: SearchKind }>, seen: Set<string>): Array<{ key: string; kind: SearchKind }> {
+  const out: Array<{ key: string; kind: SearchKind }> = [];
+  for (const h of hits) if (!seen.has(h.key) && seen.add(h.key)) out.push({ key: h.key, kind: h.kind });
+  return out;
+}
+
+/**
+ * The candidates of some hits, read from the graph store and analysed, in the hits' order (removed ones left out).
+ * What was read and analysed for an earlier answer is reused while the store's change token stays the same.
+ */
 async function candidatesFor(keys: Array<{ key: string; kind: SearchKind }>, ctx: Ctx): Promise<Candidate[]> {
-  const tableKeys = keys.filter((h) => h.kind === 'table' && !ctx.refs.loaded.has(h.key)).map((h) => h.key);
-  const dashKeys = keys.filter((h) => h.kind === 'dashboard' && !ctx.refs.loadedDashboards.has(h.key)).map((h) => h.key);
+  if (!keys.length) return [];
+  const cache = await candidateCache(ctx.deps.graph);
+  const loadedOf = (kind: SearchKind): Map<string, Table | Dashboard> => (kind === 'table' ? ctx.refs.loaded : ctx.refs.loadedDashboards);
+  const reads = new Map<string, ReadCandidate>();
+  for (const { key, kind } of keys) {
+    const hit = cache?.get(kind, key);
+    const loaded = loadedOf(kind).get(key);
+    if (hit && (!loaded || loaded === hit.entity)) reads.set(key, hit);
+  }
+  const unread = (kind: SearchKind): string[] => keys.filter((h) => h.kind === kind && !reads.has(h.key) && !loadedOf(kind).has(h.key)).map((h) => h.key);
+  const tableKeys = unread('table');
+  const dashKeys = unread('dashboard');
   const [tables, dashboards] = await Promise.all([
     tableKeys.length ? ctx.deps.graph.getTables(tableKeys) : Promise.resolve([] as Table[]),
     dashKeys.length ? ctx.deps.graph.getDashboards(dashKeys) : Promise.resolve([] as Dashboard[]),
@@ -200,10 +222,18 @@ async function candidatesFor(keys: Array<{ key: string; kind: SearchKind }>, ctx
   const nowMs = ctx.now.getTime();
   const out: Candidate[] = [];
   for (const { key, kind } of keys) {
-    const entity = kind === 'table' ? ctx.refs.loaded.get(key) : ctx.refs.loadedDashboards.get(key);
-    if (!entity || entity.removedAt) continue;
-    const doc = kind === 'table' ? tableToSearchDocument(entity as Table) : dashboardToSearchDocument(entity as Dashboard);
-    out.push({ text: candidateText(doc), prior: priorFactor({ ...doc, textScore: 0 }, nowMs) });
+    let read = reads.get(key);
+    if (read && kind === 'table') ctx.refs.loaded.set(key, read.entity as Table);
+    else if (read) ctx.refs.loadedDashboards.set(key, read.entity as Dashboard);
+    else {
+      const entity = loadedOf(kind).get(key);
+      if (!entity) continue;
+      const doc = kind === 'table' ? tableToSearchDocument(entity as Table) : dashboardToSearchDocument(entity as Dashboard);
+      read = { entity, doc, text: candidateText(doc) };
+      cache?.set(kind, key, read);
+    }
+    if (read.entity.removedAt) continue;
+    out.push({ text: read.text, prior: priorFactor({ ...read.doc, textScore: 0 }, nowMs) });
   }
   return out;
 }
@@ -245,17 +275,26 @@ async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: Readon
     concepts,
     clauses: full.clauses.filter((cl) => !drop.has(cl.term) || concepts.some((c) => c.alternatives.some((a) => a.terms.includes(cl.term)))),
   };
+  // the two paths are independent until fusion: the lexical candidates are read while the question is embedded
   const densePromise = denseHits(meaningOf, kinds, ctx);
   const hits = built.clauses.length && concepts.length ? await ctx.deps.search.search({ clauses: built.clauses, limit: Math.max(RERANK_POOL, limit), kinds, now: ctx.now.toISOString() }) : [];
+  const seen = new Set<string>();
+  const lexicalPool = distinctNew(hits, seen);
+  const lexicalCandidates = candidatesFor(lexicalPool, ctx);
+  // a failed read must not go unobserved while the dense path is awaited; it still fails the answer below
+  lexicalCandidates.catch(() => undefined);
   const dense = await densePromise;
   const denseKinds = (dense?.hits ?? []).filter((h): h is VectorHit & { kind: SearchKind } => h.kind === 'table' || h.kind === 'dashboard');
-  const seen = new Set<string>();
-  const pool: Array<{ key: string; kind: SearchKind }> = [];
-  for (const h of [...hits, ...denseKinds]) if (!seen.has(h.key) && seen.add(h.key)) pool.push({ key: h.key, kind: h.kind });
+  const densePool = distinctNew(denseKinds, seen);
+  const pool = [...lexicalPool, ...densePool];
   if (!pool.length) return { built, results: [], confident: false, verdict: 'unknown', kinds };
 
-  const candidates = await candidatesFor(pool, ctx);
-  const columnSimilarity = dense && tuning.columnWeight > 0 ? await bestColumns(dense.vector, pool.filter((p) => p.kind === 'table').map((p) => p.key), ctx) : new Map<string, number>();
+  const [fromLexical, fromDense, columnSimilarity] = await Promise.all([
+    lexicalCandidates,
+    candidatesFor(densePool, ctx),
+    dense && tuning.columnWeight > 0 ? bestColumns(dense.vector, pool.filter((p) => p.kind === 'table').map((p) => p.key), ctx) : new Map<string, number>(),
+  ]);
+  const candidates = [...fromLexical, ...fromDense];
   const nowIso = ctx.now.toISOString();
   const lexical = concepts.length ? rankCandidates(concepts, candidates.map((c) => c.text), nowIso) : candidates.map((c) => ({ key: c.text.doc.key, kind: c.text.doc.kind, score: 0, coverage: 0, covered: 0, why: [] }));
   const byKey = new Map(lexical.map((r) => [r.key, r]));

@@ -75,6 +75,12 @@ export interface GraphStore {
   getTable(key: string): Promise<Table | undefined>;
   /** Several tables at once, in no particular order; unknown keys are left out. */
   getTables(keys: string[]): Promise<Table[]>;
+  /**
+   * A token that changes whenever anything in the store changes, written by this process or another: a reader may
+   * keep what it derived from tables and dashboards while the token stays the same. Left out by a store that
+   * cannot tell cheaply (then nothing is kept).
+   */
+  changeToken?(): Promise<string>;
   /** One dashboard, or undefined. */
   getDashboard(key: string): Promise<Dashboard | undefined>;
   /** Several dashboards at once, in no particular order; unknown keys are left out. */

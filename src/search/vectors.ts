@@ -97,12 +97,16 @@ export function bestK<T>(items: Iterable<T>, score: (item: T) => number, k: numb
     }
   };
   for (const item of items) {
-    const entry = { item, score: score(item) };
+    const s = score(item);
     if (heap.length < k) {
-      heap.push(entry);
+      heap.push({ item, score: s });
       up(heap.length - 1);
-    } else if (worse(heap[0]!, entry)) {
-      heap[0] = entry;
+      continue;
+    }
+    // most items are worse than the root: they are dropped before anything is allocated for them
+    const root = heap[0]!;
+    if (s > root.score || (s === root.score && tieBreak(root.item, item) > 0)) {
+      heap[0] = { item, score: s };
       down(0);
     }
   }

@@ -46,6 +46,23 @@ CREATE INDEX IF NOT EXISTS schema_changes_by_table ON schema_changes(table_key, 
 CREATE INDEX IF NOT EXISTS schema_changes_by_at ON schema_changes(at);
 `;
 
+/** A row of a batched edge read: the value `k` of the table `of`. */
+interface KeyedRow {
+  of: string;
+  k: string;
+}
+
+/** Batched edge rows grouped by their table, each group in the rows' order. */
+function groupedBy(rows: KeyedRow[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    const group = out.get(r.of);
+    if (group) group.push(r.k);
+    else out.set(r.of, [r.k]);
+  }
+  return out;
+}
+
 /**
  * The embedded `GraphStore`: one SQLite file through better-sqlite3, in WAL mode with `synchronous=FULL`, so a
  * write is on disk once its promise resolves. Nodes are JSON documents; edges and load history are tables.
@@ -53,6 +70,8 @@ CREATE INDEX IF NOT EXISTS schema_changes_by_at ON schema_changes(at);
 export class SqliteGraphStore implements GraphStore {
   private db!: Database.Database;
   private readonly clock: () => Date;
+  private tableReads?: Record<'docs' | 'ups' | 'downs' | 'dashes' | 'loads', Database.Statement>;
+  private tokenReads?: Record<'others' | 'ours', Database.Statement>;
 
   constructor(private readonly options: SqliteGraphStoreOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -60,6 +79,14 @@ export class SqliteGraphStore implements GraphStore {
 
   async init(): Promise<void> {
     this.db = openSqlite(this.options.path, SCHEMA);
+    this.tableReads = undefined;
+    this.tokenReads = undefined;
+  }
+
+  /** Other connections' commits move SQLite's `data_version`; this connection's own writes move `total_changes()`. */
+  async changeToken(): Promise<string> {
+    const q = (this.tokenReads ??= { others: this.db.prepare('PRAGMA data_version').pluck(), ours: this.db.prepare('SELECT total_changes()').pluck() });
+    return `${String(q.others.get())}:${String(q.ours.get())}`;
   }
 
   async close(): Promise<void> {
@@ -128,26 +155,36 @@ export class SqliteGraphStore implements GraphStore {
     return (await this.getTables([key]))[0];
   }
 
+  /**
+   * Five statements for any number of keys (the keys go in as one JSON array), in one read transaction so the
+   * documents and their edges come from the same snapshot (it was four statements per key).
+   */
   async getTables(keys: string[]): Promise<Table[]> {
-    const get = this.db.prepare('SELECT doc FROM tables WHERE key = ?');
-    const ups = this.db.prepare('SELECT l.upstream AS k FROM lineage l JOIN tables t ON t.key = l.upstream WHERE l.downstream = ? ORDER BY l.upstream');
-    const downs = this.db.prepare('SELECT l.downstream AS k FROM lineage l JOIN tables t ON t.key = l.downstream WHERE l.upstream = ? ORDER BY l.downstream');
-    const dashes = this.db.prepare('SELECT dt.dashboard AS k FROM dashboard_tables dt JOIN dashboards d ON d.key = dt.dashboard WHERE dt.table_key = ? ORDER BY dt.dashboard');
-    const loads = this.db.prepare('SELECT at FROM loads WHERE table_key = ? ORDER BY at');
-    const out: Table[] = [];
-    for (const key of new Set(keys)) {
-      const row = get.get(key) as { doc: string } | undefined;
-      if (!row) continue;
-      const stored = JSON.parse(row.doc) as StoredTable;
-      out.push({
-        ...stored,
-        upstream: (ups.all(key) as Array<{ k: string }>).map((r) => r.k),
-        downstream: (downs.all(key) as Array<{ k: string }>).map((r) => r.k),
-        dashboards: (dashes.all(key) as Array<{ k: string }>).map((r) => r.k),
-        updates: (loads.all(key) as Array<{ at: string }>).map((r) => r.at),
-      });
-    }
-    return out;
+    const unique = [...new Set(keys)];
+    if (!unique.length) return [];
+    const q = (this.tableReads ??= {
+      docs: this.db.prepare('SELECT key, doc FROM tables WHERE key IN (SELECT value FROM json_each(?))'),
+      ups: this.db.prepare('SELECT l.downstream AS of, l.upstream AS k FROM lineage l JOIN tables t ON t.key = l.upstream WHERE l.downstream IN (SELECT value FROM json_each(?)) ORDER BY l.downstream, l.upstream'),
+      downs: this.db.prepare('SELECT l.upstream AS of, l.downstream AS k FROM lineage l JOIN tables t ON t.key = l.downstream WHERE l.upstream IN (SELECT value FROM json_each(?)) ORDER BY l.upstream, l.downstream'),
+      dashes: this.db.prepare('SELECT dt.table_key AS of, dt.dashboard AS k FROM dashboard_tables dt JOIN dashboards d ON d.key = dt.dashboard WHERE dt.table_key IN (SELECT value FROM json_each(?)) ORDER BY dt.table_key, dt.dashboard'),
+      loads: this.db.prepare('SELECT table_key AS of, at AS k FROM loads WHERE table_key IN (SELECT value FROM json_each(?)) ORDER BY table_key, at'),
+    });
+    const json = JSON.stringify(unique);
+    return this.db.transaction((): Table[] => {
+      const docs = new Map((q.docs.all(json) as Array<{ key: string; doc: string }>).map((r) => [r.key, r.doc]));
+      const ups = groupedBy(q.ups.all(json) as KeyedRow[]);
+      const downs = groupedBy(q.downs.all(json) as KeyedRow[]);
+      const dashes = groupedBy(q.dashes.all(json) as KeyedRow[]);
+      const loads = groupedBy(q.loads.all(json) as KeyedRow[]);
+      const out: Table[] = [];
+      for (const key of unique) {
+        const doc = docs.get(key);
+        if (doc === undefined) continue;
+        const stored = JSON.parse(doc) as StoredTable;
+        out.push({ ...stored, upstream: ups.get(key) ?? [], downstream: downs.get(key) ?? [], dashboards: dashes.get(key) ?? [], updates: loads.get(key) ?? [] });
+      }
+      return out;
+    })();
   }
 
   async getDashboard(key: string): Promise<Dashboard | undefined> {

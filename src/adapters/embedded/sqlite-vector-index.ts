@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EmbeddingModel } from '../../ports/embedder';
 import type { NearestQuery, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
-import { bestK, dot, dotAt, sampleRank, vectorFromBytes, vectorToBytes } from '../../search/vectors';
+import { bestK, dotAt, sampleRank, vectorFromBytes, vectorToBytes } from '../../search/vectors';
 import { openSqlite } from './sqlite';
 
 export interface SqliteVectorIndexOptions {
@@ -35,6 +35,11 @@ interface Packed {
   parents: Array<string | undefined>;
   dims: number;
   matrix: Float32Array;
+}
+
+/** 0, 1, …, n − 1. */
+function* indices(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
 }
 
 /** What searches read: each kind's vectors, and each table's column vectors. */
@@ -248,33 +253,45 @@ export class SqliteVectorIndex implements VectorIndex {
     const limit = Math.max(0, Math.floor(query.limit));
     if (!limit) return [];
     const dims = query.vector.length;
-    const keys: string[] = [];
-    const kinds: VectorKind[] = [];
-    const parents: Array<string | undefined> = [];
-    const sims: number[] = [];
     const only = query.parent !== undefined || query.parents !== undefined ? new Set([...(query.parent !== undefined ? [query.parent] : []), ...(query.parents ?? [])]) : undefined;
-    for (const kind of new Set(query.kinds)) {
-      if (kind === 'column' && only) {
-        for (const parent of only) {
-          for (const [key, vector] of this.loaded.columnsOf.get(parent) ?? []) {
-            if (vector.length !== dims) continue;
-            keys.push(key);
-            kinds.push(kind);
-            parents.push(parent);
-            sims.push(dot(query.vector, vector));
-          }
-        }
-      } else {
-        const packed = this.loaded.packedOf(kind, dims);
-        for (let i = 0; i < packed.keys.length; i++) {
-          keys.push(packed.keys[i]!);
-          kinds.push(kind);
-          parents.push(packed.parents[i]);
-          sims.push(dotAt(query.vector, packed.matrix, i * dims));
-        }
+    const runs = [...new Set(query.kinds)].map((kind) => (kind === 'column' && only ? this.columnsWithin(only, dims) : { kind, ...this.loaded.packedOf(kind, dims) }));
+    const total = runs.reduce((n, r) => n + r.keys.length, 0);
+    // one similarity per vector, in a typed array: the scan allocates nothing per vector
+    const sims = new Float64Array(total);
+    const runOf = new Uint8Array(total);
+    const indexInRun = new Uint32Array(total);
+    let at = 0;
+    runs.forEach((run, r) => {
+      for (let i = 0; i < run.keys.length; i++, at++) {
+        sims[at] = dotAt(query.vector, run.matrix, i * dims);
+        runOf[at] = r;
+        indexInRun[at] = i;
+      }
+    });
+    const keyOf = (i: number): string => runs[runOf[i]!]!.keys[indexInRun[i]!]!;
+    return bestK(indices(total), (i) => sims[i]!, limit, (a, b) => keyOf(a).localeCompare(keyOf(b))).map(({ item: i, score }) => {
+      const run = runs[runOf[i]!]!;
+      const parent = run.parents[indexInRun[i]!];
+      return { key: run.keys[indexInRun[i]!]!, kind: run.kind, similarity: score, ...(parent !== undefined ? { parent } : {}) };
+    });
+  }
+
+  /** The column vectors of some tables, packed like a kind's (built per query: a few hundred vectors). */
+  private columnsWithin(tables: Set<string>, dims: number): Packed & { kind: VectorKind } {
+    const keys: string[] = [];
+    const parents: Array<string | undefined> = [];
+    const vectors: Float32Array[] = [];
+    for (const parent of tables) {
+      for (const [key, vector] of this.loaded.columnsOf.get(parent) ?? []) {
+        if (vector.length !== dims) continue;
+        keys.push(key);
+        parents.push(parent);
+        vectors.push(vector);
       }
     }
-    return bestK(keys.keys(), (i) => sims[i]!, limit, (a, b) => keys[a]!.localeCompare(keys[b]!)).map(({ item: i, score }) => ({ key: keys[i]!, kind: kinds[i]!, similarity: score, ...(parents[i] !== undefined ? { parent: parents[i] } : {}) }));
+    const matrix = new Float32Array(vectors.length * dims);
+    vectors.forEach((v, i) => matrix.set(v, i * dims));
+    return { kind: 'column', keys, parents, dims, matrix };
   }
 
   async sample(kind: VectorKind, n: number): Promise<Float32Array[]> {
