@@ -47,8 +47,8 @@ describe('two bot processes behind one Redis', () => {
       child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
       bots.push({ child, port, log: () => err });
     }
-    await eventually(() => bots.every((b) => b.log().includes('nansen bot started')), 60_000, 'both bots to start');
-  }, 120_000);
+    await eventually(() => bots.every((b) => b.log().includes('nansen bot started')), 150_000, 'both bots to start');
+  }, 180_000);
 
   afterAll(async () => {
     for (const b of bots) b.child.kill('SIGTERM');

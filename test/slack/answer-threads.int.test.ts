@@ -79,13 +79,14 @@ describe('answering in worker threads, behind the real Bolt app', () => {
   });
 
   it('acknowledges at once while a burst of slow answers is being answered', async () => {
-    const burst = Array.from({ length: 300 }, (_, i) => P.appMention({ text: QUESTIONS[i % QUESTIONS.length]!, channel: `C0BURST${String(i).padStart(3, '0')}` }));
+    // each question different (a word no table has, numbered), so that no cache of the answering side makes it cheap
+    const burst = Array.from({ length: 300 }, (_, i) => P.appMention({ text: `${QUESTIONS[i % QUESTIONS.length]!} or in tbl_quuxmetric_${i}?`, channel: `C0BURST${String(i).padStart(3, '0')}` }));
     const answered = Promise.all(burst.map((m) => h.fake.waitForCall('chat.postMessage', (c) => c.args.thread_ts === m.ts, 60_000)));
     let done = false;
     void answered.finally(() => (done = true));
-    // the mentions are sent 8 ms apart, far faster than they are answered; each one's ack is timed
-    const lastSent = performance.now() + (burst.length - 1) * 8;
-    const acks = await Promise.all(burst.map((m, i) => new Promise<number>((resolve, reject) => setTimeout(() => h.event(P.eventCallback(m)).then((r) => resolve(r.ms), reject), i * 8))));
+    // the mentions are sent 3 ms apart, far faster than they are answered; each one's ack is timed
+    const lastSent = performance.now() + (burst.length - 1) * 3;
+    const acks = await Promise.all(burst.map((m, i) => new Promise<number>((resolve, reject) => setTimeout(() => h.event(P.eventCallback(m)).then((r) => resolve(r.ms), reject), i * 3))));
     // then, while the answers are still being worked out, a slash command every 20 ms: its answer waits in line, its ack must not
     while (!done) {
       const r = await h.command('help');
