@@ -22,6 +22,7 @@ import { findMentions } from './mentions';
 import { cleanMessage, detectLang } from './normalize';
 import type { BuiltQuery, Concept, IndexStats } from './query';
 import { negatedTerms } from './negation';
+import { sideBySideWeight } from './proximity';
 import { buildQuery, conceptMatch, idf, indexStats } from './query';
 import { fuse } from './hybrid';
 import { DEFAULT_FIND_TUNING } from './tuning';
@@ -490,31 +491,8 @@ async function threadSubject(thread: string[], ctx: Ctx): Promise<Subject | unde
   return undefined;
 }
 
-/** What each pair of the question's concepts that a description says in the same order, side by side, adds. */
+/** What each pair of the question's neighbouring concepts that a description says side by side adds, in word weights. */
 const PHRASE_BONUS = 0.5;
-/** Side by side: at most this many tokens apart. */
-const PHRASE_WINDOW = 2;
-
-/**
- * The weight of the question's phrases a text repeats: for each two concepts next to each other in the question
- * that the text says in the same order within a word of each other, the smaller of their weights. A description
- * that says "storage used over the free limit" is about that, where one that mentions storage, free and limit
- * apart is not.
- */
-function inSequence(concepts: Concept[], weights: number[], tokens: string[]): number {
-  if (concepts.length < 2 || tokens.length < 2) return 0;
-  const order = concepts.map((c, i) => ({ c, w: weights[i]!, at: Math.min(...c.words) })).sort((a, b) => a.at - b.at);
-  const positions = order.map(({ c }) => {
-    const terms = new Set([...c.typed, ...c.joined, ...c.alternatives.flatMap((a) => [...a.terms, ...a.joined])]);
-    return tokens.flatMap((t, i) => (terms.has(t) ? [i] : []));
-  });
-  let sum = 0;
-  for (let i = 0; i + 1 < order.length; i++) {
-    const next = positions[i + 1]!;
-    if (positions[i]!.some((p) => next.some((q) => q > p && q - p <= PHRASE_WINDOW))) sum += Math.min(order[i]!.w, order[i + 1]!.w);
-  }
-  return sum;
-}
 
 /** Scores a table's columns against what a message asks for; best first. */
 function rankColumns(table: Table, text: string, ctx: Ctx): Array<{ column: Table['columns'][number]; score: number }> {
@@ -536,7 +514,7 @@ function rankColumns(table: Table, text: string, ctx: Ctx): Array<{ column: Tabl
         const inDesc = conceptMatch(concept, c.desc).strength * 0.8;
         score += weights[i]! * Math.max(inName, inDesc);
       });
-      return { column: c.column, score: score + PHRASE_BONUS * 0.8 * inSequence(concepts, weights, c.descTokens) };
+      return { column: c.column, score: score + PHRASE_BONUS * 0.8 * sideBySideWeight(concepts, weights, c.descTokens, false) };
     })
     .filter((c) => c.score > 0)
     .sort((a, b) => b.score - a.score || a.column.position - b.column.position);

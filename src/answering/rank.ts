@@ -4,6 +4,7 @@ import { FIELD_WEIGHTS } from '../ports/search-index';
 import { priorFactor } from '../search/ranking';
 import type { MatchField, MatchReason } from './types';
 import type { Concept } from './query';
+import { sideBySideWeight } from './proximity';
 
 /**
  * Concept-level re-ranking of search candidates. The engines score each clause separately, so a document that
@@ -87,34 +88,8 @@ function forms(c: Concept): Array<{ terms: string[]; strength: number; typed: bo
   return out;
 }
 
-/** Share of two neighbouring concepts' weight that saying them side by side, in one field, adds. */
+/** Share of two neighbouring concepts' weight that saying them side by side, in a name or description, adds. */
 const PHRASE_BONUS = 0.3;
-const PHRASE_WINDOW = 2;
-
-/**
- * Proximity: for each two concepts next to each other in the question that one field says within a word of each
- * other (in the question's order; either order in a name, where `opportunity_renewal` says "renewal opportunity"),
- * the smaller weight times the field's weight.
- */
-function phraseWeight(concepts: Concept[], conceptForms: Array<ReturnType<typeof forms>>, idx: Record<MatchField, FieldIndex>, norm: Record<MatchField, number>): number {
-  if (concepts.length < 2) return 0;
-  const order = concepts.map((c, i) => ({ c, i, at: c.words.length ? Math.min(...c.words) : Infinity })).sort((a, b) => a.at - b.at);
-  let sum = 0;
-  for (const f of ['name', 'description'] as const) {
-    const tokens = idx[f].tokens;
-    if (tokens.length < 2) continue;
-    const positions = order.map(({ i }) => {
-      const terms = new Set(conceptForms[i]!.flatMap((form) => form.terms));
-      return tokens.flatMap((t, p) => (terms.has(t) ? [p] : []));
-    });
-    for (let k = 0; k + 1 < order.length; k++) {
-      const next = positions[k + 1]!;
-      const near = positions[k]!.some((p) => next.some((q) => (f === 'name' ? q !== p : q > p) && Math.abs(q - p) <= PHRASE_WINDOW));
-      if (near) sum += Math.min(order[k]!.c.weight, order[k + 1]!.c.weight) * norm[f];
-    }
-  }
-  return sum;
-}
 
 /**
  * Scores candidates: Σ over concepts of weight × the best (strength × field weight × BM25 length norm) among the
@@ -126,6 +101,7 @@ export function rankCandidates(concepts: Concept[], candidates: CandidateText[],
     FIELDS.map((f) => [f, Math.max(1, candidates.reduce((s, c) => s + c.fields[f].length, 0) / candidates.length)]),
   ) as Record<MatchField, number>;
   const conceptForms = concepts.map(forms);
+  const conceptWeights = concepts.map((c) => c.weight);
   const totalWeight = concepts.reduce((s, c) => s + c.weight, 0) || 1;
   const nowMs = Date.parse(now);
   return candidates.map((cand) => {
@@ -184,7 +160,7 @@ export function rankCandidates(concepts: Concept[], candidates: CandidateText[],
       const via = bestForm.typed ? undefined : bestForm.terms.join(' ');
       why.push({ word: c.label, field: bestField, ...(via ? { via } : {}) });
     });
-    score += PHRASE_BONUS * phraseWeight(concepts, conceptForms, idx, norm);
+    for (const f of ['name', 'description'] as const) score += PHRASE_BONUS * norm[f] * sideBySideWeight(concepts, conceptWeights, idx[f].tokens, f === 'name');
     const prior = priorFactor({ ...cand.doc, textScore: 0 }, nowMs);
     const coverage = covered / totalWeight;
     // Lucene's old coordination factor: a document that covers more of the question ranks higher
