@@ -2,6 +2,7 @@ import type { QueryClause, SearchIndex } from '../ports/search-index';
 import { analyze, analyzeTokens, hasHangul, words } from '../text/analyze';
 import { abbreviationsOf, expansions } from '../text/abbreviations';
 import { closestWord, isTransposition } from '../text/fuzzy';
+import { typedAcronym } from '../text/initialisms';
 import { transliterations } from '../text/loanwords';
 import type { Alternative, Vocabulary } from '../text/vocabulary';
 import { CUE_WORDS, INTENT_WORDS } from './intent';
@@ -31,6 +32,8 @@ export interface Concept {
   known: boolean;
   /** How much the concept decides a match: inverse document frequency of its best-known term. */
   weight: number;
+  /** When it was typed as an acronym (`NDR`, `L2R`): its symbols, lower-cased, matched against words spelled out. */
+  initials?: string;
 }
 
 export interface BuiltQuery {
@@ -189,6 +192,7 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
   }
 
   concepts.push(...acronymConcepts(parts, raw, vocabulary, stats, seenConcepts));
+  markTypedAcronyms(concepts, raw);
 
   // a word that is itself asked about is not also a synonym of another word asked about ("purchase transactions"):
   // one word in a document must not satisfy two concepts
@@ -244,6 +248,14 @@ function acronymConcepts(parts: Part[], raw: string[], vocabulary: Vocabulary, s
     }
   }
   return out;
+}
+
+/** Gives the concepts typed as an acronym-like word alone (`NDR`; `L2R` is two: its letters and itself) that acronym. */
+function markTypedAcronyms(concepts: Concept[], raw: string[]): void {
+  for (const c of concepts) {
+    const initials = c.words.length === 1 ? typedAcronym(raw[c.words[0]!] ?? '') : undefined;
+    if (initials) c.initials = initials;
+  }
 }
 
 /**

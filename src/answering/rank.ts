@@ -5,6 +5,7 @@ import { priorFactor } from '../search/ranking';
 import type { MatchField, MatchReason } from './types';
 import type { Concept } from './query';
 import { sideBySideWeight } from './proximity';
+import { identifierRuns, spelledOut } from '../text/initialisms';
 
 /**
  * Concept-level re-ranking of search candidates. The engines score each clause separately, so a document that
@@ -88,6 +89,22 @@ function forms(c: Concept): Array<{ terms: string[]; strength: number; typed: bo
   return out;
 }
 
+/** Strength of an acronym typed in the question whose words the document spells out side by side (`NDR`). */
+const INITIALISM_STRENGTH = 0.8;
+/** Fields whose words an acronym can stand for; a spelled-out phrase in a name or column is one identifier's parts. */
+const INITIALISM_FIELDS: MatchField[] = ['name', 'columns', 'description'];
+
+/** The best field in which a document spells out an acronym, with the words, or undefined. */
+function initialismMatch(initials: string, idx: Record<MatchField, FieldIndex>, norm: Record<MatchField, number>): { field: MatchField; words: string[] } | undefined {
+  let best: { field: MatchField; words: string[] } | undefined;
+  for (const f of INITIALISM_FIELDS) {
+    if (best && norm[f] <= norm[best.field]) continue;
+    const words = spelledOut(initials, f === 'description' ? [idx[f].parts] : identifierRuns(idx[f].tokens));
+    if (words) best = { field: f, words };
+  }
+  return best;
+}
+
 /** Share of two neighbouring concepts' weight that saying them side by side, in a name or description, adds. */
 const PHRASE_BONUS = 0.3;
 
@@ -133,6 +150,15 @@ export function rankCandidates(concepts: Concept[], candidates: CandidateText[],
             bestForm = form;
           }
           if (strength > bestStrength) bestStrength = strength;
+        }
+      }
+      if (c.initials) {
+        const spelled = initialismMatch(c.initials, idx, norm);
+        if (spelled && INITIALISM_STRENGTH * norm[spelled.field] > best) {
+          best = INITIALISM_STRENGTH * norm[spelled.field];
+          bestStrength = Math.max(bestStrength, INITIALISM_STRENGTH);
+          bestField = spelled.field;
+          bestForm = { terms: spelled.words, typed: false };
         }
       }
       if (!bestField) {

@@ -62,7 +62,7 @@ describe('ranking priors in answers', () => {
 });
 
 /** A harness over these tables and a few unrelated ones, so that a word's rarity means what it means in a catalog. */
-function askingAmong(tables: Array<Catalog['tables'][number]>): { ask: (text: string) => Promise<string[]> } {
+function askingAmong(tables: Array<Catalog['tables'][number]>): { ask: (text: string) => Promise<string[]>; answer: (text: string) => Promise<Answer> } {
   let h: Harness;
   beforeAll(async () => {
     const filler = ['weather', 'parcel', 'ticket', 'coupon', 'survey', 'vendor'].map((t) => table(`fct_${t}`, `Daily ${t} figures by region.`));
@@ -71,7 +71,7 @@ function askingAmong(tables: Array<Catalog['tables'][number]>): { ask: (text: st
   afterAll(async () => {
     await h.close();
   });
-  return { ask: async (text) => keys(await h.ask(text)) };
+  return { ask: async (text) => keys(await h.ask(text)), answer: (text) => h.ask(text) };
 }
 
 describe('proximity', () => {
@@ -95,5 +95,36 @@ describe('contrast', () => {
     expect((await h.ask('customer meetings sales reps log'))[0]).toBe('hive://gold.shop/crm_task');
     expect((await h.ask('customer meetings sales reps log, not tasks'))[0]).toBe('hive://gold.shop/crm_event');
     expect((await h.ask('sales reps 고객 meetings 테이블, task 말고요'))[0]).toBe('hive://gold.shop/crm_event');
+  });
+});
+
+describe('acronyms the catalog spells out', () => {
+  const h = askingAmong([
+    table('retention_by_account', 'Net dollar retention of each parent account, by month.'),
+    table('accounts_by_month', 'Parent account attributes, net of refunds, by month.', {
+      columns: [
+        { name: 'dt', type: 'string', position: 0 },
+        { name: 'net', type: 'double', position: 1 },
+        { name: 'discount', type: 'double', position: 2 },
+        { name: 'region', type: 'string', position: 3 },
+      ],
+    }),
+    table('lead_to_revenue', 'Every person, their touchpoints and the deals they became.'),
+    table('lead_scores', 'Touchpoints of each person, scored by lead and revenue potential.'),
+  ]);
+
+  it('reads a typed acronym as the words a description spells out side by side (NDR, net dollar retention)', async () => {
+    expect((await h.ask('NDR by parent account?'))[0]).toBe('hive://gold.shop/retention_by_account');
+  });
+
+  it('reads a digit in an acronym as its homophone inside one identifier (L2R, lead_to_revenue)', async () => {
+    expect((await h.ask('L2R table with the touchpoints of each person?'))[0]).toBe('hive://gold.shop/lead_to_revenue');
+  });
+
+  it('does not spell an acronym across neighbouring column names (net, discount, region)', async () => {
+    const answer = await h.answer('NDR per parent account');
+    const reasons = answer.kind === 'find' ? answer.results.map((r) => ({ key: r.key, words: r.why.map((w) => w.word) })) : [];
+    expect(reasons.find((r) => r.key === 'hive://gold.shop/retention_by_account')?.words).toContain('NDR');
+    expect(reasons.find((r) => r.key === 'hive://gold.shop/accounts_by_month')?.words).not.toContain('NDR');
   });
 });
