@@ -120,11 +120,23 @@ function hangulVowels(word: string): string[] {
   return out;
 }
 
+/** The letters ㅓ writes only before an r (서버 server, 퍼 per, 버스 is bus): elsewhere e and i are other vowels. */
+const EO_BEFORE_R = 'ei';
+const EO = MEDIAL_VOWELS[4]!;
+
 /** Whether an English word's vowel groups are the ones a Hangul word says, one for one (마트 mart, 러너 runner). */
 function vowelsAgree(korean: string, english: string): boolean {
   const spoken = hangulVowels(korean);
-  const groups = (english.match(/[aeiouy]+/g) ?? []).slice(0, englishSyllables(english));
-  return spoken.length === groups.length && groups.every((g, i) => spoken[i]!.includes(g[0]!) || (g[0] === 'y' && spoken[i]!.includes('i')));
+  const groups = [...english.matchAll(/[aeiouy]+/g)].slice(0, englishSyllables(english));
+  return (
+    spoken.length === groups.length &&
+    groups.every((g, i) => {
+      const letter = g[0][0]!;
+      const says = spoken[i]!;
+      if (says === EO && EO_BEFORE_R.includes(letter)) return english[g.index + g[0].length] === 'r';
+      return says.includes(letter) || (letter === 'y' && says.includes('i'));
+    })
+  );
 }
 
 const skeletonIndexes = new WeakMap<ReadonlyMap<string, number>, Map<string, string[]>>();
@@ -145,13 +157,42 @@ function skeletonIndex(vocabulary: ReadonlyMap<string, number>): Map<string, str
   return index;
 }
 
+const SILENT_INITIAL = 11;
+const H_INITIAL = 18;
+
 /**
- * The English terms of a vocabulary that a Hangul word transliterates, most common first: the whole word, or else
- * its longest leading part of two or more syllables (`디멘전인데` → dimension). At most `limit`; empty when none.
+ * Whether a Hangul word and an English one start alike: a silent ㅇ with a vowel or a glide (w, y, a silent h), ㅎ
+ * with h or wh, any other consonant with a consonant. The skeleton drops vowels and h, so without this `aren` and
+ * `hiring` would be read for 러너.
+ */
+function startsAlike(korean: string, english: string): boolean {
+  const initial = Math.floor((korean.codePointAt(0)! - HANGUL_BASE) / 588);
+  if (initial === SILENT_INITIAL) return /^[aeiouhwy]/.test(english);
+  if (initial === H_INITIAL) return /^[hw]/.test(english);
+  return !/^[aeiouhwy]/.test(english);
+}
+
+/**
+ * Particles no loanword ends with (`터치포인트를`, `오퍼튜니티에`): taken off before the word is read by sound. Those
+ * that do end loanwords (이 플레이, 로 매크로, 가 요가, 도) stay, and the leading-part search below handles them.
+ */
+const PARTICLES_NO_LOANWORD_ENDS_WITH = ['에서부터', '으로부터', '에서는', '에게서', '별로는', '에서', '에게', '으로', '까지', '부터', '처럼', '보다', '이랑', '별로', '별', '를', '을', '은', '는', '의', '에', '과', '와', '랑'];
+
+function withoutParticle(word: string): string {
+  for (const particle of PARTICLES_NO_LOANWORD_ENDS_WITH) {
+    if (word.endsWith(particle) && [...word].length - [...particle].length >= 2) return word.slice(0, -particle.length);
+  }
+  return word;
+}
+
+/**
+ * The English terms of a vocabulary that a Hangul word transliterates, most common first: the whole word (less a
+ * particle no loanword ends with), or else its longest leading part of two or more syllables (`디멘전인데` →
+ * dimension). At most `limit`; empty when none.
  */
 export function transliterations(word: string, vocabulary: ReadonlyMap<string, number>, limit = 3): string[] {
   const index = skeletonIndex(vocabulary);
-  const chars = [...word];
+  const chars = [...withoutParticle(word)];
   // one syllable says too little (돈 money reads as "down"): two at least
   for (let end = chars.length; end >= 2; end--) {
     const part = chars.slice(0, end).join('');
@@ -162,7 +203,7 @@ export function transliterations(word: string, vocabulary: ReadonlyMap<string, n
     const letters = LETTERS_PER_SYLLABLE * end;
     const terms = (index.get(skeleton) ?? [])
       .map((term) => ({ term, off: Math.abs(englishSyllables(term) - syllables), vowels: vowelsAgree(part, term), length: Math.abs(term.length - letters), df: vocabulary.get(term) ?? 0 }))
-      .filter((t) => (short ? t.off === 0 && t.vowels : t.off <= 1))
+      .filter((t) => startsAlike(part, t.term) && (short ? t.off === 0 && t.vowels : t.off <= 1))
       .sort((a, b) => a.off - b.off || Number(b.vowels) - Number(a.vowels) || a.length - b.length || b.df - a.df || a.term.localeCompare(b.term));
     if (terms.length) return terms.filter((t) => t.off === terms[0]!.off && t.vowels === terms[0]!.vowels).slice(0, limit).map((t) => t.term);
   }

@@ -42,6 +42,21 @@ describe('Korean loanwords', () => {
     expect(transliterations('테이블', v)).toEqual(['table']);
     expect(transliterations('사용자', vocabulary({ user: 20 }))).toEqual([]);
   });
+
+  it('reads a word as starting like the English one: a consonant with a consonant, a silent ㅇ with a vowel, ㅎ with h', () => {
+    // all LN: aren and along start with a vowel, hiring with h, renew says e where 러 says ㅓ without an r
+    const v = vocabulary({ aren: 40, along: 30, hiring: 20, renew: 10, runner: 2, history: 5, update: 8 });
+    expect(transliterations('러너', v)).toEqual(['runner']);
+    expect(transliterations('히스토리', v)).toEqual(['history']);
+    expect(transliterations('업데이트', v)).toEqual(['update']);
+  });
+
+  it('takes off a particle no loanword ends with before reading the word, and keeps the ones loanwords end with', () => {
+    const v = vocabulary({ touchpoint: 12, touchpointurl: 3, opportunity: 20, play: 4 });
+    expect(transliterations('터치포인트를', v)).toEqual(['touchpoint']);
+    expect(transliterations('오퍼튜니티에', v)).toEqual(['opportunity']);
+    expect(transliterations('플레이', v)).toEqual(['play']);
+  });
 });
 
 describe('abbreviations', () => {
