@@ -1,5 +1,5 @@
 import type { QueryClause, SearchIndex } from '../ports/search-index';
-import { analyze, analyzeTokens, hasHangul, words } from '../text/analyze';
+import { analyze, analyzeTokens, hasHangul, lightVerbNoun, words } from '../text/analyze';
 import { abbreviationsOf, expansions } from '../text/abbreviations';
 import { closestWord, isTransposition } from '../text/fuzzy';
 import { typedAcronym } from '../text/initialisms';
@@ -118,6 +118,11 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
     if (known(tok.term)) {
       const shorthand = abbreviationsOf(tok.term, stats.vocabulary);
       parts.push({ term: tok.term, word: tok.word, ...(shorthand.length ? { also: shorthand } : {}) });
+      continue;
+    }
+    const noun = hasHangul(tok.term) ? lightVerbNoun((raw[tok.word] ?? tok.term), known) : undefined;
+    if (noun) {
+      parts.push({ term: noun, word: tok.word });
       continue;
     }
     const split = hasHangul(tok.term) ? splitCompound(tok.term, known) : undefined;

@@ -31,6 +31,26 @@ export function stripKoreanParticle(word: string): string {
   return word;
 }
 
+/**
+ * First syllables of 하다 and 되다 and their forms (하는, 한, 했던, 해서, 됐는지, 돼요), which make a verb of the
+ * noun before them: `수락됐는지` is 수락 (acceptance) said as a verb.
+ */
+const LIGHT_VERB_SYLLABLES = new Set(['하', '한', '할', '함', '합', '했', '해', '되', '된', '될', '됨', '됩', '됐', '돼']);
+
+/**
+ * The noun a Korean light-verb form is made of (`비교하는` → 비교, `승인됐는지` → 승인), when it has two syllables at
+ * least and `isNoun` accepts it; otherwise undefined. Sino-Korean nouns are the words catalogs are described in.
+ */
+export function lightVerbNoun(word: string, isNoun: (noun: string) => boolean): string | undefined {
+  const chars = [...word];
+  for (let i = 2; i < chars.length; i++) {
+    if (!LIGHT_VERB_SYLLABLES.has(chars[i]!)) continue;
+    const noun = chars.slice(0, i).join('');
+    if (isNoun(noun)) return noun;
+  }
+  return undefined;
+}
+
 /** Removes up to two stacked particles (`테이블들로` → 테이블). */
 export function koreanStem(word: string): string {
   const once = stripKoreanParticle(word);

@@ -128,3 +128,12 @@ describe('acronyms the catalog spells out', () => {
     expect(reasons.find((r) => r.key === 'hive://gold.shop/accounts_by_month')?.words).not.toContain('NDR');
   });
 });
+
+describe('Korean verbs made of a noun', () => {
+  const h = askingAmong([table('order_cancellations', 'Orders the buyer cancelled, with the reason.'), table('order_approvals', 'Orders approved by the store, with the reviewer.')]);
+
+  it('reads 취소했던 and 승인됐는지 as the nouns they are made of (취소 cancel, 승인 approval)', async () => {
+    expect((await h.ask('고객이 취소했던 주문 테이블'))[0]).toBe('hive://gold.shop/order_cancellations');
+    expect((await h.ask('주문이 승인됐는지 보려면?'))[0]).toBe('hive://gold.shop/order_approvals');
+  });
+});

@@ -1,4 +1,4 @@
-import { analyze, analyzeTokens, koreanStem, splitIdentifier, stemEnglish, stripKoreanParticle, words } from '../../src/text/analyze';
+import { analyze, analyzeTokens, koreanStem, lightVerbNoun, splitIdentifier, stemEnglish, stripKoreanParticle, words } from '../../src/text/analyze';
 
 describe('text analysis', () => {
   it.each([
@@ -59,5 +59,22 @@ describe('text analysis', () => {
   it('treats query syntax as words', () => {
     expect(analyze('SELECT * FROM t WHERE a="1"; DROP TABLE t --')).toEqual(['select', 'from', 't', 'where', 'a', '1', 'drop', 'table', 't']);
     expect(analyze('MATCH (n) DETACH DELETE n')).toEqual(['match', 'n', 'detach', 'delete', 'n']);
+  });
+});
+
+describe('Korean light verbs', () => {
+  const nouns = new Set(['승인', '취소', '비교']);
+  const isNoun = (w: string): boolean => nouns.has(w);
+
+  it('finds the noun a 하다/되다 form is made of', () => {
+    expect(lightVerbNoun('승인됐는지', isNoun)).toBe('승인');
+    expect(lightVerbNoun('취소했던', isNoun)).toBe('취소');
+    expect(lightVerbNoun('비교하는', isNoun)).toBe('비교');
+  });
+
+  it('needs a known noun of two syllables at least before the verb', () => {
+    expect(lightVerbNoun('권한', isNoun)).toBeUndefined();
+    expect(lightVerbNoun('설치했던', isNoun)).toBeUndefined();
+    expect(lightVerbNoun('승인', isNoun)).toBeUndefined();
   });
 });
