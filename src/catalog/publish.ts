@@ -4,6 +4,7 @@ import type { SearchBulkWriter, SearchDocument, SearchIndex } from '../ports/sea
 import type { VectorIndex, VectorSubject } from '../ports/vector-index';
 import { tableSubjects } from '../search/passages';
 import { dashboardToSearchDocument, tableToSearchDocument } from '../search/document';
+import { ANALYSIS_REVISION } from '../text/analyze';
 
 /** Where catalog metadata is published: the graph, the search index, and (with an embeddings server) the vectors. */
 export interface Stores {
@@ -112,6 +113,7 @@ function searchWritingThrough(search: SearchIndex, writer: SearchBulkWriter): Se
     upsert: (docs) => writer.upsert(docs),
     remove: (keys) => writer.remove(keys),
     reindex: (docs) => search.reindex(docs),
+    ...(search.analysisRevision ? { analysisRevision: () => search.analysisRevision!() } : {}),
     search: (query) => search.search(query),
     vocabulary: () => search.vocabulary(),
     count: () => search.count(),
@@ -119,7 +121,7 @@ function searchWritingThrough(search: SearchIndex, writer: SearchBulkWriter): Se
 }
 
 /** Rebuilds the whole search index from the graph and swaps it in atomically. */
-export async function rebuildSearch(stores: Stores, batchSize = 1000): Promise<void> {
+export async function rebuildSearch(stores: Pick<Stores, 'graph' | 'search'>, batchSize = 1000): Promise<void> {
   const { graph } = stores;
   async function* batches(): AsyncIterable<SearchDocument[]> {
     const tableKeys = await graph.listTableKeys();
@@ -132,4 +134,17 @@ export async function rebuildSearch(stores: Stores, batchSize = 1000): Promise<v
     }
   }
   await stores.search.reindex(batches());
+}
+
+/**
+ * Rebuilds the search index from the graph when its documents were analysed under another revision of the text
+ * analysis than this code's (`ANALYSIS_REVISION`), so that questions, analysed the new way, still find them.
+ * Returns whether it rebuilt. Indexes that do not record a revision are left alone.
+ */
+export async function rebuildSearchIfStale(stores: Pick<Stores, 'graph' | 'search'>, onRebuild?: (from: number) => void): Promise<boolean> {
+  const revision = await stores.search.analysisRevision?.();
+  if (revision === undefined || revision === ANALYSIS_REVISION) return false;
+  onRebuild?.(revision);
+  await rebuildSearch(stores);
+  return true;
 }

@@ -36,7 +36,7 @@ type ThreadDeps = Omit<AnsweringDeps, 'now'> & { timeZone: string };
 
 async function open(config: Config): Promise<ThreadDeps> {
   const log = createLogger({ level: config.LOG_LEVEL, name: 'nansen-answering' });
-  const stores = await openStores(config, log);
+  const stores = await openStores(config, log, config.NANSEN_BACKEND, { readView: true });
   const runs = await openLineageRunStore(config);
   // the bot's thread catches up the vectors; this one only reads them
   const { meaning } = startMeaning(stores, config, log, { catchUp: false });

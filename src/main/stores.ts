@@ -15,6 +15,8 @@ import type { VectorIndex } from '../ports/vector-index';
 import type { Config } from '../config/config';
 import type { Logger } from '../log/logger';
 import type { Stores } from '../catalog/publish';
+import { rebuildSearchIfStale } from '../catalog/publish';
+import { ANALYSIS_REVISION } from '../text/analyze';
 import { redactUrl } from '../log/redact';
 import { connectRedis } from '../adapters/redis/connect';
 
@@ -42,11 +44,21 @@ export interface OpenStores extends Stores {
   close(): Promise<void>;
 }
 
+/** How a process uses the stores it opens. */
+export interface OpenStoresOptions {
+  /**
+   * A read view for a helper thread of a process that opened the stores itself: it leaves maintenance, such as
+   * rebuilding a search index analysed under an older revision, to that process.
+   */
+  readView?: boolean;
+}
+
 /**
  * Builds and initialises the graph store and search index the configuration names. The only place adapters are
- * chosen; everything else receives `Stores`.
+ * chosen; everything else receives `Stores`. A search index analysed under another revision of the text analysis
+ * is rebuilt from the graph before the stores are handed out (one log line), unless this is a read view.
  */
-export async function openStores(config: Config, logger: Logger, backend: Backend = config.NANSEN_BACKEND): Promise<OpenStores> {
+export async function openStores(config: Config, logger: Logger, backend: Backend = config.NANSEN_BACKEND, options: OpenStoresOptions = {}): Promise<OpenStores> {
   const graph =
     backend === 'embedded'
       ? new SqliteGraphStore({ path: join(config.NANSEN_DATA_DIR, 'graph.sqlite') })
@@ -65,6 +77,9 @@ export async function openStores(config: Config, logger: Logger, backend: Backen
   try {
     await search.init();
     await vectors?.init();
+    if (!options.readView) {
+      await rebuildSearchIfStale({ graph, search }, (from) => logger.warn({ from, to: ANALYSIS_REVISION }, 'search index was analysed under an older revision; rebuilding it from the graph'));
+    }
   } catch (e) {
     await Promise.allSettled([graph.close(), search.close()]);
     throw e;

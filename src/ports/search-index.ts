@@ -93,6 +93,11 @@ export interface SearchIndex {
   /** How many documents the index holds. */
   count(): Promise<number>;
   /**
+   * Optional: the text-analysis revision (`ANALYSIS_REVISION`) its documents were analysed under; 0 for an index
+   * written before revisions were recorded. A new, empty index and every `reindex` record the current one.
+   */
+  analysisRevision?(): Promise<number>;
+  /**
    * Optional: a writer for one large load (a first crawl), faster because its writes are not made visible one by
    * one. Searches meanwhile see what was visible before; everything it wrote is visible once `finish` resolves.
    * Only the writer is deferred: `upsert` and `remove` of the index itself keep the contract above. An index left

@@ -70,9 +70,20 @@ export function stemEnglish(term: string): string {
   return term;
 }
 
-/** Splits an identifier into its lower-case parts: snake_case, kebab-case, camelCase, digits. */
+/**
+ * The revision of this analysis. Search indexes store analysed text, so when a change here gives a text other
+ * terms, this number goes up, and an index written under another revision is rebuilt from the graph when a
+ * process opens it (see `rebuildSearchIfStale`). 2: acronym plurals are one term (`SKUs` sku, was sk, us).
+ */
+export const ANALYSIS_REVISION = 2;
+
+/**
+ * Splits an identifier into its lower-case parts: snake_case, kebab-case, camelCase, digits. An acronym's plural
+ * is the acronym (`SKUs` → sku, `APIs` → api), not a camelCase word (`sk`, `us`).
+ */
 export function splitIdentifier(identifier: string): string[] {
   return identifier
+    .replace(/([A-Z]{2,})s(?![a-z])/g, '$1')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .replace(/([a-zA-Z])([0-9])/g, '$1 $2')

@@ -5,6 +5,7 @@ import { BulkWriteError, ElasticsearchSearchIndex } from '../../src/adapters/ela
 import { BackendUnavailableError } from '../../src/domain/errors';
 import type { SearchDocument, SearchIndex, SearchQuery } from '../../src/ports/search-index';
 import { describeSearchIndexContract } from '../contract/search-index.contract';
+import { ANALYSIS_REVISION } from '../../src/text/analyze';
 
 /** The server to test: ELASTICSEARCH_URL, else the one scripts/services.sh wrote to its env file, else the usual port. */
 function elasticsearchUrl(): string {
@@ -316,6 +317,22 @@ describe('ElasticsearchSearchIndex', () => {
 
   it('rejects an index prefix Elasticsearch cannot name indexes with', () => {
     expect(() => new ElasticsearchSearchIndex({ node: NODE, indexPrefix: 'Bad Prefix' })).toThrow(/index prefix/);
+  });
+});
+
+describe('ElasticsearchSearchIndex analysis revision', () => {
+  it("reads the lowest revision of the indexes behind its aliases from their mappings' _meta, 0 where none is", async () => {
+    const prefix = `t-${randomUUID().slice(0, 8)}`;
+    const index = newIndex(prefix);
+    await index.init();
+    expect(await index.analysisRevision()).toBe(ANALYSIS_REVISION);
+    await admin.indices.putMapping({ index: `${prefix}-dashboard`, _meta: { analysis: 1 } });
+    expect(await index.analysisRevision()).toBe(1);
+    await admin.indices.putMapping({ index: `${prefix}-table`, _meta: {} });
+    expect(await index.analysisRevision()).toBe(0);
+    async function* none(): AsyncIterable<SearchDocument[]> {}
+    await index.reindex(none());
+    expect(await index.analysisRevision()).toBe(ANALYSIS_REVISION);
   });
 });
 

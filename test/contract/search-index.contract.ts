@@ -1,5 +1,5 @@
 import type { SearchDocument, SearchIndex, SearchQuery } from '../../src/ports/search-index';
-import { analyze, analyzeToField } from '../../src/text/analyze';
+import { ANALYSIS_REVISION, analyze, analyzeToField } from '../../src/text/analyze';
 
 /** Makes a fresh, empty, initialised index for one test, and disposes of it. */
 export interface SearchIndexFactory {
@@ -136,6 +136,17 @@ export function describeSearchIndexContract(name: string, factory: SearchIndexFa
       const dashboards = await index.search(q('revenue', 10, { kinds: ['dashboard'] }));
       expect(dashboards.map((h) => [h.key, h.kind])).toEqual([['tableau://bi/revenue', 'dashboard']]);
       expect((await index.search(q('revenue', 7))).length).toBe(7);
+    });
+
+    it('records the text analysis its documents were written under: a new index and a reindex the current one', async () => {
+      expect(await index.analysisRevision?.()).toBe(ANALYSIS_REVISION);
+      await index.upsert([doc('t/a', { description: 'list of SKUs' })]);
+      async function* one(): AsyncIterable<SearchDocument[]> {
+        yield [doc('t/b', { description: 'list of SKUs' })];
+      }
+      await index.reindex(one());
+      expect(await index.analysisRevision?.()).toBe(ANALYSIS_REVISION);
+      expect(await keys(index, q('sku'))).toEqual(['t/b']);
     });
 
     it('reindexes atomically into exactly the new contents', async () => {

@@ -7,6 +7,10 @@ describe('text analysis', () => {
     ['HTTPServerError', ['http', 'server', 'error']],
     ['rtt_p95_ms', ['rtt', 'p', '95', 'ms']],
     ['kebab-case-name', ['kebab', 'case', 'name']],
+    ['SKUs', ['sku']],
+    ['APIs', ['api']],
+    ['userIDs', ['user', 'id']],
+    ['KPIsByRegion', ['kpi', 'by', 'region']],
   ])('splits identifier %s', (id, parts) => {
     expect(splitIdentifier(id)).toEqual(parts);
   });

@@ -7,6 +7,7 @@ import type { SearchBulkWriter, SearchDocument, SearchFields, SearchHit, SearchI
 import { FIELD_WEIGHTS } from '../../ports/search-index';
 import { applyRankingPriors, candidatePoolSize } from '../../search/ranking';
 import type { ScoredCandidate } from '../../search/ranking';
+import { ANALYSIS_REVISION } from '../../text/analyze';
 
 export interface ElasticsearchSearchIndexOptions {
   /** The Elasticsearch node, e.g. `http://127.0.0.1:9209`. */
@@ -75,6 +76,7 @@ const TEXT_MAPPING: estypes.MappingProperty = { type: 'text', analyzer: 'whitesp
 
 const MAPPINGS: estypes.MappingTypeMapping = {
   dynamic: 'strict',
+  _meta: { analysis: ANALYSIS_REVISION },
   _source: { excludes: ['terms'] },
   properties: {
     key: { type: 'keyword' },
@@ -510,5 +512,12 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   async count(): Promise<number> {
     const res = await this.call(() => this.client.count({ index: this.aliases }));
     return res.count;
+  }
+
+  /** The lowest revision recorded in the mappings' `_meta` of the indexes behind the aliases (0 where none is). */
+  async analysisRevision(): Promise<number> {
+    const res = await this.call(() => this.client.indices.getMapping({ index: this.aliases }));
+    const revisions = Object.values(res).map((m) => Number((m.mappings._meta as { analysis?: unknown } | undefined)?.analysis ?? 0) || 0);
+    return revisions.length ? Math.min(...revisions) : ANALYSIS_REVISION;
   }
 }

@@ -4,6 +4,7 @@ import { Bm25fIndex } from '../../search/bm25f';
 import { applyRankingPriors, candidatePoolSize } from '../../search/ranking';
 import type { ScoredCandidate } from '../../search/ranking';
 import { openSqlite } from './sqlite';
+import { ANALYSIS_REVISION } from '../../text/analyze';
 
 export interface SqliteSearchIndexOptions {
   /** A file path, or `:memory:`. */
@@ -72,14 +73,20 @@ export class SqliteSearchIndex implements SearchIndex {
     const columns = this.db.prepare('PRAGMA table_info(search_docs)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'rev')) this.db.exec('ALTER TABLE search_docs ADD COLUMN rev INTEGER NOT NULL DEFAULT 0');
     this.db.exec('CREATE INDEX IF NOT EXISTS search_docs_by_rev ON search_docs (rev)');
+    // a new file records the analysis it is written under; one from before revisions were recorded reads as 0
+    this.db.prepare("INSERT INTO search_meta (k, v) SELECT 'analysis', ? WHERE NOT EXISTS (SELECT 1 FROM search_docs) ON CONFLICT(k) DO NOTHING").run(ANALYSIS_REVISION);
     this.reload();
+  }
+
+  async analysisRevision(): Promise<number> {
+    return this.meta('analysis');
   }
 
   async close(): Promise<void> {
     this.db?.close();
   }
 
-  private meta(k: 'rev' | 'epoch'): number {
+  private meta(k: 'rev' | 'epoch' | 'analysis'): number {
     return (this.db.prepare('SELECT v FROM search_meta WHERE k = ?').get(k) as { v: number } | undefined)?.v ?? 0;
   }
 
@@ -186,6 +193,7 @@ export class SqliteSearchIndex implements SearchIndex {
     const seen = this.db.transaction(() => {
       this.db.exec('DROP TABLE search_docs; ALTER TABLE search_docs_next RENAME TO search_docs; CREATE INDEX IF NOT EXISTS search_docs_by_rev ON search_docs (rev); DELETE FROM search_removed;');
       const epoch = (this.db.prepare("INSERT INTO search_meta (k, v) VALUES ('epoch', 1) ON CONFLICT(k) DO UPDATE SET v = v + 1 RETURNING v").get() as { v: number }).v;
+      this.db.prepare("INSERT INTO search_meta (k, v) VALUES ('analysis', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(ANALYSIS_REVISION);
       return { rev: this.meta('rev'), epoch };
     })();
     this.postings = next;
