@@ -12,6 +12,7 @@ import type { Config } from '../config/config';
 import { runDataCommand, type DataRequest, type DataResult } from '../core/data-command';
 import type { AnswerFn, CoreDeps } from '../core/deps';
 import { UserError } from '../domain/errors';
+import type { LineageImage } from '../render/lineage-image';
 import type { AnswerOutcome, AnswerTask, AnswerWorkerSetup } from './answer-worker';
 
 /** A running pool of answering threads. */
@@ -24,6 +25,8 @@ export interface AnswerPool {
   answer: AnswerFn;
   /** Runs a `/data` request in a thread. */
   dataCommand(request: DataRequest, now: Date): Promise<DataResult>;
+  /** Draws a lineage picture in a thread: the same bytes `renderLineagePng` gives with its default bounds. */
+  renderLineage(dot: string): Promise<LineageImage>;
   /** Resolves once every thread has opened its stores and loaded its table directory. */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +66,12 @@ export function startAnswerPool(config: Config, threads: number): AnswerPool {
     threads: size,
     answer: (question, deps) => run<Answer>({ kind: 'answer', question, now: (deps.now?.() ?? new Date()).getTime() }),
     dataCommand: (request, now) => run<DataResult>({ kind: 'data', request, now: now.getTime() }),
+    async renderLineage(dot) {
+      const image = await run<LineageImage>({ kind: 'lineagePng', dot });
+      // a Buffer crosses threads as a plain Uint8Array
+      const png = image.png as Uint8Array;
+      return { ...image, png: Buffer.from(png.buffer, png.byteOffset, png.byteLength) };
+    },
     async warm() {
       // as many tasks as the threads take at once: each thread holds its share until its stores are open
       await Promise.all(Array.from({ length: size * TASKS_PER_THREAD }, () => run<undefined>({ kind: 'warm' })));

@@ -13,6 +13,7 @@ import type { Config } from '../config/config';
 import { runDataCommand, type DataRequest, type DataResult } from '../core/data-command';
 import { UserError } from '../domain/errors';
 import { createLogger } from '../log/logger';
+import { renderLineagePng, type LineageImage } from '../render/lineage-image';
 import { startMeaning } from './meaning';
 import { vocabularyFromConfig } from './settings';
 import { openLineageRunStore } from './shared-stores';
@@ -23,8 +24,16 @@ export interface AnswerWorkerSetup {
   config: Config;
 }
 
-/** One piece of work for a thread. `now` is the bot's present moment (ms since the epoch), so both threads agree on it. */
-export type AnswerTask = { kind: 'warm' } | { kind: 'answer'; question: Question; now: number } | { kind: 'data'; request: DataRequest; now: number };
+/**
+ * One piece of work for a thread. `now` is the bot's present moment (ms since the epoch), so both threads agree on
+ * it. `lineagePng` draws a lineage picture from its DOT (Graphviz's layout and the rasterising, CPU the
+ * acknowledging thread should not spend).
+ */
+export type AnswerTask =
+  | { kind: 'warm' }
+  | { kind: 'answer'; question: Question; now: number }
+  | { kind: 'data'; request: DataRequest; now: number }
+  | { kind: 'lineagePng'; dot: string };
 
 /**
  * A task's outcome. A `UserError` travels as its parts (a thrown error crosses threads as a plain `Error`, and the
@@ -52,7 +61,9 @@ function threadDeps(): Promise<ThreadDeps> {
   return opened;
 }
 
-async function run(task: AnswerTask): Promise<Answer | DataResult | undefined> {
+async function run(task: AnswerTask): Promise<Answer | DataResult | LineageImage | undefined> {
+  // a picture needs no stores: it is not held up by a thread still opening them
+  if (task.kind === 'lineagePng') return renderLineagePng(task.dot);
   const deps = await threadDeps();
   switch (task.kind) {
     case 'warm':
@@ -65,7 +76,7 @@ async function run(task: AnswerTask): Promise<Answer | DataResult | undefined> {
 }
 
 /** The thread's task handler (piscina calls the default export). */
-export default async function answerTask(task: AnswerTask): Promise<AnswerOutcome<Answer | DataResult | undefined>> {
+export default async function answerTask(task: AnswerTask): Promise<AnswerOutcome<Answer | DataResult | LineageImage | undefined>> {
   try {
     return { ok: true, value: await run(task) };
   } catch (err) {

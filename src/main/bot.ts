@@ -103,7 +103,10 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     admins: adminsFromConfig(config),
     ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
   };
-  if (pool) deps.dataCommand = pooledDataCommand(pool, deps);
+  if (pool) {
+    deps.dataCommand = pooledDataCommand(pool, deps);
+    deps.renderLineage = (dot) => pool.renderLineage(dot);
+  }
   const slack = createSlackApp(
     {
       botToken: config.SLACK_BOT_TOKEN,

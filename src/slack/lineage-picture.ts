@@ -28,10 +28,11 @@ function slackReason(err: unknown): { reason: string; needed?: string } {
 /**
  * Draws a table's lineage (2 hops up and down, its dashboards, deprecated and stale nodes marked) and uploads it with
  * `files.uploadV2` (`files.getUploadURLExternal`, the bytes, `files.completeUploadExternal`), the list of names as its
- * comment, in `lang` (the picture's own labels stay English). Never throws: a picture that could not be drawn or posted is logged with Slack's reason, and the caller's
+ * comment, in `lang` (the picture's own labels stay English). The drawing runs in `deps.renderLineage` when set (off
+ * the acknowledging thread). Never throws: a picture that could not be drawn or posted is logged with Slack's reason, and the caller's
  * text answer stands on its own.
  */
-export async function postLineagePicture(client: WebClient, target: PictureTarget, tableKey: string, deps: Pick<SlackDeps, 'graph' | 'now' | 'timeZone' | 'log'>, lang: Lang = 'en'): Promise<PictureOutcome> {
+export async function postLineagePicture(client: WebClient, target: PictureTarget, tableKey: string, deps: Pick<SlackDeps, 'graph' | 'now' | 'timeZone' | 'log' | 'renderLineage'>, lang: Lang = 'en'): Promise<PictureOutcome> {
   const where = { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}), table: tableKey };
   let stage = 'draw';
   let list: string | undefined;
@@ -44,7 +45,7 @@ export async function postLineagePicture(client: WebClient, target: PictureTarge
     }
     const { dot, omitted } = lineageDot(graph);
     list = lineageListText(graph, omitted, lang);
-    const image = await renderLineagePng(dot);
+    const image = await (deps.renderLineage ?? renderLineagePng)(dot);
     if (!image.cjkFont && graph.nodes.some((n) => /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff]/.test(n.label))) {
       deps.log.warn({ ...where }, 'no CJK font installed (fonts-noto-cjk): Korean names are missing from the lineage picture');
     }
