@@ -69,6 +69,9 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
   // the first questions would otherwise all wait for (and then burst after) the table-name index
   await tableDirectory(stores.graph);
+  // and the first tag page and Home tab for the catalog overview, which reads every table: computed here, before
+  // the first request, instead of beside the first acks (it is refreshed in the background after its TTL)
+  await catalogOverview(stores.graph).catch((err: unknown) => log.warn({ err }, 'could not compute the catalog overview'));
   // answering in threads of its own, so acks never wait behind it (NANSEN_ANSWER_THREADS=0: on this thread)
   const threads = answerThreads(config);
   let pool: AnswerPool | undefined;
@@ -133,7 +136,6 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     throw e;
   }
   log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables, answerThreads: pool?.threads ?? 0 }, 'nansen bot started');
-  catalogOverview(stores.graph).catch((err: unknown) => log.warn({ err }, 'could not compute the catalog overview'));
   return {
     ...(health ? { health } : {}),
     async stop() {
