@@ -12,7 +12,8 @@ import type { Config } from '../config/config';
 import { runDataCommand, type DataRequest, type DataResult } from '../core/data-command';
 import type { AnswerFn, CoreDeps } from '../core/deps';
 import { UserError } from '../domain/errors';
-import type { LineageImage } from '../render/lineage-image';
+import type { LineageDrawing } from '../render/lineage-drawing';
+import type { Lang } from '../text/catalogue';
 import type { AnswerOutcome, AnswerTask, AnswerWorkerSetup } from './answer-worker';
 
 /** A running pool of answering threads. */
@@ -25,8 +26,8 @@ export interface AnswerPool {
   answer: AnswerFn;
   /** Runs a `/data` request in a thread. */
   dataCommand(request: DataRequest, now: Date): Promise<DataResult>;
-  /** Draws a lineage picture in a thread: the same bytes `renderLineagePng` gives with its default bounds. */
-  renderLineage(dot: string): Promise<LineageImage>;
+  /** Draws a table's lineage picture in a thread: what `drawLineage` gives here, the same bytes. */
+  drawLineage(tableKey: string, lang: Lang, now: Date): Promise<LineageDrawing | undefined>;
   /** Resolves once every thread has opened its stores and loaded its table directory. */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -66,11 +67,12 @@ export function startAnswerPool(config: Config, threads: number): AnswerPool {
     threads: size,
     answer: (question, deps) => run<Answer>({ kind: 'answer', question, now: (deps.now?.() ?? new Date()).getTime() }),
     dataCommand: (request, now) => run<DataResult>({ kind: 'data', request, now: now.getTime() }),
-    async renderLineage(dot) {
-      const image = await run<LineageImage>({ kind: 'lineagePng', dot });
+    async drawLineage(tableKey, lang, now) {
+      const drawing = await run<LineageDrawing | undefined>({ kind: 'lineage', tableKey, lang, now: now.getTime() });
+      if (!drawing?.image) return drawing;
       // a Buffer crosses threads as a plain Uint8Array
-      const png = image.png as Uint8Array;
-      return { ...image, png: Buffer.from(png.buffer, png.byteOffset, png.byteLength) };
+      const png = drawing.image.png as Uint8Array;
+      return { ...drawing, image: { ...drawing.image, png: Buffer.from(png.buffer, png.byteOffset, png.byteLength) } };
     },
     async warm() {
       // as many tasks as the threads take at once: each thread holds its share until its stores are open

@@ -13,7 +13,8 @@ import type { Config } from '../config/config';
 import { runDataCommand, type DataRequest, type DataResult } from '../core/data-command';
 import { UserError } from '../domain/errors';
 import { createLogger } from '../log/logger';
-import { renderLineagePng, type LineageImage } from '../render/lineage-image';
+import { drawLineage, type LineageDrawing } from '../render/lineage-drawing';
+import type { Lang } from '../text/catalogue';
 import { startMeaning } from './meaning';
 import { vocabularyFromConfig } from './settings';
 import { openLineageRunStore } from './shared-stores';
@@ -26,14 +27,14 @@ export interface AnswerWorkerSetup {
 
 /**
  * One piece of work for a thread. `now` is the bot's present moment (ms since the epoch), so both threads agree on
- * it. `lineagePng` draws a lineage picture from its DOT (Graphviz's layout and the rasterising, CPU the
+ * it. `lineage` draws a table's lineage picture (reading the graph, Graphviz's layout and the rasterising: CPU the
  * acknowledging thread should not spend).
  */
 export type AnswerTask =
   | { kind: 'warm' }
   | { kind: 'answer'; question: Question; now: number }
   | { kind: 'data'; request: DataRequest; now: number }
-  | { kind: 'lineagePng'; dot: string };
+  | { kind: 'lineage'; tableKey: string; lang: Lang; now: number };
 
 /**
  * A task's outcome. A `UserError` travels as its parts (a thrown error crosses threads as a plain `Error`, and the
@@ -61,9 +62,7 @@ function threadDeps(): Promise<ThreadDeps> {
   return opened;
 }
 
-async function run(task: AnswerTask): Promise<Answer | DataResult | LineageImage | undefined> {
-  // a picture needs no stores: it is not held up by a thread still opening them
-  if (task.kind === 'lineagePng') return renderLineagePng(task.dot);
+async function run(task: AnswerTask): Promise<Answer | DataResult | LineageDrawing | undefined> {
   const deps = await threadDeps();
   switch (task.kind) {
     case 'warm':
@@ -72,11 +71,13 @@ async function run(task: AnswerTask): Promise<Answer | DataResult | LineageImage
       return answer(task.question, { ...deps, now: () => new Date(task.now) });
     case 'data':
       return runDataCommand(task.request, { ...deps, now: () => new Date(task.now) });
+    case 'lineage':
+      return drawLineage(task.tableKey, { ...deps, now: () => new Date(task.now) }, task.lang);
   }
 }
 
 /** The thread's task handler (piscina calls the default export). */
-export default async function answerTask(task: AnswerTask): Promise<AnswerOutcome<Answer | DataResult | LineageImage | undefined>> {
+export default async function answerTask(task: AnswerTask): Promise<AnswerOutcome<Answer | DataResult | LineageDrawing | undefined>> {
   try {
     return { ok: true, value: await run(task) };
   } catch (err) {

@@ -108,7 +108,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   };
   if (pool) {
     deps.dataCommand = pooledDataCommand(pool, deps);
-    deps.renderLineage = (dot) => pool.renderLineage(dot);
+    deps.drawLineage = (tableKey, lang) => pool.drawLineage(tableKey, lang, deps.now());
   }
   const slack = createSlackApp(
     {

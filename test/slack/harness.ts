@@ -51,7 +51,7 @@ export interface HarnessOptions {
   unfurlDomains?: string[];
   lineagePictures?: boolean;
   /** Draws lineage pictures elsewhere (the bot's answering threads); default: on the app's thread. */
-  renderLineage?: SlackDeps['renderLineage'];
+  drawLineage?: SlackDeps['drawLineage'];
   /** `NANSEN_LANGUAGE`. */
   defaultLang?: 'en' | 'ko';
 }
@@ -157,7 +157,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.admins ? { admins: new Set(options.admins) } : {}),
     ...(options.unfurlDomains ? { unfurlDomains: options.unfurlDomains } : {}),
     ...(options.lineagePictures !== undefined ? { lineagePictures: options.lineagePictures } : {}),
-    ...(options.renderLineage ? { renderLineage: options.renderLineage } : {}),
+    ...(options.drawLineage ? { drawLineage: options.drawLineage } : {}),
     ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),
     ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
   };

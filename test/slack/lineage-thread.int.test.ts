@@ -1,12 +1,12 @@
 /**
  * Lineage pictures drawn in the answering threads (src/main/answer-pool.ts), off the thread that acknowledges
- * Slack: the bytes uploaded are the ones the acknowledging thread would have drawn, and the thread really drew them.
+ * Slack: the bytes uploaded, the list and the alt text are the ones the acknowledging thread would have made, and
+ * the thread really drew them.
  */
 import { loadConfig } from '../../src/config/config';
-import { lineageGraph } from '../../src/core/lineage-graph';
+import { UserError } from '../../src/domain/errors';
 import { startAnswerPool, type AnswerPool } from '../../src/main/answer-pool';
-import { lineageDot } from '../../src/render/lineage-dot';
-import { renderLineagePng } from '../../src/render/lineage-image';
+import { drawLineage } from '../../src/render/lineage-drawing';
 import * as P from '../../tools/fake-slack/payloads';
 import { type Harness, SESSIONS, startHarness } from './harness';
 
@@ -17,9 +17,9 @@ describe('lineage pictures drawn in an answering thread', () => {
 
   beforeAll(async () => {
     h = await startHarness({
-      renderLineage: async (dot) => {
+      drawLineage: async (tableKey, lang) => {
         drawnInThread++;
-        return pool.renderLineage(dot);
+        return pool.drawLineage(tableKey, lang, h.deps.now());
       },
     });
     pool = startAnswerPool(loadConfig({ NANSEN_DATA_DIR: h.dir, NANSEN_BACKEND: 'embedded', LOG_LEVEL: 'silent' }), 1);
@@ -31,13 +31,21 @@ describe('lineage pictures drawn in an answering thread', () => {
     await h?.close();
   });
 
-  it('gives the bytes, size and font flag renderLineagePng gives on this thread', async () => {
-    const { dot } = lineageDot(await lineageGraph(SESSIONS, h.deps));
-    const here = await renderLineagePng(dot);
-    const there = await pool.renderLineage(dot);
-    expect(Buffer.isBuffer(there.png)).toBe(true);
-    expect(there.png.equals(here.png)).toBe(true);
-    expect({ ...there, png: undefined }).toEqual({ ...here, png: undefined });
+  it('gives what drawLineage gives on this thread: the same PNG bytes, list, alt text and sizes, in either language', async () => {
+    for (const lang of ['en', 'ko'] as const) {
+      const here = (await drawLineage(SESSIONS, h.deps, lang))!;
+      const there = (await pool.drawLineage(SESSIONS, lang, h.deps.now()))!;
+      expect(here.image).toBeDefined();
+      expect(Buffer.isBuffer(there.image!.png)).toBe(true);
+      expect(there.image!.png.equals(here.image!.png)).toBe(true);
+      expect({ ...there, image: { ...there.image, png: undefined } }).toEqual({ ...here, image: { ...here.image, png: undefined } });
+    }
+  });
+
+  it('an unknown table is the same UserError as on this thread', async () => {
+    const failure = pool.drawLineage('hive://gold.nowhere/nothing', 'en', h.deps.now());
+    await expect(failure).rejects.toBeInstanceOf(UserError);
+    await expect(failure).rejects.toMatchObject({ code: 'unknown_table' });
   });
 
   it('uploads, for "show me the lineage of X", the picture the acknowledging thread would have drawn', async () => {
@@ -46,9 +54,8 @@ describe('lineage pictures drawn in an answering thread', () => {
     expect((await h.event(P.eventCallback(mention))).status).toBe(200);
     const done = await h.fake.waitForCall('files.completeUploadExternal', (c) => c.args.channel_id === 'C0LINTHRD1', 20_000);
     const id = (done.args.files as Array<{ id: string }>)[0]!.id;
-    const uploaded = h.fake.file(id)!.bytes!;
-    const here = await renderLineagePng(lineageDot(await lineageGraph(SESSIONS, h.deps)).dot);
-    expect(uploaded.equals(here.png)).toBe(true);
+    const here = (await drawLineage(SESSIONS, h.deps, 'en'))!;
+    expect(h.fake.file(id)!.bytes!.equals(here.image!.png)).toBe(true);
     expect(drawnInThread).toBe(before + 1);
   });
 });
