@@ -1,8 +1,8 @@
 /**
  * Answering off the acknowledging thread: a pool of worker threads (piscina) that answer questions and `/data`
- * requests, each with its own read view of the stores (`./answer-worker.ts`). The bot's thread keeps Bolt's
- * receiver, the signature check, the ack and de-duplication, and its share of the CPU no longer depends on how
- * much answering there is: the OS shares the cores between it and the answering threads.
+ * requests and draw lineage pictures, each with its own read view of the stores (`./answer-worker.ts`). The bot's
+ * thread keeps Bolt's receiver, the signature check, the ack and de-duplication, and its share of the CPU no longer
+ * depends on how much answering there is: the OS shares the cores between it and the answering threads.
  */
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
