@@ -17,7 +17,8 @@ import { drawLineage, type LineageDrawing } from '../render/lineage-drawing';
 import type { Lang } from '../text/catalogue';
 import { startMeaning } from './meaning';
 import { vocabularyFromConfig } from './settings';
-import { openLineageRunStore } from './shared-stores';
+import type { Miss, MissLog } from '../ports/miss-log';
+import { openLineageRunStore, openMissLog } from './shared-stores';
 import { openStores } from './stores';
 
 /** What the pool gives each thread when it starts. */
@@ -28,13 +29,15 @@ export interface AnswerWorkerSetup {
 /**
  * One piece of work for a thread. `now` is the bot's present moment (ms since the epoch), so both threads agree on
  * it. `lineage` draws a table's lineage picture (reading the graph, Graphviz's layout and the rasterising: CPU the
- * acknowledging thread should not spend).
+ * acknowledging thread should not spend). `miss` appends to the miss log (in `misses.sqlite` an fsync, which would
+ * block the acknowledging thread's event loop).
  */
 export type AnswerTask =
   | { kind: 'warm' }
   | { kind: 'answer'; question: Question; now: number }
   | { kind: 'data'; request: DataRequest; now: number }
-  | { kind: 'lineage'; tableKey: string; lang: Lang; now: number };
+  | { kind: 'lineage'; tableKey: string; lang: Lang; now: number }
+  | { kind: 'miss'; miss: Miss };
 
 /**
  * A task's outcome. A `UserError` travels as its parts (a thrown error crosses threads as a plain `Error`, and the
@@ -62,7 +65,18 @@ function threadDeps(): Promise<ThreadDeps> {
   return opened;
 }
 
+/** The thread's own connection to the miss log, opened at its first miss (a failed open is tried again next time). */
+let misses: Promise<MissLog> | undefined;
+
 async function run(task: AnswerTask): Promise<Answer | DataResult | LineageDrawing | undefined> {
+  if (task.kind === 'miss') {
+    misses ??= openMissLog((workerData as AnswerWorkerSetup).config).catch((err: unknown) => {
+      misses = undefined;
+      throw err;
+    });
+    await (await misses).record(task.miss);
+    return undefined;
+  }
   const deps = await threadDeps();
   switch (task.kind) {
     case 'warm':

@@ -21,7 +21,7 @@ import { describeStartupFailure } from './startup-failure';
 import { openLineageRunStore } from './openlineage';
 import { startReadiness } from './readiness';
 import type { HealthServer } from './health';
-import { answerThreads, pooledDataCommand, startAnswerPool, type AnswerPool } from './answer-pool';
+import { answerThreads, pooledDataCommand, pooledMissLog, startAnswerPool, type AnswerPool } from './answer-pool';
 
 export interface RunningBot {
   /** The health endpoints, when NANSEN_HEALTH_PORT is set. */
@@ -109,6 +109,7 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   if (pool) {
     deps.dataCommand = pooledDataCommand(pool, deps);
     deps.drawLineage = (tableKey, lang) => pool.drawLineage(tableKey, lang, deps.now());
+    deps.misses = pooledMissLog(pool, misses);
   }
   const slack = createSlackApp(
     {
