@@ -1,8 +1,8 @@
 /**
  * Answering off the acknowledging thread: a pool of worker threads (piscina) that answer questions and `/data`
- * requests, each with its own read view of the stores (`./answer-worker.ts`). The bot's thread keeps Bolt's
- * receiver, the signature check, the ack and de-duplication, and its share of the CPU no longer depends on how
- * much answering there is: the OS shares the cores between it and the answering threads.
+ * requests and draw lineage pictures, each with its own read view of the stores (`./answer-worker.ts`). The bot's
+ * thread keeps Bolt's receiver, the signature check, the ack and de-duplication, and its share of the CPU no longer
+ * depends on how much answering there is: the OS shares the cores between it and the answering threads.
  */
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
@@ -12,6 +12,9 @@ import type { Config } from '../config/config';
 import { runDataCommand, type DataRequest, type DataResult } from '../core/data-command';
 import type { AnswerFn, CoreDeps } from '../core/deps';
 import { UserError } from '../domain/errors';
+import type { Miss, MissLog } from '../ports/miss-log';
+import type { LineageDrawing } from '../render/lineage-drawing';
+import type { Lang } from '../text/catalogue';
 import type { AnswerOutcome, AnswerTask, AnswerWorkerSetup } from './answer-worker';
 
 /** A running pool of answering threads. */
@@ -24,6 +27,10 @@ export interface AnswerPool {
   answer: AnswerFn;
   /** Runs a `/data` request in a thread. */
   dataCommand(request: DataRequest, now: Date): Promise<DataResult>;
+  /** Draws a table's lineage picture in a thread: what `drawLineage` gives here, the same bytes. */
+  drawLineage(tableKey: string, lang: Lang, now: Date): Promise<LineageDrawing | undefined>;
+  /** Appends to the miss log from a thread (its own connection to the same log); resolves once it is written. */
+  recordMiss(miss: Miss): Promise<void>;
   /** Resolves once every thread has opened its stores and loaded its table directory. */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +70,14 @@ export function startAnswerPool(config: Config, threads: number): AnswerPool {
     threads: size,
     answer: (question, deps) => run<Answer>({ kind: 'answer', question, now: (deps.now?.() ?? new Date()).getTime() }),
     dataCommand: (request, now) => run<DataResult>({ kind: 'data', request, now: now.getTime() }),
+    async drawLineage(tableKey, lang, now) {
+      const drawing = await run<LineageDrawing | undefined>({ kind: 'lineage', tableKey, lang, now: now.getTime() });
+      if (!drawing?.image) return drawing;
+      // a Buffer crosses threads as a plain Uint8Array
+      const png = drawing.image.png as Uint8Array;
+      return { ...drawing, image: { ...drawing.image, png: Buffer.from(png.buffer, png.byteOffset, png.byteLength) } };
+    },
+    recordMiss: (miss) => run<undefined>({ kind: 'miss', miss }),
     async warm() {
       // as many tasks as the threads take at once: each thread holds its share until its stores are open
       await Promise.all(Array.from({ length: size * TASKS_PER_THREAD }, () => run<undefined>({ kind: 'warm' })));
@@ -77,4 +92,12 @@ export function startAnswerPool(config: Config, threads: number): AnswerPool {
  */
 export function pooledDataCommand(pool: Pick<AnswerPool, 'dataCommand'>, deps: Pick<CoreDeps, 'graph' | 'search' | 'now' | 'timeZone'>): (request: DataRequest) => Promise<DataResult> {
   return (request) => (request.kind === 'tag' || request.kind === 'help' ? runDataCommand(request, deps) : pool.dataCommand(request, deps.now()));
+}
+
+/**
+ * The miss log with its writes made in the pool's threads: an append to `misses.sqlite` waits for an fsync, which
+ * on the acknowledging thread holds up every ack behind it. Reads stay on `log`.
+ */
+export function pooledMissLog(pool: Pick<AnswerPool, 'recordMiss'>, log: MissLog): MissLog {
+  return { record: (miss) => pool.recordMiss(miss), recent: (options) => log.recent(options), close: () => log.close() };
 }

@@ -13,9 +13,12 @@ import type { Config } from '../config/config';
 import { runDataCommand, type DataRequest, type DataResult } from '../core/data-command';
 import { UserError } from '../domain/errors';
 import { createLogger } from '../log/logger';
+import { drawLineage, type LineageDrawing } from '../render/lineage-drawing';
+import type { Lang } from '../text/catalogue';
 import { startMeaning } from './meaning';
 import { vocabularyFromConfig } from './settings';
-import { openLineageRunStore } from './shared-stores';
+import type { Miss, MissLog } from '../ports/miss-log';
+import { openLineageRunStore, openMissLog } from './shared-stores';
 import { openStores } from './stores';
 
 /** What the pool gives each thread when it starts. */
@@ -23,8 +26,18 @@ export interface AnswerWorkerSetup {
   config: Config;
 }
 
-/** One piece of work for a thread. `now` is the bot's present moment (ms since the epoch), so both threads agree on it. */
-export type AnswerTask = { kind: 'warm' } | { kind: 'answer'; question: Question; now: number } | { kind: 'data'; request: DataRequest; now: number };
+/**
+ * One piece of work for a thread. `now` is the bot's present moment (ms since the epoch), so both threads agree on
+ * it. `lineage` draws a table's lineage picture (reading the graph, Graphviz's layout and the rasterising: CPU the
+ * acknowledging thread should not spend). `miss` appends to the miss log (in `misses.sqlite` an fsync, which would
+ * block the acknowledging thread's event loop).
+ */
+export type AnswerTask =
+  | { kind: 'warm' }
+  | { kind: 'answer'; question: Question; now: number }
+  | { kind: 'data'; request: DataRequest; now: number }
+  | { kind: 'lineage'; tableKey: string; lang: Lang; now: number }
+  | { kind: 'miss'; miss: Miss };
 
 /**
  * A task's outcome. A `UserError` travels as its parts (a thrown error crosses threads as a plain `Error`, and the
@@ -52,7 +65,18 @@ function threadDeps(): Promise<ThreadDeps> {
   return opened;
 }
 
-async function run(task: AnswerTask): Promise<Answer | DataResult | undefined> {
+/** The thread's own connection to the miss log, opened at its first miss (a failed open is tried again next time). */
+let misses: Promise<MissLog> | undefined;
+
+async function run(task: AnswerTask): Promise<Answer | DataResult | LineageDrawing | undefined> {
+  if (task.kind === 'miss') {
+    misses ??= openMissLog((workerData as AnswerWorkerSetup).config).catch((err: unknown) => {
+      misses = undefined;
+      throw err;
+    });
+    await (await misses).record(task.miss);
+    return undefined;
+  }
   const deps = await threadDeps();
   switch (task.kind) {
     case 'warm':
@@ -61,11 +85,13 @@ async function run(task: AnswerTask): Promise<Answer | DataResult | undefined> {
       return answer(task.question, { ...deps, now: () => new Date(task.now) });
     case 'data':
       return runDataCommand(task.request, { ...deps, now: () => new Date(task.now) });
+    case 'lineage':
+      return drawLineage(task.tableKey, { ...deps, now: () => new Date(task.now) }, task.lang);
   }
 }
 
 /** The thread's task handler (piscina calls the default export). */
-export default async function answerTask(task: AnswerTask): Promise<AnswerOutcome<Answer | DataResult | undefined>> {
+export default async function answerTask(task: AnswerTask): Promise<AnswerOutcome<Answer | DataResult | LineageDrawing | undefined>> {
   try {
     return { ok: true, value: await run(task) };
   } catch (err) {

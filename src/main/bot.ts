@@ -21,7 +21,7 @@ import { describeStartupFailure } from './startup-failure';
 import { openLineageRunStore } from './openlineage';
 import { startReadiness } from './readiness';
 import type { HealthServer } from './health';
-import { answerThreads, pooledDataCommand, startAnswerPool, type AnswerPool } from './answer-pool';
+import { answerThreads, pooledDataCommand, pooledMissLog, startAnswerPool, type AnswerPool } from './answer-pool';
 
 export interface RunningBot {
   /** The health endpoints, when NANSEN_HEALTH_PORT is set. */
@@ -69,6 +69,9 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
   if (!tables) log.warn({ backend: stores.backend }, 'the catalog is empty; import one with `npm run nansen -- import <file>`');
   // the first questions would otherwise all wait for (and then burst after) the table-name index
   await tableDirectory(stores.graph);
+  // and the first tag page and Home tab for the catalog overview, which reads every table: computed here, before
+  // the first request, instead of beside the first acks (it is refreshed in the background after its TTL)
+  await catalogOverview(stores.graph).catch((err: unknown) => log.warn({ err }, 'could not compute the catalog overview'));
   // answering in threads of its own, so acks never wait behind it (NANSEN_ANSWER_THREADS=0: on this thread)
   const threads = answerThreads(config);
   let pool: AnswerPool | undefined;
@@ -103,7 +106,11 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     admins: adminsFromConfig(config),
     ...(meaning.meaning ? { meaning: meaning.meaning } : {}),
   };
-  if (pool) deps.dataCommand = pooledDataCommand(pool, deps);
+  if (pool) {
+    deps.dataCommand = pooledDataCommand(pool, deps);
+    deps.drawLineage = (tableKey, lang) => pool.drawLineage(tableKey, lang, deps.now());
+    deps.misses = pooledMissLog(pool, misses);
+  }
   const slack = createSlackApp(
     {
       botToken: config.SLACK_BOT_TOKEN,
@@ -130,7 +137,6 @@ export async function runBot(config: Config, log: Logger): Promise<RunningBot> {
     throw e;
   }
   log.info({ mode: slack.mode, backend: stores.backend, state: state.kind, policy: config.NANSEN_EDIT_POLICY, tables, answerThreads: pool?.threads ?? 0 }, 'nansen bot started');
-  catalogOverview(stores.graph).catch((err: unknown) => log.warn({ err }, 'could not compute the catalog overview'));
   return {
     ...(health ? { health } : {}),
     async stop() {

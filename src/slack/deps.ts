@@ -5,6 +5,7 @@ import type { DataRequest, DataResult } from '../core/data-command';
 import type { CoreDeps } from '../core/deps';
 import type { AnswerPlace } from '../render/answer-actions';
 import type { Rendered } from '../render/blocks-common';
+import type { LineageDrawing } from '../render/lineage-drawing';
 import type { Lang } from '../text/catalogue';
 import type { UserLanguages } from './language';
 
@@ -22,6 +23,8 @@ export interface SlackDeps extends CoreDeps {
   unfurlDomains?: string[];
   /** Whether lineage answers come with a picture (`NANSEN_LINEAGE_PICTURES`; default on, needs `files:write`). */
   lineagePictures?: boolean;
+  /** Draws a table's lineage picture elsewhere (the bot's answering threads); default: `drawLineage` here. */
+  drawLineage?: (tableKey: string, lang: Lang) => Promise<LineageDrawing | undefined>;
   /** `NANSEN_LANGUAGE`: replies to people whose Slack locale is neither English nor Korean and who have not asked yet. */
   defaultLang?: Lang;
   /** Each person's reply language (Slack locale, last question, `defaultLang`); built by `createSlackApp` when absent. */

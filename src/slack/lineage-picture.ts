@@ -1,8 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { lineageGraph } from '../core/lineage-graph';
-import { lineageDot } from '../render/lineage-dot';
-import { renderLineagePng } from '../render/lineage-image';
-import { lineageAltText, lineageListText } from '../render/lineage-list';
+import { drawLineage } from '../render/lineage-drawing';
 import type { SlackDeps } from './deps';
 import { t, type Lang } from '../text/catalogue';
 
@@ -26,35 +23,36 @@ function slackReason(err: unknown): { reason: string; needed?: string } {
 }
 
 /**
- * Draws a table's lineage (2 hops up and down, its dashboards, deprecated and stale nodes marked) and uploads it with
- * `files.uploadV2` (`files.getUploadURLExternal`, the bytes, `files.completeUploadExternal`), the list of names as its
- * comment, in `lang` (the picture's own labels stay English). Never throws: a picture that could not be drawn or posted is logged with Slack's reason, and the caller's
- * text answer stands on its own.
+ * Draws a table's lineage (`drawLineage`: 2 hops up and down, its dashboards, deprecated and stale nodes marked) and
+ * uploads it with `files.uploadV2` (`files.getUploadURLExternal`, the bytes, `files.completeUploadExternal`), the
+ * list of names as its comment, in `lang` (the picture's own labels stay English). The drawing runs in
+ * `deps.drawLineage` when set (the bot's answering threads, off the acknowledging thread). Never throws: a picture
+ * that could not be drawn or posted is logged with Slack's reason, and the caller's text answer stands on its own.
  */
-export async function postLineagePicture(client: WebClient, target: PictureTarget, tableKey: string, deps: Pick<SlackDeps, 'graph' | 'now' | 'timeZone' | 'log'>, lang: Lang = 'en'): Promise<PictureOutcome> {
+export async function postLineagePicture(client: WebClient, target: PictureTarget, tableKey: string, deps: Pick<SlackDeps, 'graph' | 'now' | 'timeZone' | 'log' | 'drawLineage'>, lang: Lang = 'en'): Promise<PictureOutcome> {
   const where = { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}), table: tableKey };
   let stage = 'draw';
   let list: string | undefined;
   try {
     const started = performance.now();
-    const graph = await lineageGraph(tableKey, deps);
-    if (graph.nodes.length < 2) {
+    const drawing = await (deps.drawLineage ?? ((key: string, l: Lang) => drawLineage(key, deps, l)))(tableKey, lang);
+    if (!drawing) {
       deps.log.info({ ...where }, 'no lineage to draw');
       return { posted: false, reason: 'nothing_to_draw' };
     }
-    const { dot, omitted } = lineageDot(graph);
-    list = lineageListText(graph, omitted, lang);
-    const image = await renderLineagePng(dot);
-    if (!image.cjkFont && graph.nodes.some((n) => /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff]/.test(n.label))) {
+    list = drawing.list;
+    if (!drawing.image) throw new Error(drawing.failure ?? 'the lineage picture was not drawn');
+    const image = drawing.image;
+    if (!image.cjkFont && drawing.cjkLabels) {
       deps.log.warn({ ...where }, 'no CJK font installed (fonts-noto-cjk): Korean names are missing from the lineage picture');
     }
     const rendered = Math.round(performance.now() - started);
     stage = 'upload';
-    const name = (graph.nodes[0]?.label ?? 'table').replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80);
-    const file = { file: image.png, filename: `lineage-${name}.png`, title: t(lang, 'lineage.title', { subject: graph.nodes[0]?.label ?? tableKey }), alt_text: lineageAltText(graph, lang), initial_comment: list };
+    const name = drawing.subject.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80);
+    const file = { file: image.png, filename: `lineage-${name}.png`, title: t(lang, 'lineage.title', { subject: drawing.subject }), alt_text: drawing.altText, initial_comment: list };
     const result = await client.filesUploadV2(target.threadTs ? { ...file, channel_id: target.channel, thread_ts: target.threadTs } : { ...file, channel_id: target.channel });
     const fileId = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0]?.files?.[0]?.id;
-    deps.log.info({ ...where, nodes: graph.nodes.length, omitted, width: image.width, height: image.height, bytes: image.png.length, renderMs: rendered }, 'lineage picture posted');
+    deps.log.info({ ...where, nodes: drawing.nodes, omitted: drawing.omitted, width: image.width, height: image.height, bytes: image.png.length, renderMs: rendered }, 'lineage picture posted');
     return { posted: true, ...(fileId ? { fileId } : {}) };
   } catch (err) {
     const { reason, needed } = slackReason(err);

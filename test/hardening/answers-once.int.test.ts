@@ -3,6 +3,7 @@
  * between ack and reply no longer loses the answer (the redelivery after the short lease is answered); without
  * Redis, de-duplication lives in the embedded state file, so restarts never answer one event twice.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,41 @@ import { RedisEventDeduper } from '../../src/adapters/redis/redis-chat-state';
 import type { EventDeduper } from '../../src/ports/event-deduper';
 import * as P from '../../tools/fake-slack/payloads';
 import { type Harness, startHarness } from '../slack/harness';
+
+/**
+ * Starts a process that claims `claimed` and claims and completes `done` in `file` (a `SqliteEventDeduper`), then
+ * kills it with SIGKILL as soon as it says both resolved, before it could close the file or checkpoint the WAL.
+ */
+async function claimThenKill(file: string, claimed: string, done: string): Promise<void> {
+  const root = join(__dirname, '..', '..');
+  const script = `
+    const { SqliteEventDeduper } = require(${JSON.stringify(join(root, 'src/adapters/embedded/sqlite-event-deduper.ts'))});
+    const d = new SqliteEventDeduper(${JSON.stringify(file)});
+    (async () => {
+      const a = await d.claim(${JSON.stringify(claimed)});
+      const b = await d.claim(${JSON.stringify(done)});
+      await d.complete(${JSON.stringify(done)});
+      process.stdout.write('resolved ' + a + ' ' + b + '\\n');
+      setInterval(() => undefined, 1000);
+    })();`;
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('\n')) {
+        child.kill('SIGKILL');
+        resolve(out.trim());
+      }
+    });
+    void exited.then(() => reject(new Error(`the claiming process exited first: ${stderr}`)));
+  });
+  expect(line).toBe('resolved true true');
+  expect(await exited).toBe('SIGKILL');
+}
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +117,43 @@ describe('without Redis: de-duplication kept in the embedded state file', () => 
         }
       }
       expect(answered).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a claim and a completion that resolved survive SIGKILL of the process right after (synchronous=NORMAL)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nansen-events-'));
+    const file = join(dir, 'events.sqlite');
+    try {
+      await claimThenKill(file, 'EvLeased', 'EvDone');
+      const next = new SqliteEventDeduper(file);
+      // the killed process's lease still holds its event, and its completed one stays done
+      expect(await next.claim('EvLeased')).toBe(false);
+      expect(await next.claim('EvDone')).toBe(false);
+      expect(await next.claim('EvNew')).toBe(true);
+      await next.close();
+      // after the lease lapses, only the leased event is claimable again
+      const later = new SqliteEventDeduper(file, { now: () => Date.now() + 60_000 });
+      expect(await later.claim('EvLeased')).toBe(true);
+      expect(await later.claim('EvDone')).toBe(false);
+      await later.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('two connections to one file (two bots): each id is claimed by one of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nansen-events-'));
+    try {
+      const a = new SqliteEventDeduper(join(dir, 'events.sqlite'));
+      const b = new SqliteEventDeduper(join(dir, 'events.sqlite'));
+      const ids = Array.from({ length: 50 }, (_, i) => `EvTwo${i}`);
+      const won = await Promise.all(ids.map(async (id, i) => [await (i % 2 ? a : b).claim(id), await (i % 2 ? b : a).claim(id)]));
+      expect(won.every(([first, second]) => first === true && second === false)).toBe(true);
+      await a.complete('EvTwo0');
+      expect(await b.claim('EvTwo0')).toBe(false);
+      await Promise.all([a.close(), b.close()]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

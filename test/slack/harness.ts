@@ -50,6 +50,8 @@ export interface HarnessOptions {
   admins?: string[];
   unfurlDomains?: string[];
   lineagePictures?: boolean;
+  /** Draws lineage pictures elsewhere (the bot's answering threads); default: on the app's thread. */
+  drawLineage?: SlackDeps['drawLineage'];
   /** `NANSEN_LANGUAGE`. */
   defaultLang?: 'en' | 'ko';
 }
@@ -155,6 +157,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.admins ? { admins: new Set(options.admins) } : {}),
     ...(options.unfurlDomains ? { unfurlDomains: options.unfurlDomains } : {}),
     ...(options.lineagePictures !== undefined ? { lineagePictures: options.lineagePictures } : {}),
+    ...(options.drawLineage ? { drawLineage: options.drawLineage } : {}),
     ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),
     ...(options.submitDeadlineMs !== undefined ? { submitDeadlineMs: options.submitDeadlineMs } : {}),
   };

@@ -26,19 +26,29 @@ function ensurePrivateFile(path: string): void {
 }
 
 /**
+ * How hard a commit waits for the disk (SQLite's `synchronous` in WAL mode):
+ * - `full`: an fsync of the WAL at every commit, so a committed write survives `kill -9`, an OS crash and a power loss;
+ * - `normal`: the commit is written to the WAL (into the OS page cache) without an fsync; the WAL is synced at each
+ *   checkpoint. A committed write still survives `kill -9` of the process; only an OS crash or a power loss may forget
+ *   the last commits (the database itself stays consistent).
+ */
+export type SqliteSync = 'full' | 'normal';
+
+/**
  * Opens (creating it and its folder if need be) one of the embedded stores' SQLite files the way they all need
- * it: WAL with `synchronous=FULL`, so a write acknowledged is a write that survives `kill -9`, and a busy timeout
- * so two processes on one file wait for each other instead of failing. `schema` (idempotent DDL) runs once opened.
+ * it: WAL with `synchronous=FULL` (unless `sync` says `normal`, see `SqliteSync`), so a write acknowledged is a
+ * write that survives `kill -9`, and a busy timeout so two processes on one file wait for each other instead of
+ * failing. `schema` (idempotent DDL) runs once opened.
  * The folder is 0700 and the files (the database, its -wal and -shm) 0600, whatever the umask.
  */
-export function openSqlite(path: string, schema?: string): Database.Database {
+export function openSqlite(path: string, schema?: string, sync: SqliteSync = 'full'): Database.Database {
   if (path !== ':memory:') {
     ensurePrivateDir(dirname(path));
     ensurePrivateFile(path);
   }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(sync === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   if (path !== ':memory:') for (const extra of [`${path}-wal`, `${path}-shm`]) if (existsSync(extra)) ensurePrivateFile(extra);
   if (schema) db.exec(schema);
