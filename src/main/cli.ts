@@ -26,6 +26,7 @@ import { migrateState } from './migrate-state';
 import { openMissLog } from './shared-stores';
 import type { CrawlStatus } from '../ports/crawl-status-store';
 import { importCatalog, readCatalogFile } from '../catalog/import';
+import { rebuildSearch } from '../catalog/publish';
 import { loadConfig, type Config } from '../config/config';
 import { UserError } from '../domain/errors';
 import { createLogger, type Logger } from '../log/logger';
@@ -47,6 +48,9 @@ Commands:
                                                  than 5% of the source's tables; --full: compare every table
                                                  with the graph instead of trusting the last crawl's fingerprints.
   sources                                        List sources with their last crawl, duration, counts, last error.
+  reindex [--backend embedded|neo4j-es]          Rebuild the search index from the graph (after an upgrade that
+                                                 changed the text analysis: the bot and worker log a warning).
+                                                 Searches see the old index until the new one is complete.
   mcp [--http] [--host H] [--port N] [--backend embedded|neo4j-es]
                                                  Serve the catalog to MCP clients: over stdio (run it as
                                                  \`npm run -s nansen -- mcp\` so npm prints nothing on stdout), or
@@ -188,6 +192,22 @@ async function runImport(p: Parsed, io: CliIo, config: Config, logger: Logger): 
     return 0;
   } finally {
     progress.stop();
+    await stores.close();
+  }
+}
+
+async function runReindex(p: Parsed, io: CliIo, config: Config, logger: Logger): Promise<number> {
+  if (p.args.length) throw new UsageError('reindex takes no arguments');
+  const backend = backendOf(p.values.backend, config);
+  const stores = await openStores(config, logger, backend);
+  try {
+    const started = Date.now();
+    await rebuildSearch(stores);
+    const documents = await stores.search.count();
+    if (p.values.json) io.out.write(`${JSON.stringify({ backend, documents, ms: Date.now() - started })}\n`);
+    else io.out.write(`Rebuilt the ${backend} search index from the graph: ${documents} documents.\n`);
+    return 0;
+  } finally {
     await stores.close();
   }
 }
@@ -495,6 +515,8 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
         return await runCrawl(p, io, config, logger);
       case 'sources':
         return await runSources(p, io, config);
+      case 'reindex':
+        return await runReindex(p, io, config, logger);
       case 'mcp':
         return await runMcpCommand(p, io, config, logger);
       case 'openlineage':

@@ -44,6 +44,22 @@ export interface OpenStores extends Stores {
   close(): Promise<void>;
 }
 
+/**
+ * A search index analysed under an older revision of the text analysis: the embedded one, a file of this machine,
+ * is rebuilt from the graph at once (its rebuild keeps what other processes write meanwhile); an Elasticsearch
+ * index, shared by every replica, is left to one `nansen reindex`, and each process says so in a warning.
+ */
+async function maintainSearchAnalysis(backend: Backend, stores: Pick<Stores, 'graph' | 'search'>, logger: Logger): Promise<void> {
+  if (backend === 'embedded') {
+    await rebuildSearchIfStale(stores, (from) => logger.warn({ from, to: ANALYSIS_REVISION }, 'search index was analysed under an older revision; rebuilding it from the graph'));
+    return;
+  }
+  const revision = await stores.search.analysisRevision?.();
+  if (revision !== undefined && revision !== ANALYSIS_REVISION) {
+    logger.warn({ from: revision, to: ANALYSIS_REVISION }, 'search index was analysed under an older revision; run `nansen reindex` once to rebuild it (answers meanwhile miss a few words)');
+  }
+}
+
 /** How a process uses the stores it opens. */
 export interface OpenStoresOptions {
   /**
@@ -56,7 +72,7 @@ export interface OpenStoresOptions {
 /**
  * Builds and initialises the graph store and search index the configuration names. The only place adapters are
  * chosen; everything else receives `Stores`. A search index analysed under another revision of the text analysis
- * is rebuilt from the graph before the stores are handed out (one log line), unless this is a read view.
+ * is rebuilt (embedded) or reported (neo4j-es) before the stores are handed out, unless this is a read view.
  */
 export async function openStores(config: Config, logger: Logger, backend: Backend = config.NANSEN_BACKEND, options: OpenStoresOptions = {}): Promise<OpenStores> {
   const graph =
@@ -77,9 +93,7 @@ export async function openStores(config: Config, logger: Logger, backend: Backen
   try {
     await search.init();
     await vectors?.init();
-    if (!options.readView) {
-      await rebuildSearchIfStale({ graph, search }, (from) => logger.warn({ from, to: ANALYSIS_REVISION }, 'search index was analysed under an older revision; rebuilding it from the graph'));
-    }
+    if (!options.readView) await maintainSearchAnalysis(backend, { graph, search }, logger);
   } catch (e) {
     await Promise.allSettled([graph.close(), search.close()]);
     throw e;

@@ -54,6 +54,14 @@ describe('nansen CLI', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('reindex rebuilds the search index from the graph and reports how many documents it holds', async () => {
+    expect(await main(['import', join(dir, 'catalog.json')], freshIo())).toBe(0);
+    const run = freshIo();
+    expect(await main(['reindex', '--json'], run)).toBe(0);
+    expect(JSON.parse(run.stdout())).toMatchObject({ backend: 'embedded', documents: 31 });
+    expect(await main(['reindex', 'extra'], freshIo())).toBe(2);
+  });
+
   it('prints usage with exit code 2 for no command, an unknown command or a bad option', async () => {
     expect(await main([], io)).toBe(2);
     expect(io.stderr()).toContain('Usage: npm run nansen');

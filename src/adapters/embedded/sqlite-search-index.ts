@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { SearchDocument, SearchFields, SearchHit, SearchIndex, SearchKind, SearchQuery } from '../../ports/search-index';
 import { Bm25fIndex } from '../../search/bm25f';
@@ -5,6 +6,18 @@ import { applyRankingPriors, candidatePoolSize } from '../../search/ranking';
 import type { ScoredCandidate } from '../../search/ranking';
 import { openSqlite } from './sqlite';
 import { ANALYSIS_REVISION } from '../../text/analyze';
+
+/** Where a rebuild writes its new contents: `search_docs_next_{pid}_{random}`. */
+const STAGING_PREFIX = 'search_docs_next_';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export interface SqliteSearchIndexOptions {
   /** A file path, or `:memory:`. */
@@ -84,6 +97,15 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async close(): Promise<void> {
     this.db?.close();
+  }
+
+  /** Staging tables of rebuilds whose process is gone (killed mid-rebuild), and the one older code used. */
+  private dropAbandonedStaging(): void {
+    const names = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search_docs_next%'").all() as Array<{ name: string }>).map((r) => r.name);
+    for (const name of names) {
+      const pid = Number(/^search_docs_next_(\d+)_[0-9a-f]+$/.exec(name)?.[1] ?? NaN);
+      if (Number.isNaN(pid) || !processAlive(pid)) this.db.exec(`DROP TABLE IF EXISTS "${name.replace(/"/g, '')}"`);
+    }
   }
 
   private meta(k: 'rev' | 'epoch' | 'analysis'): number {
@@ -180,20 +202,44 @@ export class SqliteSearchIndex implements SearchIndex {
     );
   }
 
+  /**
+   * Builds the new contents in a staging table of its own (two processes may rebuild at once), then swaps it in
+   * one transaction, carrying over what other writers wrote or removed meanwhile: a crawl that publishes during
+   * a rebuild loses nothing.
+   */
   async reindex(batches: AsyncIterable<SearchDocument[]>): Promise<void> {
-    this.db.exec('DROP TABLE IF EXISTS search_docs_next; CREATE TABLE search_docs_next (key TEXT PRIMARY KEY, doc TEXT NOT NULL, rev INTEGER NOT NULL DEFAULT 0)');
-    const put = this.db.prepare('INSERT OR REPLACE INTO search_docs_next (key, doc) VALUES (?, ?)');
+    this.dropAbandonedStaging();
+    const staging = `${STAGING_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
+    const startRev = this.meta('rev');
+    this.db.exec(`CREATE TABLE ${staging} (key TEXT PRIMARY KEY, doc TEXT NOT NULL, rev INTEGER NOT NULL DEFAULT 0)`);
     const next = new Postings();
-    for await (const batch of batches) {
-      this.db.transaction(() => {
-        for (const d of batch) put.run(d.key, JSON.stringify(d));
-      })();
-      for (const d of batch) next.put(d.key, d.fields, priorsOf(d));
+    try {
+      const put = this.db.prepare(`INSERT OR REPLACE INTO ${staging} (key, doc) VALUES (?, ?)`);
+      for await (const batch of batches) {
+        this.db.transaction(() => {
+          for (const d of batch) put.run(d.key, JSON.stringify(d));
+        })();
+        for (const d of batch) next.put(d.key, d.fields, priorsOf(d));
+      }
+    } catch (e) {
+      this.db.exec(`DROP TABLE IF EXISTS ${staging}`);
+      throw e;
     }
     const seen = this.db.transaction(() => {
-      this.db.exec('DROP TABLE search_docs; ALTER TABLE search_docs_next RENAME TO search_docs; CREATE INDEX IF NOT EXISTS search_docs_by_rev ON search_docs (rev); DELETE FROM search_removed;');
+      const written = this.db.prepare('SELECT key, doc, rev FROM search_docs WHERE rev > ?').all(startRev) as Array<{ key: string; doc: string; rev: number }>;
+      const removed = (this.db.prepare('SELECT key FROM search_removed WHERE rev > ?').all(startRev) as Array<{ key: string }>).map((r) => r.key);
+      const carry = this.db.prepare(`INSERT OR REPLACE INTO ${staging} (key, doc, rev) VALUES (?, ?, ?)`);
+      for (const w of written) carry.run(w.key, w.doc, w.rev);
+      const drop = this.db.prepare(`DELETE FROM ${staging} WHERE key = ?`);
+      for (const key of removed) drop.run(key);
+      this.db.exec(`DROP TABLE search_docs; ALTER TABLE ${staging} RENAME TO search_docs; CREATE INDEX IF NOT EXISTS search_docs_by_rev ON search_docs (rev); DELETE FROM search_removed;`);
       const epoch = (this.db.prepare("INSERT INTO search_meta (k, v) VALUES ('epoch', 1) ON CONFLICT(k) DO UPDATE SET v = v + 1 RETURNING v").get() as { v: number }).v;
       this.db.prepare("INSERT INTO search_meta (k, v) VALUES ('analysis', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(ANALYSIS_REVISION);
+      for (const w of written) {
+        const d = JSON.parse(w.doc) as SearchDocument;
+        next.put(d.key, d.fields, priorsOf(d));
+      }
+      for (const key of removed) next.delete(key);
       return { rev: this.meta('rev'), epoch };
     })();
     this.postings = next;
