@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddingsUnavailableError, type EmbedOptions, type Embedder, type EmbeddingModel, type EmbeddingRole } from '../../ports/embedder';
-import { postJson, type PostReply } from './post-json';
+import { REQUEST_ID_HEADER, newRequestId, whenSent } from './request-sent';
 
 export interface OpenAiEmbedderOptions {
   /** The server's base URL (`http://127.0.0.1:8089`, `https://api.openai.com`); `/v1/embeddings` is added unless it is there. */
@@ -99,8 +99,9 @@ export class OpenAiEmbedder implements Embedder {
       onSent?.();
       onSent = undefined;
     };
+    const watch = options.onSent ? sent : undefined;
     const out: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += size) out.push(...(await this.request(texts.slice(i, i + size), role, signal, sent)));
+    for (let i = 0; i < texts.length; i += size) out.push(...(await this.request(texts.slice(i, i + size), role, signal, watch)));
     return out;
   }
 
@@ -112,7 +113,7 @@ export class OpenAiEmbedder implements Embedder {
     return `${prefix}${body}` || ' ';
   }
 
-  private async request(texts: string[], role: EmbeddingRole, signal: AbortSignal | undefined, onSent: () => void): Promise<Float32Array[]> {
+  private async request(texts: string[], role: EmbeddingRole, signal: AbortSignal | undefined, onSent: (() => void) | undefined): Promise<Float32Array[]> {
     const attempts = Math.max(1, this.options.attempts ?? 3);
     const body = JSON.stringify({
       model: this.options.model,
@@ -135,24 +136,33 @@ export class OpenAiEmbedder implements Embedder {
     throw last ?? new EmbeddingsUnavailableError('timeout', 'the embeddings server did not answer in time', true);
   }
 
-  private async once(body: string, count: number, outer: AbortSignal | undefined, onSent: () => void): Promise<Float32Array[]> {
+  private async once(body: string, count: number, outer: AbortSignal | undefined, onSent: (() => void) | undefined): Promise<Float32Array[]> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
-    let res: PostReply;
+    const id = newRequestId();
+    const stopWatching = onSent ? whenSent(id, onSent) : (): void => undefined;
+    let res: Response;
     try {
-      res = await postJson(this.endpoint, body, this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}, { signal, onSent });
+      res = await fetch(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: id, ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
+        body,
+        signal,
+      });
     } catch (e) {
       const timedOut = timeout.aborted || (e as Error).name === 'TimeoutError';
       throw new EmbeddingsUnavailableError(timedOut ? 'timeout' : 'unreachable', timedOut ? 'the embeddings server did not answer in time' : `embeddings server unreachable: ${(e as Error).message}`, true, e);
+    } finally {
+      stopWatching();
     }
     if (!res.ok) {
-      const detail = res.text.slice(0, 200).replace(/\s+/g, ' ');
+      const detail = (await res.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ');
       const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
       throw new EmbeddingsUnavailableError(`http_${res.status}`, `the embeddings server answered ${res.status}${detail ? `: ${detail}` : ''}`, retryable);
     }
     let parsed: EmbeddingsResponse;
     try {
-      parsed = JSON.parse(res.text) as EmbeddingsResponse;
+      parsed = (await res.json()) as EmbeddingsResponse;
     } catch (e) {
       throw new EmbeddingsUnavailableError('bad_response', 'the embeddings server answered something that is not JSON', true, e);
     }
