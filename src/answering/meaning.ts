@@ -44,9 +44,10 @@ function stateOf(embedder: Embedder): State {
 /**
  * A question's vector, or undefined when meaning is not available right now: no embeddings server, a server that
  * just failed (left alone for a while), a timeout, or an index whose vectors come from another model. Never throws;
- * a failure is logged once, and its recovery once.
+ * a failure is logged once, and its recovery once. `onSent` is called when the request to the server has left (see
+ * `Embedder`), if there is one and the adapter tells.
  */
-export async function embedQuestion(text: string, deps: MeaningDeps | undefined): Promise<Float32Array | undefined> {
+export async function embedQuestion(text: string, deps: MeaningDeps | undefined, onSent?: () => void): Promise<Float32Array | undefined> {
   if (!deps || !text.trim()) return undefined;
   const state = stateOf(deps.embedder);
   const hit = state.cache.get(text);
@@ -57,7 +58,7 @@ export async function embedQuestion(text: string, deps: MeaningDeps | undefined)
   }
   if (Date.now() < state.downUntil) return undefined;
   try {
-    const [vector] = await deps.embedder.embed([text], 'query', { timeoutMs: deps.queryTimeoutMs ?? 1500 });
+    const [vector] = await deps.embedder.embed([text], 'query', { timeoutMs: deps.queryTimeoutMs ?? 1500, ...(onSent ? { onSent } : {}) });
     if (state.down) deps.log?.info('embeddings server answers again: answers match by meaning again');
     state.down = false;
     if (!vector) return undefined;

@@ -893,7 +893,12 @@ async function findContextSubject(question: Question, ctx: Ctx): Promise<Subject
 
 /** What answering works with for one message: the stores, the vocabulary, the catalog's names and its meaning. */
 async function contextFor(text: string, deps: AnsweringDeps, now: Date, refs: Refs): Promise<Ctx> {
-  const early = embedQuestion(text, deps.meaning);
+  let sent!: () => void;
+  const left = new Promise<void>((resolve) => (sent = resolve));
+  const early = embedQuestion(text, deps.meaning, sent);
+  // the embedded stores read synchronously: the keyword search started at once would hold the event loop, and the
+  // question's embedding request with it, until it ends; once the request has left, the server works meanwhile
+  await Promise.race([left, early]);
   const [directory, stats] = await Promise.all([tableDirectory(deps.graph), indexStats(deps.search)]);
   const vectors = new Map<string, Promise<Float32Array | undefined>>([[text, early]]);
   const embed = (t: string): Promise<Float32Array | undefined> => {

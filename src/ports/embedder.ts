@@ -24,6 +24,18 @@ export class EmbeddingsUnavailableError extends Error {
   }
 }
 
+export interface EmbedOptions {
+  /** Bounds the whole call, retries included. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * Called once the call's first request has been written to the network, so that a caller can do synchronous work
+   * while the server computes. An adapter that cannot tell never calls it (and one that needs no server, a cache
+   * hit, need not).
+   */
+  onSent?: () => void;
+}
+
 /**
  * Turns texts into vectors of one model: a multilingual model puts a Korean question and the English text that
  * answers it near each other.
@@ -37,7 +49,7 @@ export class EmbeddingsUnavailableError extends Error {
  */
 export interface Embedder {
   /** Embeds texts in their role, batching and retrying as the adapter sees fit; `timeoutMs` bounds the whole call. */
-  embed(texts: string[], role: EmbeddingRole, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Float32Array[]>;
+  embed(texts: string[], role: EmbeddingRole, options?: EmbedOptions): Promise<Float32Array[]>;
   /** The model and its dimension, once a call has told it; undefined before. */
   model(): EmbeddingModel | undefined;
   /** Asks the server once (a one-word text) to learn the model's dimension; throws `EmbeddingsUnavailableError`. */

@@ -112,3 +112,37 @@ export function bestK<T>(items: Iterable<T>, score: (item: T) => number, k: numb
   }
   return heap.sort((a, b) => b.score - a.score || tieBreak(a.item, b.item));
 }
+
+/** The `k`-th largest of some numbers (k ≥ 1; −Infinity when there are fewer than k), kept in a typed min-heap of k. */
+export function kthLargest(values: ArrayLike<number>, k: number): number {
+  if (values.length < k) return -Infinity;
+  const heap = new Float64Array(k);
+  let size = 0;
+  for (let n = 0; n < values.length; n++) {
+    const v = values[n]!;
+    if (size < k) {
+      // sift up
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent]! <= v) break;
+        heap[i] = heap[parent]!;
+        i = parent;
+      }
+      heap[i] = v;
+    } else if (v > heap[0]!) {
+      // replace the root and sift down
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= k) break;
+        const c = l + 1 < k && heap[l + 1]! < heap[l]! ? l + 1 : l;
+        if (heap[c]! >= v) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = v;
+    }
+  }
+  return heap[0]!;
+}

@@ -137,6 +137,19 @@ describe('OpenAiEmbedder with a server that misbehaves', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
   });
 
+  it('says when the request has left, before the server answers, once per call', async () => {
+    const events: string[] = [];
+    handler = (_req, res, body) => {
+      events.push('server read it');
+      setTimeout(() => answer(res, 200, vectors(body.input.length, 3)), 50).unref();
+    };
+    const done = fast({ batchSize: 1 })
+      .embed(['a', 'b'], 'query', { onSent: () => events.push('sent') })
+      .then(() => events.push('answered'));
+    await done;
+    expect(events).toEqual(['sent', 'server read it', 'server read it', 'answered']);
+  });
+
   it('says the server is unreachable', async () => {
     const e = await failure(new OpenAiEmbedder({ url: 'http://127.0.0.1:1', model: 'm', attempts: 1 }).embed(['a'], 'query'));
     expect(e.code).toBe('unreachable');

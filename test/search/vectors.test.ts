@@ -1,4 +1,4 @@
-import { bestK, dot, dotAt } from '../../src/search/vectors';
+import { bestK, dot, dotAt, kthLargest } from '../../src/search/vectors';
 import { seededRandom } from '../../tools/random';
 
 describe('vector arithmetic', () => {
@@ -26,5 +26,13 @@ describe('vector arithmetic', () => {
     }
     expect(bestK(items, (x) => x.score, 0, byId)).toEqual([]);
     expect(bestK([], () => 1, 3, () => 0)).toEqual([]);
+  });
+
+  it('kthLargest gives the k-th of a descending sort, -Infinity when there are fewer', () => {
+    const values = Float64Array.from({ length: 3000 }, () => Math.round(rand() * 400) / 4);
+    const sorted = [...values].sort((a, b) => b - a);
+    for (const k of [1, 2, 17, 100, 3000]) expect(kthLargest(values, k)).toBe(sorted[k - 1]);
+    expect(kthLargest(values, 3001)).toBe(-Infinity);
+    expect(kthLargest([5, 1, 3], 2)).toBe(3);
   });
 });

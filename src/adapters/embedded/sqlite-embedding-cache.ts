@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Embedder, EmbeddingModel, EmbeddingRole } from '../../ports/embedder';
+import type { EmbedOptions, Embedder, EmbeddingModel, EmbeddingRole } from '../../ports/embedder';
 import { vectorFromBytes, vectorToBytes } from '../../search/vectors';
 import { openSqlite } from './sqlite';
 
@@ -48,7 +48,7 @@ export class CachedEmbedder implements Embedder {
     return createHash('sha1').update(`${this.modelName}\n${role}\n${text}`).digest('base64');
   }
 
-  async embed(texts: string[], role: EmbeddingRole, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+  async embed(texts: string[], role: EmbeddingRole, options: EmbedOptions = {}): Promise<Float32Array[]> {
     const get = this.db.prepare('SELECT vector FROM embedding_cache WHERE id = ?');
     const out: Array<Float32Array | undefined> = texts.map((t) => {
       const row = get.get(this.id(t, role)) as { vector: Buffer } | undefined;

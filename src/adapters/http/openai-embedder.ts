@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EmbeddingsUnavailableError, type Embedder, type EmbeddingModel, type EmbeddingRole } from '../../ports/embedder';
+import { EmbeddingsUnavailableError, type EmbedOptions, type Embedder, type EmbeddingModel, type EmbeddingRole } from '../../ports/embedder';
+import { REQUEST_ID_HEADER, newRequestId, whenSent } from './request-sent';
 
 export interface OpenAiEmbedderOptions {
   /** The server's base URL (`http://127.0.0.1:8089`, `https://api.openai.com`); `/v1/embeddings` is added unless it is there. */
@@ -88,13 +89,19 @@ export class OpenAiEmbedder implements Embedder {
     return this.known!;
   }
 
-  async embed(texts: string[], role: EmbeddingRole, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+  async embed(texts: string[], role: EmbeddingRole, options: EmbedOptions = {}): Promise<Float32Array[]> {
     if (!texts.length) return [];
     const signals = [options.signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter((s): s is AbortSignal => !!s);
     const signal = signals.length ? AbortSignal.any(signals) : undefined;
     const size = Math.max(1, this.options.batchSize ?? 32);
+    let onSent = options.onSent;
+    const sent = (): void => {
+      onSent?.();
+      onSent = undefined;
+    };
+    const watch = options.onSent ? sent : undefined;
     const out: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += size) out.push(...(await this.request(texts.slice(i, i + size), role, signal)));
+    for (let i = 0; i < texts.length; i += size) out.push(...(await this.request(texts.slice(i, i + size), role, signal, watch)));
     return out;
   }
 
@@ -106,7 +113,7 @@ export class OpenAiEmbedder implements Embedder {
     return `${prefix}${body}` || ' ';
   }
 
-  private async request(texts: string[], role: EmbeddingRole, signal: AbortSignal | undefined): Promise<Float32Array[]> {
+  private async request(texts: string[], role: EmbeddingRole, signal: AbortSignal | undefined, onSent: (() => void) | undefined): Promise<Float32Array[]> {
     const attempts = Math.max(1, this.options.attempts ?? 3);
     const body = JSON.stringify({
       model: this.options.model,
@@ -118,7 +125,7 @@ export class OpenAiEmbedder implements Embedder {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (signal?.aborted) break;
       try {
-        return await this.once(body, texts.length, signal);
+        return await this.once(body, texts.length, signal, onSent);
       } catch (e) {
         last = e instanceof EmbeddingsUnavailableError ? e : new EmbeddingsUnavailableError('unreachable', `embeddings server unreachable: ${(e as Error).message}`, true, e);
         if (!last.retryable || attempt === attempts) break;
@@ -129,20 +136,24 @@ export class OpenAiEmbedder implements Embedder {
     throw last ?? new EmbeddingsUnavailableError('timeout', 'the embeddings server did not answer in time', true);
   }
 
-  private async once(body: string, count: number, outer: AbortSignal | undefined): Promise<Float32Array[]> {
+  private async once(body: string, count: number, outer: AbortSignal | undefined, onSent: (() => void) | undefined): Promise<Float32Array[]> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+    const id = newRequestId();
+    const stopWatching = onSent ? whenSent(id, onSent) : (): void => undefined;
     let res: Response;
     try {
       res = await fetch(this.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
+        headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: id, ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
         body,
         signal,
       });
     } catch (e) {
       const timedOut = timeout.aborted || (e as Error).name === 'TimeoutError';
       throw new EmbeddingsUnavailableError(timedOut ? 'timeout' : 'unreachable', timedOut ? 'the embeddings server did not answer in time' : `embeddings server unreachable: ${(e as Error).message}`, true, e);
+    } finally {
+      stopWatching();
     }
     if (!res.ok) {
       const detail = (await res.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ');
