@@ -6,22 +6,11 @@
  */
 
 /**
- * The module, assembled by hand (356 bytes), exporting `scan(q, m, n, rowBytes, out)` over the imported memory:
- * for i in 0..n: out[i] = Σ q·m[i], as f32, with four f32x4 accumulators over 64 bytes a step (`rowBytes` a multiple
- * of 64). In the text format:
- *
- *     (func (param $q i32) (param $m i32) (param $n i32) (param $rowBytes i32) (param $out i32)
- *       (local $i i32) (local $j i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
- *       (block (loop
- *         (br_if 1 (i32.ge_u (local.get $i) (local.get $n)))
- *         ;; a0..a3 = 0, j = 0
- *         (loop ;; ak += q[j + 16k] * m[j + 16k], k = 0..3
- *           (br_if 0 (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 64))) (local.get $rowBytes))))
- *         (local.set $a0 (f32x4.add (f32x4.add $a0 $a1) (f32x4.add $a2 $a3)))
- *         (f32.store (out + 4i) (lane0 + lane1) + (lane2 + lane3))
- *         (local.set $m (i32.add $m $rowBytes)) (local.set $i (i32.add $i 1)) (br 0))))
+ * The module `simd-scan.wat` (beside this file) assembles to, 356 bytes, exporting `scan(q, m, n, rowBytes, out)`
+ * over the imported memory: out[i] = Σ q·m[i] as f32, four f32x4 accumulators over 64 bytes a step. Assembled with
+ * wabt (`npx tsx tools/assemble-simd-scan.ts`); a test checks the two are the same module.
  */
-const SCAN_WASM = Buffer.from(
+export const SCAN_WASM = Buffer.from(
   'AGFzbQEAAAABCQFgBX9/f39/AAIPAQNlbnYGbWVtb3J5AgABAwIBAAcIAQRzY2FuAAAKrwIBrAICAn8EewJAA0AgBSACTw0B/QwAAAAAAAAAAAAAAAAAAAAAIQf9DAAAAAAAAAAAAAAAAAAAAAAhCP0MAAAAAAAAAAAAAAAAAAAAACEJ/QwAAAAAAAAAAAAAAAAAAAAAIQpBACEGA0AgByAAIAZq/QAEACABIAZq/QAEAP3mAf3kASEHIAggACAGav0ABBAgASAGav0ABBD95gH95AEhCCAJIAAgBmr9AAQgIAEgBmr9AAQg/eYB/eQBIQkgCiAAIAZq/QAEMCABIAZq/QAEMP3mAf3kASEKIAZBwABqIgYgA0kNAAsgByAI/eQBIAkgCv3kAf3kASEHIAQgBUECdGogB/0fACAH/R8BkiAH/R8CIAf9HwOSkjgCACABIANqIQEgBUEBaiEFDAALCws=',
   'base64',
 );

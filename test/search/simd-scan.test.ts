@@ -1,8 +1,13 @@
-import { SimdMatrix } from '../../src/search/simd-scan';
+import { SCAN_WASM, SimdMatrix } from '../../src/search/simd-scan';
+import { assembleSimdScan } from '../../tools/assemble-simd-scan';
 import { dotAt } from '../../src/search/vectors';
 import { seededRandom } from '../../tools/random';
 
 describe('the WebAssembly SIMD scan', () => {
+  it('runs the module its text source (simd-scan.wat) assembles to', async () => {
+    expect((await assembleSimdScan()).equals(SCAN_WASM)).toBe(true);
+  });
+
   const rand = seededRandom(5);
   const vector = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => (rand() - 0.5) * scale);
 
