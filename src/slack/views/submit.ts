@@ -14,7 +14,7 @@ import { failureBlocks, noticeBlocks } from '../../render/blocks-messages';
 import { tableCardBlocks, tableCardModal } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { slackPeopleDirectory } from '../people-directory';
-import { asPersonError, dm } from '../support';
+import { asPersonError, dm, failureLang } from '../support';
 import { escapeMrkdwn, stripNul } from '../../text/mrkdwn';
 import { replyLang, replyLangNow } from '../deps';
 import { t, type Lang } from '../../text/catalogue';
@@ -137,7 +137,7 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       submission = read(view, meta);
     } catch (err) {
       await ack();
-      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, replyLangNow(deps, client, user)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
+      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, await failureLang(deps, user, client)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
       return;
     }
     const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, { ...deps, directory: slackPeopleDirectory(client) });
