@@ -1,6 +1,6 @@
 import { refreshSearch } from '../catalog/publish';
 import { effectiveFieldValue } from '../domain/edits';
-import { EditConflictError, UserError } from '../domain/errors';
+import { EditConflictError } from '../domain/errors';
 import { effectiveOwners } from '../domain/model';
 import type { EditField, EditLogEntry, EditValue, Table, UserId } from '../domain/model';
 import type { CoreDeps, EditPolicy } from './deps';
@@ -11,6 +11,8 @@ import { tableTitle } from '../domain/keys';
 import type { PeopleDirectory } from '../ports/people-directory';
 import type { OwnerPicks, UserUpsert } from './owner-picks';
 import { resolveOwnerPicks } from './owner-picks';
+import { t } from '../text/catalogue';
+import { LocalizedUserError } from '../text/localized-error';
 
 /** How much a person may type into an edit. Longer input is refused with a field error, never truncated. */
 export const EDIT_LIMITS = {
@@ -69,18 +71,13 @@ async function requirePermission(table: Table, actor: Actor, deps: Pick<CoreDeps
   if (mayEdit(table, actor, deps.policy)) return;
   const owners = await resolvePeople(effectiveOwners(table), deps.graph);
   const names = owners.map((o) => o.name ?? o.id).join(', ');
-  throw new UserError(
-    'forbidden',
-    owners.length
-      ? `Only the owners of ${tableTitle(table)} (${names}) and Nansen admins can edit it. Ask one of them to make the change or to add you as an owner.`
-      : `Only the owners of ${tableTitle(table)} and Nansen admins can edit it, and it has no owners yet. Ask a Nansen admin.`,
-    { tableKey: table.key },
-  );
+  const title = tableTitle(table);
+  throw new LocalizedUserError('forbidden', (lang) => (owners.length ? t(lang, 'error.editForbidden', { table: title, names }) : t(lang, 'error.editForbiddenNoOwners', { table: title })), { tableKey: table.key });
 }
 
 async function requireTable(key: string, deps: Pick<CoreDeps, 'graph'>): Promise<Table> {
   const table = await deps.graph.getTable(key);
-  if (!table) throw new UserError('unknown_table', `I couldn't find a table ${key}. It may have been renamed.`, { tableKey: key });
+  if (!table) throw new LocalizedUserError('unknown_table', (lang) => t(lang, 'error.unknownTableRenamed', { key }), { tableKey: key });
   return table;
 }
 
@@ -256,7 +253,7 @@ async function afterEdit(tableKey: string, entries: EditLogEntry[], deps: Pick<C
  */
 export async function revertEdit(input: { editId: string; actorSlackId: string; expectedVersion?: number }, deps: Pick<CoreDeps, 'graph' | 'search' | 'policy' | 'log'>): Promise<{ entry: EditLogEntry; table: Table }> {
   const original = await deps.graph.getEdit(input.editId);
-  if (!original) throw new UserError('unknown_edit', "I couldn't find that edit any more.", { editId: input.editId });
+  if (!original) throw new LocalizedUserError('unknown_edit', (lang) => t(lang, 'error.unknownEdit'), { editId: input.editId });
   const table = await requireTable(original.tableKey, deps);
   const actor = await actorFromSlack(input.actorSlackId, deps.graph);
   await requirePermission(table, actor, deps);

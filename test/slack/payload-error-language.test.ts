@@ -78,6 +78,17 @@ describe('errors for tampered or stale button and dialog data, in the person’s
       expect(await dmTo(user)).toContain('이 창의 데이터를 알아볼 수 없었습니다. 메시지에서 Nansen에게 묻기를 다시 사용해 주세요.');
     });
 
+    it('a stale button: its table is gone, or its edit', async () => {
+      const user = koreanUser();
+      const click = await h.click(ACTION.bookmark, JSON.stringify({ key: 'hive://gold.game_log/dropped_last_week' }), { user });
+      const [told] = await h.responses(click.responseUrl);
+      expect(blocksText(told!.args.blocks)).toContain('hive://gold.game_log/dropped_last_week 테이블을 찾지 못했습니다.');
+      const revert = await h.click(ACTION.revert, JSON.stringify({ id: 'edit-gone', key: SESSIONS, v: 0 }), { user });
+      const [toldRevert] = await h.responses(revert.responseUrl);
+      expect(blocksText(toldRevert!.args.blocks)).toContain('그 편집을 더 이상 찾을 수 없습니다.');
+      expect(blocksText(toldRevert!.args.blocks)).not.toMatch(/couldn't find/);
+    });
+
     it('a dialog Nansen no longer knows', async () => {
       const user = koreanUser();
       await h.submit({ id: 'V0FORGED14', type: 'modal', callback_id: 'nansen.view.gone', private_metadata: '', blocks: [] }, {}, user);
