@@ -1,5 +1,5 @@
 import { ACTION, INPUT, VIEW } from '../../src/render/blocks-actions';
-import { blocksText, type Harness, JIWOO, SESSIONS, startHarness, STRANGER } from './harness';
+import { blocksText, findMenuOption, type Harness, JIWOO, SESSIONS, startHarness, STRANGER } from './harness';
 
 const BAD_BUTTON_KO = '그 버튼의 데이터를 알아볼 수 없었습니다. `/data`를 다시 실행해 새 버튼을 써 주세요.';
 const BAD_DIALOG_KO = '이 창의 데이터를 알아볼 수 없었습니다. 창을 닫고 테이블 카드를 다시 열어 주세요.';
@@ -87,6 +87,21 @@ describe('errors for tampered or stale button and dialog data, in the person’s
       const [toldRevert] = await h.responses(revert.responseUrl);
       expect(blocksText(toldRevert!.args.blocks)).toContain('그 편집을 더 이상 찾을 수 없습니다.');
       expect(blocksText(toldRevert!.args.blocks)).not.toMatch(/couldn't find/);
+    });
+
+    it('an edit dialog’s field errors (input it refuses) for a Korean user', async () => {
+      const user = koreanUser();
+      const r = await h.command('game_log.sessions', { user });
+      const [card] = await h.responses(r.responseUrl);
+      const option = findMenuOption(card!.args.blocks, 'description');
+      const click = await h.click(option.action_id, option.value, { user, responseUrl: r.responseUrl, selectedOption: option.selectedOption });
+      const open = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === click.triggerId);
+      const view = (open.response as { view: Record<string, unknown> }).view;
+      const long = await h.submit(view, { [INPUT.description]: { [INPUT.value]: 'x'.repeat(2600) } }, user);
+      expect((long.json as { errors: Record<string, string> }).errors[INPUT.description]).toBe('2,600자입니다. 설명은 2,000자 이하로 써 주세요.');
+      const empty = await h.submit(view, { [INPUT.description]: { [INPUT.value]: '  ' } }, user);
+      expect((empty.json as { errors: Record<string, string> }).errors[INPUT.description]).toBe('설명을 써 주세요(지금 설명을 그대로 두려면 창을 닫아 주세요).');
+      expect(await h.deps.graph.recentEdits(10)).toHaveLength(0);
     });
 
     it('a dialog Nansen no longer knows', async () => {

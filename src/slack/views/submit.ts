@@ -140,7 +140,8 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, await failureLang(deps, user, client)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
       return;
     }
-    const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, { ...deps, directory: slackPeopleDirectory(client) });
+    // field errors in the person's language: the cached one (the dialog was opened moments ago), the ack cannot wait
+    const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, { ...deps, directory: slackPeopleDirectory(client), lang: replyLangNow(deps, client, user) });
     let outcome: EditOutcome | undefined;
     try {
       const raced = await Promise.race([work.then((o) => ({ o })), new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.submitDeadlineMs ?? 2000).unref())]);
