@@ -1,6 +1,7 @@
 import type { CrawlReport } from '../src/domain/crawl';
 import type { CrawlOptions, SourceConfig } from '../ingest/source';
 import type { PlanDeps } from '../src/alerts/plan';
+import type { DeliverDeps } from '../src/alerts/deliver';
 import type { ChannelRateLimiter } from '../src/ports/channel-rate-limiter';
 import type { SlackPoster } from '../src/ports/slack-poster';
 import type { AlertStore, SubscriptionLanguage } from '../src/ports/alert-store';
@@ -32,6 +33,8 @@ export interface WorkerAlertOptions {
   ownerDms?: boolean;
   /** `NANSEN_LANGUAGE`: the language of alerts whose subscriptions have none (default English). */
   defaultLanguage?: SubscriptionLanguage;
+  /** The language of an owner's direct message: see `DeliverDeps.recipientLanguage`. */
+  recipientLanguage?: DeliverDeps['recipientLanguage'];
   /** People's own table subscriptions, kept by the Slack app. */
   extraSubscribers?: PlanDeps['extraSubscribers'];
   /** How long a stop waits for alert messages in flight (in-process mode; default 10 s). */
@@ -125,6 +128,6 @@ export function logOnlyAlerter(alerts: WorkerAlertOptions, logger: Logger): Craw
 
 /** What alert planning and delivery need, in either root: the worker's alert options with its logger and rate limiter. */
 export function alertDeliverySettings(alerts: WorkerAlertOptions & { slack: SlackPoster }, logger: Logger, limiter: ChannelRateLimiter) {
-  const { store, graph, slack, timeZone, digestCron, ownerDms, extraSubscribers, defaultLanguage } = alerts;
-  return { store, graph, slack, logger, timeZone, digestCron, ownerDms, extraSubscribers, defaultLanguage, limiter: alerts.limiter ?? limiter };
+  const { store, graph, slack, timeZone, digestCron, ownerDms, extraSubscribers, defaultLanguage, recipientLanguage } = alerts;
+  return { store, graph, slack, logger, timeZone, digestCron, ownerDms, extraSubscribers, defaultLanguage, recipientLanguage, limiter: alerts.limiter ?? limiter };
 }

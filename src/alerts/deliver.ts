@@ -60,6 +60,12 @@ export interface DeliverDeps {
   now?: () => number;
   /** `NANSEN_LANGUAGE`: the language of a delivery that has none (default English). */
   defaultLanguage?: SubscriptionLanguage;
+  /**
+   * The language of a person a message is for when no subscription chose one (an owner's direct message): their
+   * Slack locale, else their last question's; undefined when neither is known (then `defaultLanguage`). A failure
+   * is treated as unknown.
+   */
+  recipientLanguage?: (slackUser: string) => Promise<SubscriptionLanguage | undefined>;
 }
 
 /** The changes of a set a delivery announces, classified. */
@@ -74,6 +80,17 @@ export async function renderDelivery(delivery: AlertDelivery, set: ChangeSet, gr
   if (!changes.length) return undefined;
   const contexts = await loadTableContexts([...new Set(changes.map((c) => c.tableKey))], graph, context);
   return buildAlertMessage({ variant: delivery.variant, changes, contexts, changeSetId: set.id, lang: delivery.language ?? defaultLanguage ?? 'en' });
+}
+
+/** The language of a delivery that carries none: an owner's, for their direct message; else `NANSEN_LANGUAGE`. */
+async function fallbackLanguage(delivery: AlertDelivery, deps: DeliverDeps, log: Logger): Promise<SubscriptionLanguage | undefined> {
+  if (delivery.language || delivery.target.kind !== 'owner_dm' || !deps.recipientLanguage) return deps.defaultLanguage;
+  try {
+    return (await deps.recipientLanguage(delivery.target.user)) ?? deps.defaultLanguage;
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err), user: delivery.target.user }, 'could not tell an owner’s language');
+    return deps.defaultLanguage;
+  }
 }
 
 /**
@@ -107,7 +124,7 @@ export async function deliverAlert(delivery: AlertDelivery, deps: DeliverDeps): 
     log.error({ changeSet: delivery.changeSetId }, 'alert change set missing');
     return { status: 'skipped', reason: 'change_set_missing' };
   }
-  const message = await renderDelivery(delivery, set, deps.graph, deps.context, deps.defaultLanguage);
+  const message = await renderDelivery(delivery, set, deps.graph, deps.context, await fallbackLanguage(delivery, deps, log));
   if (!message) return { status: 'skipped', reason: 'nothing_to_send' };
 
   const channel = delivery.target.kind === 'channel' ? delivery.target.channel : delivery.target.user;

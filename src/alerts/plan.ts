@@ -28,8 +28,10 @@ export interface AlertDelivery {
   /** When the crawl finished (or the digest was sealed): alert latency is measured from here. */
   observedAt: string;
   /**
-   * The language to write the message in: of the newest matching subscription that has one. Absent (an owner's
-   * DM, a person's own table subscription, subscriptions older than languages, jobs queued before): `NANSEN_LANGUAGE`.
+   * The language to write the message in: of the newest matching channel subscription that has one, else of a
+   * matching personal table subscription that has one. Absent on an owner's DM (written in the owner's language,
+   * looked up when it is sent: `DeliverDeps.recipientLanguage`); absent otherwise (subscriptions older than
+   * languages, jobs queued before): `NANSEN_LANGUAGE`.
    */
   language?: SubscriptionLanguage;
 }
@@ -52,9 +54,10 @@ export interface PlanDeps {
   ownerDms?: boolean;
   /**
    * Subscriptions kept elsewhere, e.g. people's own "subscribe to changes" on a table card (the Slack app's
-   * `UserStateStore.subscribersOf`): each is one table delivered live to a channel (a DM channel for oneself).
+   * `UserStateStore.subscribersOf`): each is one table delivered live to a channel (a DM channel for oneself), in
+   * its language when it has one.
    */
-  extraSubscribers?(tableKeys: string[]): Promise<Array<{ channel: string; tableKey: string }>>;
+  extraSubscribers?(tableKeys: string[]): Promise<Array<{ channel: string; tableKey: string; language?: SubscriptionLanguage }>>;
 }
 
 /** The parts of a crawl report planning reads; `CrawlReport` is one. */
@@ -109,12 +112,16 @@ export async function planAlerts(report: CrawlChanges, deps: PlanDeps): Promise<
 
   if (deps.extraSubscribers) {
     const changed = new Set(changedKeys);
-    for (const { channel, tableKey } of await deps.extraSubscribers(changedKeys)) {
+    const personalLanguage = new Map<string, SubscriptionLanguage>();
+    for (const { channel, tableKey, language } of await deps.extraSubscribers(changedKeys)) {
       if (!changed.has(tableKey) || brokenChannels.has(channel) || muted.has(`${channel}\u0000${tableKey}`)) continue;
       let set = live.get(channel);
       if (!set) live.set(channel, (set = new Set()));
       set.add(tableKey);
+      if (language) personalLanguage.set(channel, language);
     }
+    // a channel subscription's language, when one matched, outranks a person's own
+    for (const [channel, language] of personalLanguage) if (!liveLanguage.has(channel)) liveLanguage.set(channel, language);
   }
 
   const observedAt = report.finishedAt;

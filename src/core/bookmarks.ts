@@ -1,4 +1,5 @@
-import { UserError } from '../domain/errors';
+import { t as translate } from '../text/catalogue';
+import { LocalizedUserError } from '../text/localized-error';
 import type { CoreDeps } from './deps';
 import type { ResultItem } from './results';
 import { tableTitle } from '../domain/keys';
@@ -6,7 +7,7 @@ import { toResultItems } from './results';
 
 async function requireTitle(tableKey: string, deps: Pick<CoreDeps, 'graph'>): Promise<string> {
   const t = await deps.graph.getTable(tableKey);
-  if (!t) throw new UserError('unknown_table', `I couldn't find a table ${tableKey}.`, { tableKey });
+  if (!t) throw new LocalizedUserError('unknown_table', (lang) => translate(lang, 'error.unknownTable', { key: tableKey }), { tableKey });
   return tableTitle(t);
 }
 

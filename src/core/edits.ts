@@ -1,6 +1,6 @@
 import { refreshSearch } from '../catalog/publish';
 import { effectiveFieldValue } from '../domain/edits';
-import { EditConflictError, UserError } from '../domain/errors';
+import { EditConflictError } from '../domain/errors';
 import { effectiveOwners } from '../domain/model';
 import type { EditField, EditLogEntry, EditValue, Table, UserId } from '../domain/model';
 import type { CoreDeps, EditPolicy } from './deps';
@@ -11,6 +11,8 @@ import { tableTitle } from '../domain/keys';
 import type { PeopleDirectory } from '../ports/people-directory';
 import type { OwnerPicks, UserUpsert } from './owner-picks';
 import { resolveOwnerPicks } from './owner-picks';
+import { messagesFor, t, type Lang } from '../text/catalogue';
+import { LocalizedUserError } from '../text/localized-error';
 
 /** How much a person may type into an edit. Longer input is refused with a field error, never truncated. */
 export const EDIT_LIMITS = {
@@ -33,10 +35,16 @@ export type EditChange =
   /** Owners picked in Slack's people picker, plus the current owners without a Slack account that were kept. */
   | ({ kind: 'owner_picks' } & OwnerPicks);
 
-/** What an edit may need beyond the core's dependencies: Slack's people directory, for owners picked in Slack. */
+/**
+ * What an edit may need beyond the core's dependencies: Slack's people directory, for owners picked in Slack, and
+ * the language of the person editing, for field errors (default English).
+ */
 export interface EditContext {
   directory?: PeopleDirectory;
+  lang?: Lang;
 }
+
+type Messages = ReturnType<typeof messagesFor>;
 
 export interface EditSubmission {
   tableKey: string;
@@ -69,18 +77,13 @@ async function requirePermission(table: Table, actor: Actor, deps: Pick<CoreDeps
   if (mayEdit(table, actor, deps.policy)) return;
   const owners = await resolvePeople(effectiveOwners(table), deps.graph);
   const names = owners.map((o) => o.name ?? o.id).join(', ');
-  throw new UserError(
-    'forbidden',
-    owners.length
-      ? `Only the owners of ${tableTitle(table)} (${names}) and Nansen admins can edit it. Ask one of them to make the change or to add you as an owner.`
-      : `Only the owners of ${tableTitle(table)} and Nansen admins can edit it, and it has no owners yet. Ask a Nansen admin.`,
-    { tableKey: table.key },
-  );
+  const title = tableTitle(table);
+  throw new LocalizedUserError('forbidden', (lang) => (owners.length ? t(lang, 'error.editForbidden', { table: title, names }) : t(lang, 'error.editForbiddenNoOwners', { table: title })), { tableKey: table.key });
 }
 
 async function requireTable(key: string, deps: Pick<CoreDeps, 'graph'>): Promise<Table> {
   const table = await deps.graph.getTable(key);
-  if (!table) throw new UserError('unknown_table', `I couldn't find a table ${key}. It may have been renamed.`, { tableKey: key });
+  if (!table) throw new LocalizedUserError('unknown_table', (lang) => t(lang, 'error.unknownTableRenamed', { key }), { tableKey: key });
   return table;
 }
 
@@ -104,8 +107,8 @@ function splitList(text: string): string[] {
 }
 
 /** Parses an owners input: catalog ids (`jiwoo.kim`, `@jiwoo.kim`) and Slack mentions (`<@U123>`). */
-async function parseOwners(text: string, deps: Pick<CoreDeps, 'graph'>): Promise<{ ids: UserId[] } | { error: string }> {
-  if (text.length > EDIT_LIMITS.listText) return { error: `That's ${formatCount(text.length)} characters; please keep the owners list under ${formatCount(EDIT_LIMITS.listText)}.` };
+async function parseOwners(text: string, deps: Pick<CoreDeps, 'graph'>, m: Messages): Promise<{ ids: UserId[] } | { error: string }> {
+  if (text.length > EDIT_LIMITS.listText) return { error: m('edit.error.ownersTooLong', { length: formatCount(text.length), max: formatCount(EDIT_LIMITS.listText) }) };
   const slackIds: string[] = [];
   const rest = text.replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_, id: string) => {
     slackIds.push(id);
@@ -122,23 +125,23 @@ async function parseOwners(text: string, deps: Pick<CoreDeps, 'graph'>): Promise
     else unknown.push(n);
   }
   const unique = [...new Set(ids)];
-  if (unknown.length) return { error: `I don't know ${unknown.join(', ')}. Use catalog user ids (like jiwoo.kim) or @-mentions of people in the catalog.` };
-  if (!unique.length) return { error: 'A table needs at least one owner.' };
-  if (unique.length > EDIT_LIMITS.maxOwners) return { error: `Please list at most ${EDIT_LIMITS.maxOwners} owners (you listed ${unique.length}).` };
+  if (unknown.length) return { error: m('edit.error.unknownOwners', { names: unknown.join(', ') }) };
+  if (!unique.length) return { error: m('edit.error.noOwners') };
+  if (unique.length > EDIT_LIMITS.maxOwners) return { error: m('edit.error.tooManyOwnersListed', { max: EDIT_LIMITS.maxOwners, n: unique.length }) };
   return { ids: unique };
 }
 
-function parseTags(text: string): { tags: string[] } | { error: string } {
-  if (text.length > EDIT_LIMITS.listText) return { error: `That's ${formatCount(text.length)} characters; please keep the tags under ${formatCount(EDIT_LIMITS.listText)}.` };
+function parseTags(text: string, m: Messages): { tags: string[] } | { error: string } {
+  if (text.length > EDIT_LIMITS.listText) return { error: m('edit.error.tagsTooLong', { length: formatCount(text.length), max: formatCount(EDIT_LIMITS.listText) }) };
   const tags = [...new Set(splitList(text.toLowerCase()).map((t) => t.replace(/^#/, '')))];
   const bad = tags.filter((t) => !/^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}_-]*$/u.test(t) || t.length > EDIT_LIMITS.tagLength);
-  if (bad.length) return { error: `Tags are single words of letters, digits, - and _ (at most ${EDIT_LIMITS.tagLength} characters): ${bad.slice(0, 5).join(', ')} won't work.` };
-  if (tags.length > EDIT_LIMITS.maxTags) return { error: `Please use at most ${EDIT_LIMITS.maxTags} tags (you have ${tags.length}).` };
+  if (bad.length) return { error: m('edit.error.badTags', { max: EDIT_LIMITS.tagLength, tags: bad.slice(0, 5).join(', ') }) };
+  if (tags.length > EDIT_LIMITS.maxTags) return { error: m('edit.error.tooManyTags', { max: EDIT_LIMITS.maxTags, n: tags.length }) };
   return { tags };
 }
 
-function checkText(text: string, max: number, what: string): string | undefined {
-  if (text.length > max) return `That's ${formatCount(text.length)} characters; please keep ${what} under ${formatCount(max)}.`;
+function checkText(text: string, max: number, say: (length: string, max: string) => string): string | undefined {
+  if (text.length > max) return say(formatCount(text.length), formatCount(max));
   return undefined;
 }
 
@@ -150,15 +153,16 @@ type EditPlan = { edits: Array<{ field: EditField; value: EditValue }>; users?: 
  */
 async function planEdit(table: Table, change: EditChange, deps: Pick<CoreDeps, 'graph'> & EditContext): Promise<EditPlan> {
   const edits: Array<{ field: EditField; value: EditValue }> = [];
+  const m = messagesFor(deps.lang ?? 'en');
   const push = (field: EditField, value: EditValue): void => {
     if (!sameValue(effectiveFieldValue(table, field), value)) edits.push({ field, value });
   };
   switch (change.kind) {
     case 'description': {
       const text = change.text.trim();
-      const err = checkText(text, EDIT_LIMITS.description, 'the description');
+      const err = checkText(text, EDIT_LIMITS.description, (length, max) => m('edit.error.descriptionTooLong', { length, max }));
       if (err) return { errors: { description: err } };
-      if (!text) return { errors: { description: 'Please write a description (or close the dialog to keep the current one).' } };
+      if (!text) return { errors: { description: m('edit.error.descriptionEmpty') } };
       push({ kind: 'description' }, text);
       return { edits };
     }
@@ -167,11 +171,11 @@ async function planEdit(table: Table, change: EditChange, deps: Pick<CoreDeps, '
       const columns = new Set(table.columns.map((c) => c.name));
       for (const [column, raw] of Object.entries(change.descriptions)) {
         if (!columns.has(column)) {
-          errors[`column:${column}`] = `${tableTitle(table)} has no column ${column} any more.`;
+          errors[`column:${column}`] = m('edit.error.columnGone', { table: tableTitle(table), column });
           continue;
         }
         const text = raw.trim();
-        const err = checkText(text, EDIT_LIMITS.columnDescription, 'a column description');
+        const err = checkText(text, EDIT_LIMITS.columnDescription, (length, max) => m('edit.error.columnTooLong', { length, max }));
         if (err) {
           errors[`column:${column}`] = err;
           continue;
@@ -180,7 +184,7 @@ async function planEdit(table: Table, change: EditChange, deps: Pick<CoreDeps, '
         const current = effectiveFieldValue(table, field);
         if (!text && current === null) continue;
         if (!text) {
-          errors[`column:${column}`] = 'Please write a description, or keep the current one.';
+          errors[`column:${column}`] = m('edit.error.columnEmpty');
           continue;
         }
         push(field, text);
@@ -188,13 +192,13 @@ async function planEdit(table: Table, change: EditChange, deps: Pick<CoreDeps, '
       return Object.keys(errors).length ? { errors } : { edits };
     }
     case 'tags': {
-      const parsed = parseTags(change.text);
+      const parsed = parseTags(change.text, m);
       if ('error' in parsed) return { errors: { tags: parsed.error } };
       push({ kind: 'tags' }, parsed.tags);
       return { edits };
     }
     case 'owners': {
-      const parsed = await parseOwners(change.text, deps);
+      const parsed = await parseOwners(change.text, deps, m);
       if ('error' in parsed) return { errors: { owners: parsed.error } };
       push({ kind: 'owners' }, parsed.ids);
       return { edits };
@@ -256,7 +260,7 @@ async function afterEdit(tableKey: string, entries: EditLogEntry[], deps: Pick<C
  */
 export async function revertEdit(input: { editId: string; actorSlackId: string; expectedVersion?: number }, deps: Pick<CoreDeps, 'graph' | 'search' | 'policy' | 'log'>): Promise<{ entry: EditLogEntry; table: Table }> {
   const original = await deps.graph.getEdit(input.editId);
-  if (!original) throw new UserError('unknown_edit', "I couldn't find that edit any more.", { editId: input.editId });
+  if (!original) throw new LocalizedUserError('unknown_edit', (lang) => t(lang, 'error.unknownEdit'), { editId: input.editId });
   const table = await requireTable(original.tableKey, deps);
   const actor = await actorFromSlack(input.actorSlackId, deps.graph);
   await requirePermission(table, actor, deps);

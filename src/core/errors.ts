@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '../domain/errors';
 import type { Logger } from '../log/logger';
 import { t, type Lang } from '../text/catalogue';
+import { LocalizedUserError } from '../text/localized-error';
 
 /** What a person is told when something fails. */
 export interface FailureNotice {
@@ -18,10 +19,12 @@ export function referenceId(): string {
 }
 
 /**
- * Turns an error into what the person sees. A `UserError` is shown as-is and not logged as a failure; anything else
- * is logged once here, with a reference id, and the person gets a short apology that quotes it (in `lang`).
+ * Turns an error into what the person sees. A `UserError` is shown as-is (a `LocalizedUserError` in `lang`) and not
+ * logged as a failure; anything else is logged once here, with a reference id, and the person gets a short apology
+ * that quotes it (in `lang`).
  */
 export function explainFailure(err: unknown, log: Logger, where: Record<string, unknown> = {}, lang: Lang = 'en'): FailureNotice {
+  if (err instanceof LocalizedUserError) return { text: err.messageIn(lang), code: err.code };
   if (err instanceof UserError) return { text: err.message, code: err.code };
   const ref = referenceId();
   log.error({ err, ref, ...where }, 'unexpected error');

@@ -1,4 +1,5 @@
-import { UserError } from '../domain/errors';
+import { t as translate } from '../text/catalogue';
+import { LocalizedUserError } from '../text/localized-error';
 import { tableTitle } from '../domain/keys';
 import { inferCadence } from '../domain/load-history';
 import type { Table } from '../domain/model';
@@ -59,7 +60,7 @@ export async function lineageGraph(key: string, deps: Deps, options: LineageGrap
   const hops = options.hops ?? 2;
   const maxGathered = options.maxGathered ?? 200;
   const subject = await deps.graph.getTable(key);
-  if (!subject) throw new UserError('unknown_table', `I couldn't find a table ${key}.`, { tableKey: key });
+  if (!subject) throw new LocalizedUserError('unknown_table', (lang) => translate(lang, 'error.unknownTable', { key }), { tableKey: key });
   const now = deps.now();
   const tables = new Map<string, Table>([[subject.key, subject]]);
   const nodes = new Map<string, LineageNode>([[subject.key, tableNode(subject, 'subject', 0, now, deps.timeZone)]]);

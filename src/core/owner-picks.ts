@@ -8,6 +8,7 @@ import { effectiveOwners } from '../domain/model';
 import type { Table, User, UserId } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
 import type { PeopleDirectory, ProfileLookup, SlackProfile } from '../ports/people-directory';
+import { messagesFor, type Lang } from '../text/catalogue';
 
 /** What the picker dialog sent: the Slack users picked, and the current owners without Slack that were kept. */
 export interface OwnerPicks {
@@ -32,19 +33,17 @@ function newUserId(profile: SlackProfile, taken: Set<string>): UserId {
   return taken.has(base) ? `${base}.${profile.slackId.toLowerCase()}` : base;
 }
 
-function lookupProblem(id: string, found: ProfileLookup): string | undefined {
+function lookupProblem(id: string, found: ProfileLookup, m: ReturnType<typeof messagesFor>): string | undefined {
   switch (found.kind) {
     case 'not_found':
-      return `I couldn't find the Slack user ${id} (Slack said user_not_found; they may have left the workspace). Remove them and save again.`;
+      return m('edit.error.slackUserNotFound', { id });
     case 'failed':
-      return found.code === 'missing_scope'
-        ? `I couldn't look up ${id} in Slack: Nansen lacks the users:read scope. Ask a Slack admin to reinstall Nansen with the scopes in manifest.yml.`
-        : `I couldn't look up ${id} in Slack (${found.code}). Please save again in a moment.`;
+      return found.code === 'missing_scope' ? m('edit.error.lookupNoScope', { id }) : m('edit.error.lookupFailed', { id, code: found.code });
     case 'found': {
       const p = found.profile;
-      if (p.deleted) return `${p.name} has been deactivated in Slack. Remove them and save again.`;
-      if (p.isBot) return `${p.name} is a bot or an app; owners are people.`;
-      if (!p.email) return `Slack doesn't show me ${p.name}'s email, so I can't tell whether they are already in the catalog. Nansen needs the users:read.email scope (a Slack admin reinstalls it with the scopes in manifest.yml).`;
+      if (p.deleted) return m('edit.error.deactivated', { name: p.name });
+      if (p.isBot) return m('edit.error.bot', { name: p.name });
+      if (!p.email) return m('edit.error.noEmail', { name: p.name });
       return undefined;
     }
   }
@@ -54,15 +53,17 @@ function lookupProblem(id: string, found: ProfileLookup): string | undefined {
  * Maps the picks to the table's new owners. Current owners keep their order and newly picked ones follow, so an
  * unchanged dialog is no edit. `keep` can only keep a current owner, never add anyone: a forged value that names
  * someone else is ignored. Every problem (an unknown or deactivated Slack user, a bot, a failed or scope-limited
- * look-up) is reported in one message and nothing is written.
+ * look-up) is reported in one message (in `deps.lang`, default English) and nothing is written.
  */
-export async function resolveOwnerPicks(table: Table, picks: OwnerPicks, deps: { graph: GraphStore; directory?: PeopleDirectory }, maxOwners: number): Promise<ResolvedPicks> {
+export async function resolveOwnerPicks(table: Table, picks: OwnerPicks, deps: { graph: GraphStore; directory?: PeopleDirectory; lang?: Lang }, maxOwners: number): Promise<ResolvedPicks> {
+  const m = messagesFor(deps.lang ?? 'en');
   const current = effectiveOwners(table);
   const slackUsers = [...new Set(picks.slackUsers)];
   const bad = slackUsers.filter((s) => !SLACK_USER_ID.test(s));
-  if (bad.length) return { error: `${bad.slice(0, 3).map((s) => JSON.stringify(s.slice(0, 30))).join(', ')} ${bad.length === 1 ? "isn't a Slack user id" : "aren't Slack user ids"}. Pick people with the picker.` };
+  const shown = bad.slice(0, 3).map((s) => JSON.stringify(s.slice(0, 30))).join(', ');
+  if (bad.length) return { error: bad.length === 1 ? m('edit.error.notSlackId', { ids: shown }) : m('edit.error.notSlackIds', { ids: shown }) };
   const keep = new Set(picks.keep.filter((id) => current.includes(id)));
-  if (slackUsers.length + keep.size > maxOwners) return { error: `Please pick at most ${maxOwners} owners (you picked ${slackUsers.length + keep.size}).` };
+  if (slackUsers.length + keep.size > maxOwners) return { error: m('edit.error.tooManyOwnersPicked', { max: maxOwners, n: slackUsers.length + keep.size }) };
 
   const known = await Promise.all(slackUsers.map((s) => deps.graph.getUserBySlackId(s)));
   const unknown = slackUsers.filter((_, i) => !known[i]);
@@ -71,11 +72,11 @@ export async function resolveOwnerPicks(table: Table, picks: OwnerPicks, deps: {
   slackUsers.forEach((s, i) => known[i] && byPick.set(s, known[i]!.id));
   const upserts: UserUpsert[] = [];
   if (unknown.length) {
-    if (!deps.directory) return { error: `I can't look up ${unknown.join(', ')} in Slack from here. Add them to the catalog first.` };
+    if (!deps.directory) return { error: m('edit.error.noDirectory', { ids: unknown.join(', ') }) };
     const lookups = await Promise.all(unknown.map((s) => deps.directory!.profile(s)));
     const profiles: SlackProfile[] = [];
     unknown.forEach((s, i) => {
-      const problem = lookupProblem(s, lookups[i]!);
+      const problem = lookupProblem(s, lookups[i]!, m);
       if (problem) problems.push(problem);
       else profiles.push((lookups[i] as Extract<ProfileLookup, { kind: 'found' }>).profile);
     });
@@ -103,7 +104,7 @@ export async function resolveOwnerPicks(table: Table, picks: OwnerPicks, deps: {
   const picked = new Set(byPick.values());
   const ids = [...current.filter((id) => keep.has(id) || picked.has(id)), ...slackUsers.map((s) => byPick.get(s)!).filter((id) => !current.includes(id))];
   const unique = [...new Set(ids)];
-  if (!unique.length) return { error: 'A table needs at least one owner.' };
-  if (unique.length > maxOwners) return { error: `Please pick at most ${maxOwners} owners (you picked ${unique.length}).` };
+  if (!unique.length) return { error: m('edit.error.noOwners') };
+  if (unique.length > maxOwners) return { error: m('edit.error.tooManyOwnersPicked', { max: maxOwners, n: unique.length }) };
   return { ids: unique, upserts: upserts.filter((u) => unique.includes(u.user.id)) };
 }

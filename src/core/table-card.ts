@@ -1,4 +1,5 @@
-import { UserError } from '../domain/errors';
+import { t as translate } from '../text/catalogue';
+import { LocalizedUserError } from '../text/localized-error';
 import { effectiveColumnDescription, effectiveDescription, effectiveOwners, effectiveTags, lastUpdate } from '../domain/model';
 import type { IsoTime, Table, TableKind } from '../domain/model';
 import type { CadenceSummary } from './cadence';
@@ -53,7 +54,7 @@ export interface TableCard {
 /** Builds the card of a table by key. Throws `UserError('unknown_table')` when there is no such table. */
 export async function tableCard(key: string, deps: Pick<CoreDeps, 'graph' | 'now' | 'timeZone'>): Promise<TableCard> {
   const t = await deps.graph.getTable(key);
-  if (!t) throw new UserError('unknown_table', `I couldn't find a table ${key}.`, { tableKey: key });
+  if (!t) throw new LocalizedUserError('unknown_table', (lang) => translate(lang, 'error.unknownTable', { key }), { tableKey: key });
   return tableCardOf(t, deps);
 }
 

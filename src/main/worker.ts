@@ -16,6 +16,7 @@ import { createLogger } from '../log/logger';
 import { openAlertStore, openStores } from './stores';
 import { startMeaning } from './meaning';
 import { personalSubscribers } from '../alerts/personal';
+import { UserLanguages } from '../slack/language';
 import { startWorkerApp } from './worker-app';
 import { startReadiness } from './readiness';
 import type { HealthServer } from './health';
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
   // People's own table subscriptions (the table card's button) live in the Slack app's user state.
   const chatState = await open(() => openChatState(config, logger));
   const slack = config.SLACK_BOT_TOKEN ? new WebClientPoster({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }) : undefined;
+  // Owners' direct messages in the owner's language: their Slack locale, else their last question's (recorded by the bot).
+  const languages = new UserLanguages({ fallback: config.NANSEN_LANGUAGE, log: logger, questions: chatState.userState });
 
   // Set once the app is up: the guard that pauses its BullMQ workers while Redis is lost.
   const held: { guard?: RedisGuard } = {};
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
       slack,
       timeZone: config.NANSEN_TIMEZONE,
       defaultLanguage: config.NANSEN_LANGUAGE,
+      ...(slack ? { recipientLanguage: (user: string) => languages.of(slack.client, user) } : {}),
       digestCron: cron,
       extraSubscribers: personalSubscribers(chatState.userState),
     },

@@ -1,10 +1,11 @@
 /**
  * The action ids, view callback ids and button values of Nansen's Block Kit: one place, so renderers and Slack
  * listeners agree. Values are compact JSON checked with zod when they come back: a malformed or forged value is a
- * polite `UserError`, never a crash.
+ * polite `UserError` (in the person's language, see `LocalizedUserError`), never a crash.
  */
 import { z } from 'zod';
-import { UserError } from '../domain/errors';
+import { t } from '../text/catalogue';
+import { LocalizedUserError } from '../text/localized-error';
 
 export const ACTION = {
   searchPage: 'nansen.search.page',
@@ -117,7 +118,7 @@ export function encodeValue<K extends keyof typeof VALUES>(_kind: K, value: Valu
   return JSON.stringify(value);
 }
 
-/** Decodes a button value; throws a `UserError('bad_payload')` for anything malformed. */
+/** Decodes a button value; throws a `LocalizedUserError('bad_payload')` for anything malformed. */
 export function decodeValue<K extends keyof typeof VALUES>(kind: K, raw: unknown): ValueOf<K> {
   let parsed: unknown;
   try {
@@ -126,7 +127,7 @@ export function decodeValue<K extends keyof typeof VALUES>(kind: K, raw: unknown
     parsed = undefined;
   }
   const r = VALUES[kind].safeParse(parsed);
-  if (!r.success) throw new UserError('bad_payload', "That button's data didn't make sense to me. Please run `/data` again and use the fresh buttons.");
+  if (!r.success) throw new LocalizedUserError('bad_payload', (lang) => t(lang, 'error.badButton'));
   return r.data as ValueOf<K>;
 }
 
@@ -156,7 +157,7 @@ export function decodeMetadata(raw: unknown): ModalMetadata {
     parsed = undefined;
   }
   const r = MODAL_METADATA.safeParse(parsed);
-  if (!r.success) throw new UserError('bad_payload', "This dialog's data didn't make sense to me. Please close it and open the table card again.");
+  if (!r.success) throw new LocalizedUserError('bad_payload', (lang) => t(lang, 'error.badDialog'));
   return r.data;
 }
 
@@ -181,6 +182,6 @@ export function decodeAskMetadata(raw: unknown): AskMetadata {
     parsed = undefined;
   }
   const r = ASK_METADATA.safeParse(parsed);
-  if (!r.success) throw new UserError('bad_payload', "This dialog's data didn't make sense to me. Please use Ask Nansen on the message again.");
+  if (!r.success) throw new LocalizedUserError('bad_payload', (lang) => t(lang, 'error.badAskDialog'));
   return r.data;
 }

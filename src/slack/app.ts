@@ -65,7 +65,7 @@ export function createSlackApp(settings: SlackSettings, deps: SlackDeps): SlackA
     receiver = httpReceiver;
   }
   const app = new App({ token: settings.botToken, receiver, logger, logLevel: logger.getLevel() as LogLevel, clientOptions, ignoreSelf: true, extendedErrorHandler: true });
-  const languages = deps.languages ?? new UserLanguages({ fallback: deps.defaultLang ?? 'en', log: deps.log });
+  const languages = deps.languages ?? new UserLanguages({ fallback: deps.defaultLang ?? 'en', log: deps.log, questions: deps.userState });
   const slackDeps: SlackDeps = { ...deps, languages, ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}) };
   commands.register(app, slackDeps);
   events.register(app, slackDeps);

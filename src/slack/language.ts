@@ -1,11 +1,13 @@
 /**
  * Which language Nansen replies to a person in, outside answers to their questions (which follow the question):
  * their Slack locale (`users.info` with `include_locale`, cached per person), else the language of the last
- * question they asked, else `NANSEN_LANGUAGE`.
+ * question they asked (remembered in this process and, when given a store, recorded for the others), else
+ * `NANSEN_LANGUAGE`.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Lang } from '../text/catalogue';
 import type { Logger } from '../log/logger';
+import type { UserStateStore } from '../ports/user-state-store';
 
 /** How long a person's Slack locale is trusted before it is asked again (people rarely change it). */
 export const LOCALE_TTL_MS = 60 * 60 * 1000;
@@ -50,7 +52,15 @@ export interface LanguageOptions {
   localeTtlMs?: number;
   lookupTimeoutMs?: number;
   log?: Logger;
+  /**
+   * Where the language of people's last questions is recorded for other processes (the alert worker, a restarted
+   * bot) and read back when this one has not seen them ask.
+   */
+  questions?: Pick<UserStateStore, 'recordQuestionLanguage' | 'questionLanguage'>;
 }
+
+/** The part of the Web API client a locale look-up uses. */
+export type UsersInfoClient = { users: Pick<WebClient['users'], 'info'> };
 
 export class UserLanguages {
   private readonly locales = new Recent<{ lang: Lang | undefined; until: number }>();
@@ -67,15 +77,23 @@ export class UserLanguages {
     return this.options.fallback;
   }
 
-  /** Remembers the language a person just asked a question in. */
+  /**
+   * Remembers the language a person just asked a question in, and records it in the store when it differs from what
+   * this process knew (in the background: a failure is logged, never thrown).
+   */
   noteQuestion(user: string, lang: Lang): void {
+    const before = this.asked.get(user);
     this.asked.set(user, lang);
+    if (before === lang || !this.options.questions) return;
+    this.options.questions.recordQuestionLanguage(user, lang, new Date(this.now()).toISOString()).catch((err: unknown) => {
+      this.options.log?.warn({ err, user }, 'could not record the language of a question');
+    });
   }
 
   /** The language to reply to `user` in. Never throws: a failed look-up falls through to the next rule. */
-  async of(client: WebClient, user: string | undefined): Promise<Lang> {
+  async of(client: UsersInfoClient, user: string | undefined): Promise<Lang> {
     if (!user) return this.options.fallback;
-    return (await this.locale(client, user)) ?? this.asked.get(user) ?? this.options.fallback;
+    return (await this.locale(client, user)) ?? this.asked.get(user) ?? (await this.recordedQuestion(user)) ?? this.options.fallback;
   }
 
   /** The language known for `user` now, asking Slack nothing: a cached locale, else their last question's, else `NANSEN_LANGUAGE`. */
@@ -88,14 +106,27 @@ export class UserLanguages {
    * The language without waiting on Slack (for a modal, whose trigger expires in 3 s): the cached locale, else the
    * last question's language, else `NANSEN_LANGUAGE`; a look-up starts in the background for the next time.
    */
-  ofNow(client: WebClient, user: string | undefined): Lang {
+  ofNow(client: UsersInfoClient, user: string | undefined): Lang {
     if (!user) return this.options.fallback;
     const cached = this.locales.get(user);
     if (!cached || cached.until <= this.now()) void this.locale(client, user);
     return (cached?.lang ?? this.asked.get(user)) ?? this.options.fallback;
   }
 
-  private async locale(client: WebClient, user: string): Promise<Lang | undefined> {
+  /** The last question's language as recorded by any process; undefined when none was or the store fails. */
+  private async recordedQuestion(user: string): Promise<Lang | undefined> {
+    if (!this.options.questions) return undefined;
+    try {
+      const lang = await this.options.questions.questionLanguage(user);
+      if (lang) this.asked.set(user, lang);
+      return lang;
+    } catch (err) {
+      this.options.log?.warn({ err, user }, 'could not read the language of a last question');
+      return undefined;
+    }
+  }
+
+  private async locale(client: UsersInfoClient, user: string): Promise<Lang | undefined> {
     const cached = this.locales.get(user);
     if (cached && cached.until > this.now()) return cached.lang;
     const running = this.inflight.get(user);

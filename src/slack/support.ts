@@ -10,6 +10,7 @@ import { explainFailure } from '../core/errors';
 import type { Rendered } from '../render/blocks-common';
 import { failureBlocks } from '../render/blocks-messages';
 import type { SlackDeps } from './deps';
+import type { UsersInfoClient } from './language';
 import { outgoingMessage } from '../text/mrkdwn';
 import { t, type Lang } from '../text/catalogue';
 
@@ -31,15 +32,30 @@ export function asPersonError(err: unknown, lang: Lang = 'en'): unknown {
 }
 
 /**
- * Runs a listener's work; on failure tells the person (and logs once when it was not their error), in the
- * language known for `where.user` without asking Slack again (see `UserLanguages.known`).
+ * The language to tell `user` about a failure in. With `client` (a listener that has acknowledged already), the
+ * full look-up (see `UserLanguages.of`); without, the language known now, asking Slack nothing. Never throws: a
+ * look-up that fails gives `NANSEN_LANGUAGE`.
  */
-export async function guard(deps: SlackDeps, where: Record<string, unknown>, tell: (r: Rendered) => Promise<unknown>, work: () => Promise<void>): Promise<void> {
+export async function failureLang(deps: Pick<SlackDeps, 'languages' | 'defaultLang'>, user: string | undefined, client?: UsersInfoClient): Promise<Lang> {
+  const fallback = deps.defaultLang ?? 'en';
+  if (!deps.languages) return fallback;
+  try {
+    return client ? await deps.languages.of(client, user) : deps.languages.known(user);
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Runs a listener's work; on failure tells the person (and logs once when it was not their error), in the
+ * language of `where.user` (see `failureLang`: looked up with `client` when given).
+ */
+export async function guard(deps: SlackDeps, where: Record<string, unknown>, tell: (r: Rendered) => Promise<unknown>, work: () => Promise<void>, client?: UsersInfoClient): Promise<void> {
   try {
     await work();
   } catch (err) {
     const user = typeof where.user === 'string' ? where.user : undefined;
-    const lang = deps.languages ? deps.languages.known(user) : (deps.defaultLang ?? 'en');
+    const lang = await failureLang(deps, user, client);
     const notice = explainFailure(asPersonError(err, lang), deps.log, where, lang);
     try {
       await tell(failureBlocks(notice));

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,5 +66,52 @@ describe.each<[string, () => { store: UserStateStore; done(): void }]>([
     expect(await store.markWelcomed('U2', '2026-11-25T00:00:00Z')).toBe(true);
     await store.close();
     done();
+  });
+
+  it('keeps a table subscription’s language, and the language of each person’s latest question', async () => {
+    const { store, done } = make();
+    await store.toggleSubscription({ user: 'U1', tableKey: 'a', channel: 'U1', language: 'ko' }, '2026-11-24T00:00:00Z');
+    await store.toggleSubscription({ user: 'U2', tableKey: 'a', channel: 'U2' }, '2026-11-24T00:00:01Z');
+    expect((await store.subscribersOf('a')).map((s) => s.language)).toEqual(['ko', undefined]);
+    expect((await store.subscriptionsOf('U1'))[0]!.language).toBe('ko');
+    expect(await store.questionLanguage('U1')).toBeUndefined();
+    await store.recordQuestionLanguage('U1', 'ko', '2026-11-24T00:00:00Z');
+    await store.recordQuestionLanguage('U1', 'en', '2026-11-24T00:00:05Z');
+    await store.recordQuestionLanguage('U2', 'ko', '2026-11-24T00:00:06Z');
+    expect([await store.questionLanguage('U1'), await store.questionLanguage('U2')]).toEqual(['en', 'ko']);
+    await store.close();
+    done();
+  });
+});
+
+describe('SqliteUserStateStore on a file from before table subscriptions kept a language', () => {
+  it('adds the column and loses nothing: old rows have no language, new ones do; question languages are exported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nansen-state-'));
+    try {
+      const path = join(dir, 'state.sqlite');
+      const old = new Database(path);
+      old.exec('CREATE TABLE subscriptions (user TEXT NOT NULL, table_key TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (user, table_key)) WITHOUT ROWID');
+      old.prepare('INSERT INTO subscriptions VALUES (?, ?, ?, ?)').run('U1', 'hive://gold.game_log/sessions', 'U1', '2026-11-01T00:00:00Z');
+      old.close();
+      const store = new SqliteUserStateStore(path);
+      expect(await store.subscriptionsOf('U1')).toEqual([{ user: 'U1', tableKey: 'hive://gold.game_log/sessions', channel: 'U1', at: '2026-11-01T00:00:00Z' }]);
+      await store.toggleSubscription({ user: 'U2', tableKey: 'hive://gold.game_log/sessions', channel: 'U2', language: 'ko' }, '2026-12-01T00:00:00Z');
+      await store.recordQuestionLanguage('U2', 'ko', '2026-12-01T00:00:01Z');
+      await store.close();
+      // opened again (the worker after the bot): the column is there once
+      const again = new SqliteUserStateStore(path);
+      expect((await again.subscribersOf('hive://gold.game_log/sessions')).map((s) => [s.user, s.language])).toEqual([
+        ['U1', undefined],
+        ['U2', 'ko'],
+      ]);
+      expect(again.exportRecords().filter((r) => r.kind !== 'bookmark')).toEqual([
+        { kind: 'table_subscription', subscription: { user: 'U1', tableKey: 'hive://gold.game_log/sessions', channel: 'U1', at: '2026-11-01T00:00:00Z' } },
+        { kind: 'table_subscription', subscription: { user: 'U2', tableKey: 'hive://gold.game_log/sessions', channel: 'U2', at: '2026-12-01T00:00:00Z', language: 'ko' } },
+        { kind: 'question_language', user: 'U2', language: 'ko', at: '2026-12-01T00:00:01Z' },
+      ]);
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,6 +24,13 @@ describe('the message catalogue', () => {
     expect(slips).toEqual([]);
   });
 
+  it('never says a parameter twice before its particle (`{x|을/를}` already prints x)', () => {
+    const doubled = LANGS.flatMap((lang) => keys.filter((k) => /\{(\w+)\}\W{0,3}\{\1\|(?!plural:)/.test(CATALOGUE[lang][k])).map((k) => `${lang}:${k}`));
+    expect(doubled).toEqual([]);
+    expect(t('ko', 'edit.error.bot', { name: 'Deploy Bot' })).toBe('Deploy Bot은 봇이나 앱입니다. 소유자는 사람이어야 합니다.');
+    expect(t('ko', 'error.editForbidden', { table: 'gold.game_log.sessions', names: 'Jiwoo Kim' })).toMatch(/^gold\.game_log\.sessions는 소유자\(Jiwoo Kim\)와/);
+  });
+
   it('fills parameters, particles and English plurals', () => {
     expect(t('ko', 'card.conflictUnknown', { table: '*game_log.sessions*' })).toContain('*game_log.sessions*를 수정했습니다');
     expect(t('ko', 'card.conflictUnknown', { table: '*결제 테이블*' })).toContain('*결제 테이블*을 수정했습니다');

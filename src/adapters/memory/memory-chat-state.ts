@@ -1,4 +1,5 @@
 import type { TableSubscription, UserStateStore } from '../../ports/user-state-store';
+import type { SubscriptionLanguage } from '../../ports/alert-store';
 import type { ThreadContext, ThreadContextStore } from '../../ports/thread-context-store';
 import { EVENT_LEASE_MS, type EventDeduper } from '../../ports/event-deduper';
 
@@ -82,6 +83,7 @@ export class MemoryUserStateStore implements UserStateStore {
   private readonly marks = new Map<string, string[]>();
   private readonly subs: TableSubscription[] = [];
   private readonly welcomed = new Set<string>();
+  private readonly questionLanguages = new Map<string, SubscriptionLanguage>();
 
   async markWelcomed(user: string): Promise<boolean> {
     if (this.welcomed.has(user)) return false;
@@ -114,6 +116,12 @@ export class MemoryUserStateStore implements UserStateStore {
     }
     this.subs.push({ ...sub, at });
     return true;
+  }
+  async recordQuestionLanguage(user: string, language: SubscriptionLanguage): Promise<void> {
+    this.questionLanguages.set(user, language);
+  }
+  async questionLanguage(user: string): Promise<SubscriptionLanguage | undefined> {
+    return this.questionLanguages.get(user);
   }
   async close(): Promise<void> {}
 }

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { TableSubscription, UserStateRecord, UserStateStore } from '../../ports/user-state-store';
+import type { SubscriptionLanguage } from '../../ports/alert-store';
 import type { ThreadContext, ThreadContextStore } from '../../ports/thread-context-store';
 import { EVENT_LEASE_MS, EVENT_RETENTION_MS, type EventDeduper, type EventRecord } from '../../ports/event-deduper';
 
@@ -80,7 +81,8 @@ return 1`;
 
 /**
  * Bookmarks (a sorted set per person, newest first), subscriptions (a hash per person and one per table, kept
- * together by a script so both sides change atomically), readable by the alert workers, and who was welcomed.
+ * together by a script so both sides change atomically), readable by the alert workers, who was welcomed, and the
+ * language of each person's latest question.
  */
 export class RedisUserStateStore implements UserStateStore {
   constructor(
@@ -105,7 +107,7 @@ export class RedisUserStateStore implements UserStateStore {
   }
 
   async toggleSubscription(sub: Omit<TableSubscription, 'at'>, at: string): Promise<boolean> {
-    const doc = JSON.stringify({ tableKey: sub.tableKey, user: sub.user, channel: sub.channel, at });
+    const doc = subscriptionDoc({ ...sub, at });
     const added = await this.redis.eval(TOGGLE_SUBSCRIPTION, 2, `${this.prefix}subs:user:${sub.user}`, `${this.prefix}subs:table:${sub.tableKey}`, sub.tableKey, sub.user, doc);
     return added === 1;
   }
@@ -113,6 +115,15 @@ export class RedisUserStateStore implements UserStateStore {
   /** `SET welcomed:<user> <at> NX`: one welcome per person, whichever replica sees the tab opened first. */
   async markWelcomed(user: string, at: string): Promise<boolean> {
     return (await this.redis.set(`${this.prefix}welcomed:${user}`, at, 'NX')) === 'OK';
+  }
+
+  /** `question-lang:<user>`: `<language> <at>`, replaced by each newer question. */
+  async recordQuestionLanguage(user: string, language: SubscriptionLanguage, at: string): Promise<void> {
+    await this.redis.set(`${this.prefix}question-lang:${user}`, `${language} ${at}`);
+  }
+
+  async questionLanguage(user: string): Promise<SubscriptionLanguage | undefined> {
+    return asLanguage((await this.redis.get(`${this.prefix}question-lang:${user}`))?.split(' ')[0]);
   }
 
   /**
@@ -123,14 +134,29 @@ export class RedisUserStateStore implements UserStateStore {
   async importRecord(rec: UserStateRecord): Promise<boolean> {
     if (rec.kind === 'bookmark') return (await this.redis.zadd(`${this.prefix}bookmarks:${rec.user}`, 'NX', rec.order, rec.tableKey)) === 1;
     if (rec.kind === 'welcomed') return this.markWelcomed(rec.user, rec.at);
+    // a language Redis has is newer than the local file's: it was recorded after the move began
+    if (rec.kind === 'question_language') return (await this.redis.set(`${this.prefix}question-lang:${rec.user}`, `${rec.language} ${rec.at}`, 'NX')) === 'OK';
     const s = rec.subscription;
-    const doc = JSON.stringify({ tableKey: s.tableKey, user: s.user, channel: s.channel, at: s.at });
+    const doc = subscriptionDoc(s);
     return (await this.redis.eval(IMPORT_SUBSCRIPTION, 2, `${this.prefix}subs:user:${s.user}`, `${this.prefix}subs:table:${s.tableKey}`, s.tableKey, s.user, doc)) === 1;
   }
 
   async close(): Promise<void> {}
 }
 
+function subscriptionDoc(s: TableSubscription): string {
+  return JSON.stringify({ tableKey: s.tableKey, user: s.user, channel: s.channel, at: s.at, ...(s.language ? { language: s.language } : {}) });
+}
+
+function asLanguage(value: unknown): SubscriptionLanguage | undefined {
+  return value === 'en' || value === 'ko' ? value : undefined;
+}
+
+/** Subscription docs as subscriptions; one written before languages were kept has none. */
 function parseSubs(values: string[]): TableSubscription[] {
-  return values.map((v) => JSON.parse(v) as TableSubscription);
+  return values.map((v) => {
+    const { language, ...sub } = JSON.parse(v) as TableSubscription;
+    const known = asLanguage(language);
+    return { ...sub, ...(known ? { language: known } : {}) };
+  });
 }

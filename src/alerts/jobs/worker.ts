@@ -32,6 +32,8 @@ export interface AlertWorkersOptions {
   leaseMs?: number;
   /** `NANSEN_LANGUAGE`: the language of alerts whose subscriptions have none. */
   defaultLanguage?: DeliverDeps['defaultLanguage'];
+  /** The language of an owner's direct message (their Slack locale, else their last question's). */
+  recipientLanguage?: DeliverDeps['recipientLanguage'];
   /** Tests: key prefix and queue names of their own, shorter lock periods. */
   queue?: { prefix?: string; alertQueueName?: string; deliveryQueueName?: string };
   timing?: { lockDurationMs?: number; stalledIntervalMs?: number };
@@ -79,6 +81,7 @@ export async function startAlertWorkers(options: AlertWorkersOptions): Promise<A
     uncertainPolicy: options.uncertainPolicy,
     leaseMs: options.leaseMs,
     defaultLanguage: options.defaultLanguage,
+    recipientLanguage: options.recipientLanguage,
   });
   const common = {
     connection: options.connection,

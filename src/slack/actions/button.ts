@@ -12,6 +12,6 @@ export function onButton(app: App, deps: SlackDeps, base: string, work: (args: B
   app.action<BlockAction<ButtonAction>>(actionPattern(base), async (args) => {
     await args.ack();
     const reply = replierFor(args);
-    await guard(deps, { listener: `action:${base}`, user: args.body.user.id }, (r) => reply.ephemeral(r), () => work(args, reply));
+    await guard(deps, { listener: `action:${base}`, user: args.body.user.id }, (r) => reply.ephemeral(r), () => work(args, reply), args.client);
   });
 }

@@ -32,6 +32,6 @@ export function register(app: App, deps: SlackDeps): void {
         return;
       }
       await openEditor({ key: v.key, v: v.v, ...(v.cp !== undefined ? { cp: v.cp } : {}) }, args.body, args.client, deps, EDITORS[v.a]);
-    });
+    }, args.client);
   });
 }

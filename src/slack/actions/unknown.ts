@@ -1,9 +1,9 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { isKnownAction } from '../../render/blocks-actions';
 import { noticeBlocks } from '../../render/blocks-messages';
-import { replyLangNow, type SlackDeps } from '../deps';
+import type { SlackDeps } from '../deps';
 import { t } from '../../text/catalogue';
-import { guard, replierFor } from '../support';
+import { failureLang, guard, replierFor } from '../support';
 
 /**
  * Any action id Nansen did not render (an old message, a forged payload): acknowledged, logged, and the person is
@@ -16,6 +16,7 @@ export function register(app: App, deps: SlackDeps): void {
     await args.ack();
     deps.log.warn({ actionId: id, user: args.body.user?.id }, 'unknown action');
     const reply = replierFor(args);
-    await guard(deps, { listener: 'action:unknown', actionId: id }, (r) => reply.ephemeral(r), () => reply.ephemeral(noticeBlocks(t(replyLangNow(deps, args.client, args.body.user?.id), 'error.unknownButton'))));
+    const user = args.body.user?.id;
+    await guard(deps, { listener: 'action:unknown', actionId: id, user }, (r) => reply.ephemeral(r), async () => reply.ephemeral(noticeBlocks(t(await failureLang(deps, user, args.client), 'error.unknownButton'))), args.client);
   });
 }

@@ -6,7 +6,7 @@ import type { AskWhere } from '../../render/blocks-modals';
 import { answerAsked } from '../ask';
 import { replyLangNow, type SlackDeps } from '../deps';
 import { t } from '../../text/catalogue';
-import { dm } from '../support';
+import { dm, failureLang } from '../support';
 
 const WHERE = new Set<AskWhere>(['thread', 'private']);
 
@@ -25,7 +25,7 @@ export function register(app: App, deps: SlackDeps): void {
     } catch (err) {
       await ack();
       const where = { listener: `view:${VIEW.ask}`, user };
-      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, replyLangNow(deps, client, user)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
+      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, await failureLang(deps, user, client)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
       return;
     }
     await ack();

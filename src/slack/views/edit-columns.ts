@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
-import { UserError } from '../../domain/errors';
+import { t } from '../../text/catalogue';
+import { LocalizedUserError } from '../../text/localized-error';
 import { INPUT, VIEW } from '../../render/blocks-actions';
 import type { SlackDeps } from '../deps';
 import { inputValue, onEditSubmission } from './submit';
@@ -8,7 +9,7 @@ import { inputValue, onEditSubmission } from './submit';
 export function register(app: App, deps: SlackDeps): void {
   onEditSubmission(app, deps, VIEW.editColumns, (view, meta) => {
     const cols = meta.cols ?? [];
-    if (!cols.length) throw new UserError('bad_payload', 'That dialog had no columns to save.');
+    if (!cols.length) throw new LocalizedUserError('bad_payload', (lang) => t(lang, 'error.noColumnsToSave'));
     const descriptions: Record<string, string> = {};
     cols.forEach((c, i) => {
       descriptions[c] = inputValue(view, `${INPUT.columnPrefix}${i}`, INPUT.value);

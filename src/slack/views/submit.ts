@@ -14,7 +14,7 @@ import { failureBlocks, noticeBlocks } from '../../render/blocks-messages';
 import { tableCardBlocks, tableCardModal } from '../../render/table-card';
 import type { SlackDeps } from '../deps';
 import { slackPeopleDirectory } from '../people-directory';
-import { asPersonError, dm } from '../support';
+import { asPersonError, dm, failureLang } from '../support';
 import { escapeMrkdwn, stripNul } from '../../text/mrkdwn';
 import { replyLang, replyLangNow } from '../deps';
 import { t, type Lang } from '../../text/catalogue';
@@ -137,10 +137,11 @@ export function onEditSubmission(app: App, deps: SlackDeps, callbackId: string, 
       submission = read(view, meta);
     } catch (err) {
       await ack();
-      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, replyLangNow(deps, client, user)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
+      await dm(client, user, failureBlocks(explainFailure(err, deps.log, where, await failureLang(deps, user, client)))).catch((e: unknown) => deps.log.warn({ err: e, ...where }, 'could not tell the person about a failure'));
       return;
     }
-    const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, { ...deps, directory: slackPeopleDirectory(client) });
+    // field errors in the person's language: the cached one (the dialog was opened moments ago), the ack cannot wait
+    const work = submitEdit({ tableKey: meta.key, expectedVersion: meta.v, actorSlackId: user, change: submission.change }, { ...deps, directory: slackPeopleDirectory(client), lang: replyLangNow(deps, client, user) });
     let outcome: EditOutcome | undefined;
     try {
       const raced = await Promise.race([work.then((o) => ({ o })), new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.submitDeadlineMs ?? 2000).unref())]);

@@ -1,9 +1,9 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { VIEW } from '../../render/blocks-actions';
 import { noticeBlocks } from '../../render/blocks-messages';
-import { replyLangNow, type SlackDeps } from '../deps';
+import type { SlackDeps } from '../deps';
 import { t } from '../../text/catalogue';
-import { dm } from '../support';
+import { dm, failureLang } from '../support';
 
 const KNOWN = new Set<string>(Object.values(VIEW));
 
@@ -13,6 +13,6 @@ export function register(app: App, deps: SlackDeps): void {
     if (KNOWN.has(view.callback_id)) return;
     await ack();
     deps.log.warn({ callbackId: view.callback_id, user: body.user.id }, 'unknown view submission');
-    await dm(client, body.user.id, noticeBlocks(t(replyLangNow(deps, client, body.user.id), 'error.unknownDialog'))).catch(() => undefined);
+    await dm(client, body.user.id, noticeBlocks(t(await failureLang(deps, body.user.id, client), 'error.unknownDialog'))).catch(() => undefined);
   });
 }
