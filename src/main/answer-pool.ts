@@ -4,6 +4,7 @@
  * thread keeps Bolt's receiver, the signature check, the ack and de-duplication, and its share of the CPU no longer
  * depends on how much answering there is: the OS shares the cores between it and the answering threads.
  */
+import { LocalizedUserError } from '../text/localized-error';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -54,8 +55,14 @@ function workerModule(): { filename: string; execArgv: string[] } {
   return { filename, execArgv: ['--require', require.resolve('tsx/cjs')] };
 }
 
-function unwrap<T>(outcome: AnswerOutcome<unknown>): T {
-  if (!outcome.ok) throw new UserError(outcome.userError.code, outcome.userError.message, outcome.userError.detail);
+/** A thread's outcome as the bot's thread sees it: the value, or the person's error thrown again. */
+export function unwrap<T>(outcome: AnswerOutcome<unknown>): T {
+  if (!outcome.ok) {
+    const { code, message, detail, messages } = outcome.userError;
+    // a catalogue error crosses the thread as its texts, and is told in the person's language again
+    if (messages) throw new LocalizedUserError(code, (lang) => messages[lang] ?? message, detail);
+    throw new UserError(code, message, detail);
+  }
   return outcome.value as T;
 }
 

@@ -5,6 +5,8 @@
  * the search index and vectors catch up with the bot's writes at each read (see the embedded adapters), the table
  * and people directories are re-read after their TTL, as on the bot's thread.
  */
+import { LocalizedUserError } from '../text/localized-error';
+import { LANGS } from '../text/catalogue';
 import { workerData } from 'node:worker_threads';
 import { answer } from '../answering/answer';
 import { tableDirectory } from '../answering/directory';
@@ -43,7 +45,9 @@ export type AnswerTask =
  * A task's outcome. A `UserError` travels as its parts (a thrown error crosses threads as a plain `Error`, and the
  * person must still see its message); any other failure is thrown and reaches the caller as an `Error`.
  */
-export type AnswerOutcome<T> = { ok: true; value: T } | { ok: false; userError: { code: string; message: string; detail?: Record<string, unknown> } };
+export type AnswerOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; userError: { code: string; message: string; detail?: Record<string, unknown>; /** A catalogue error's message in each language. */ messages?: Partial<Record<Lang, string>> } };
 
 type ThreadDeps = Omit<AnsweringDeps, 'now'> & { timeZone: string };
 
@@ -90,12 +94,18 @@ async function run(task: AnswerTask): Promise<Answer | DataResult | LineageDrawi
   }
 }
 
+/** A person's error as it crosses back to the bot's thread: its parts, and a catalogue error's text in each language. */
+export function userErrorOutcome(err: UserError): AnswerOutcome<never> {
+  const messages = err instanceof LocalizedUserError ? Object.fromEntries(LANGS.map((lang) => [lang, err.messageIn(lang)])) : undefined;
+  return { ok: false, userError: { code: err.code, message: err.message, ...(err.detail ? { detail: err.detail } : {}), ...(messages ? { messages } : {}) } };
+}
+
 /** The thread's task handler (piscina calls the default export). */
 export default async function answerTask(task: AnswerTask): Promise<AnswerOutcome<Answer | DataResult | LineageDrawing | undefined>> {
   try {
     return { ok: true, value: await run(task) };
   } catch (err) {
-    if (err instanceof UserError) return { ok: false, userError: { code: err.code, message: err.message, ...(err.detail ? { detail: err.detail } : {}) } };
+    if (err instanceof UserError) return userErrorOutcome(err);
     throw err;
   }
 }
