@@ -10,16 +10,32 @@ const WINDOW = 2;
  * mentions storage, free and limit apart is not.
  */
 export function sideBySideWeight(concepts: Concept[], weights: number[], tokens: string[], anyOrder: boolean): number {
-  if (concepts.length < 2 || tokens.length < 2) return 0;
+  return sideBySide(concepts, weights)(tokens, anyOrder);
+}
+
+/**
+ * `sideBySideWeight` for one question, to apply to many texts: the concepts' order and terms are worked out once
+ * (a question is scored against every candidate's name and description).
+ */
+export function sideBySide(concepts: Concept[], weights: number[]): (tokens: string[], anyOrder: boolean) => number {
+  if (concepts.length < 2) return () => 0;
   const order = concepts.map((c, i) => ({ c, w: weights[i]!, at: Math.min(...c.words) })).sort((a, b) => a.at - b.at);
-  const positions = order.map(({ c }) => {
-    const terms = new Set([...c.typed, ...c.joined, ...c.alternatives.flatMap((a) => [...a.terms, ...a.joined])]);
-    return tokens.flatMap((t, i) => (terms.has(t) ? [i] : []));
-  });
-  let sum = 0;
-  for (let k = 0; k + 1 < order.length; k++) {
-    const next = positions[k + 1]!;
-    if (positions[k]!.some((p) => next.some((q) => (anyOrder ? q !== p : q > p) && Math.abs(q - p) <= WINDOW))) sum += Math.min(order[k]!.w, order[k + 1]!.w);
-  }
-  return sum;
+  const termSets = order.map(({ c }) => new Set([...c.typed, ...c.joined, ...c.alternatives.flatMap((a) => [...a.terms, ...a.joined])]));
+  const pairWeights = order.slice(1).map((next, k) => Math.min(order[k]!.w, next.w));
+  return (tokens, anyOrder) => {
+    if (tokens.length < 2) return 0;
+    const positions = termSets.map((terms) => {
+      const at: number[] = [];
+      for (let i = 0; i < tokens.length; i++) if (terms.has(tokens[i]!)) at.push(i);
+      return at;
+    });
+    let sum = 0;
+    for (let k = 0; k + 1 < order.length; k++) {
+      const here = positions[k]!;
+      const next = positions[k + 1]!;
+      if (!here.length || !next.length) continue;
+      if (here.some((p) => next.some((q) => (anyOrder ? q !== p : q > p) && Math.abs(q - p) <= WINDOW))) sum += pairWeights[k]!;
+    }
+    return sum;
+  };
 }

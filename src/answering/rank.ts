@@ -4,7 +4,7 @@ import { FIELD_WEIGHTS } from '../ports/search-index';
 import { priorFactor } from '../search/ranking';
 import type { MatchField, MatchReason } from './types';
 import type { Concept } from './query';
-import { sideBySideWeight } from './proximity';
+import { sideBySide } from './proximity';
 import { identifierRuns, spelledOut } from '../text/initialisms';
 
 /**
@@ -120,6 +120,7 @@ export function rankCandidates(concepts: Concept[], candidates: CandidateText[],
   const conceptForms = concepts.map(forms);
   const conceptWeights = concepts.map((c) => c.weight);
   const totalWeight = concepts.reduce((s, c) => s + c.weight, 0) || 1;
+  const sideBySideOf = sideBySide(concepts, conceptWeights);
   const nowMs = Date.parse(now);
   return candidates.map((cand) => {
     const idx = Object.fromEntries(FIELDS.map((f) => [f, indexField(cand.fields[f])])) as Record<MatchField, FieldIndex>;
@@ -186,7 +187,7 @@ export function rankCandidates(concepts: Concept[], candidates: CandidateText[],
       const via = bestForm.typed ? undefined : bestForm.terms.join(' ');
       why.push({ word: c.label, field: bestField, ...(via ? { via } : {}) });
     });
-    for (const f of ['name', 'description'] as const) score += PHRASE_BONUS * norm[f] * sideBySideWeight(concepts, conceptWeights, idx[f].tokens, f === 'name');
+    for (const f of ['name', 'description'] as const) score += PHRASE_BONUS * norm[f] * sideBySideOf(idx[f].tokens, f === 'name');
     const prior = priorFactor({ ...cand.doc, textScore: 0 }, nowMs);
     const coverage = covered / totalWeight;
     // Lucene's old coordination factor: a document that covers more of the question ranks higher
