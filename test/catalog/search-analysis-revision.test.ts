@@ -6,18 +6,10 @@ import { loadConfig } from '../../src/config/config';
 import { silentLogger } from '../../src/log/logger';
 import { openStores } from '../../src/main/stores';
 import { publishTableBatches } from '../../src/catalog/publish';
+import { SKUS_TABLE } from './skus-table';
 import { analyze } from '../../src/text/analyze';
-import type { TableRecord } from '../../src/domain/model';
 
-const table: TableRecord = {
-  key: 'hive://gold.shop/product_catalog',
-  database: 'hive',
-  cluster: 'gold',
-  schema: 'shop',
-  name: 'product_catalog',
-  description: 'Every product with its SKUs and list prices.',
-  columns: [{ name: 'product_id', type: 'bigint', position: 0 }],
-};
+const table = SKUS_TABLE;
 
 describe('a search index analysed under an older revision', () => {
   let dir: string;

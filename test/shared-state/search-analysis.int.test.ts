@@ -3,19 +3,11 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
 import { publishTableBatches } from '../../src/catalog/publish';
 import { openStores } from '../../src/main/stores';
+import { SKUS_TABLE } from '../catalog/skus-table';
 import { analyze, ANALYSIS_REVISION } from '../../src/text/analyze';
-import type { TableRecord } from '../../src/domain/model';
 import { deployment, runCli, type Deployment } from './support';
 
-const table: TableRecord = {
-  key: 'hive://gold.shop/product_catalog',
-  database: 'hive',
-  cluster: 'gold',
-  schema: 'shop',
-  name: 'product_catalog',
-  description: 'Every product with its SKUs and list prices.',
-  columns: [{ name: 'product_id', type: 'bigint', position: 0 }],
-};
+const table = SKUS_TABLE;
 
 function capturingLogger(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
