@@ -1,6 +1,7 @@
 import type { IsoTime } from '../domain/model';
 import type { SearchDocument } from '../ports/search-index';
 import { FIELD_WEIGHTS } from '../ports/search-index';
+import { joinedFrom } from '../text/analyze';
 import { priorFactor } from '../search/ranking';
 import type { MatchField, MatchReason } from './types';
 import type { Concept } from './query';
@@ -50,19 +51,9 @@ interface FieldIndex {
 }
 
 function indexField(tokens: string[]): FieldIndex {
-  const parts: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    // a joined compound follows its parts: `round trip roundtrip` — skip it when reading phrases
-    let joined = false;
-    let acc = '';
-    for (let j = i - 1; j >= 0 && acc.length < t.length; j--) {
-      acc = tokens[j]! + acc;
-      if (acc === t && j < i - 1) joined = true;
-    }
-    if (!joined) parts.push(t);
-  }
-  return { tokens, set: new Set(tokens), parts };
+  // a joined compound follows its parts: `round trip roundtrip` — skip it when reading phrases
+  const from = joinedFrom(tokens);
+  return { tokens, set: new Set(tokens), parts: tokens.filter((_, i) => from[i]! < 0) };
 }
 
 function hasPhrase(field: FieldIndex, terms: string[]): boolean {

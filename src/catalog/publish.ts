@@ -4,7 +4,6 @@ import type { SearchBulkWriter, SearchDocument, SearchIndex } from '../ports/sea
 import type { VectorIndex, VectorSubject } from '../ports/vector-index';
 import { tableSubjects } from '../search/passages';
 import { dashboardToSearchDocument, tableToSearchDocument } from '../search/document';
-import { ANALYSIS_REVISION } from '../text/analyze';
 
 /** Where catalog metadata is published: the graph, the search index, and (with an embeddings server) the vectors. */
 export interface Stores {
@@ -136,15 +135,3 @@ export async function rebuildSearch(stores: Pick<Stores, 'graph' | 'search'>, ba
   await stores.search.reindex(batches());
 }
 
-/**
- * Rebuilds the search index from the graph when its documents were analysed under another revision of the text
- * analysis than this code's (`ANALYSIS_REVISION`), so that questions, analysed the new way, still find them.
- * Returns whether it rebuilt. Indexes that do not record a revision are left alone.
- */
-export async function rebuildSearchIfStale(stores: Pick<Stores, 'graph' | 'search'>, onRebuild?: (from: number) => void): Promise<boolean> {
-  const revision = await stores.search.analysisRevision?.();
-  if (revision === undefined || revision === ANALYSIS_REVISION) return false;
-  onRebuild?.(revision);
-  await rebuildSearch(stores);
-  return true;
-}

@@ -15,7 +15,7 @@ import type { VectorIndex } from '../ports/vector-index';
 import type { Config } from '../config/config';
 import type { Logger } from '../log/logger';
 import type { Stores } from '../catalog/publish';
-import { rebuildSearchIfStale } from '../catalog/publish';
+import { rebuildSearch } from '../catalog/publish';
 import { ANALYSIS_REVISION } from '../text/analyze';
 import { redactUrl } from '../log/redact';
 import { connectRedis } from '../adapters/redis/connect';
@@ -50,12 +50,12 @@ export interface OpenStores extends Stores {
  * index, shared by every replica, is left to one `nansen reindex`, and each process says so in a warning.
  */
 async function maintainSearchAnalysis(backend: Backend, stores: Pick<Stores, 'graph' | 'search'>, logger: Logger): Promise<void> {
-  if (backend === 'embedded') {
-    await rebuildSearchIfStale(stores, (from) => logger.warn({ from, to: ANALYSIS_REVISION }, 'search index was analysed under an older revision; rebuilding it from the graph'));
-    return;
-  }
   const revision = await stores.search.analysisRevision?.();
-  if (revision !== undefined && revision !== ANALYSIS_REVISION) {
+  if (revision === undefined || revision === ANALYSIS_REVISION) return;
+  if (backend === 'embedded') {
+    logger.warn({ from: revision, to: ANALYSIS_REVISION }, 'search index was analysed under an older revision; rebuilding it from the graph');
+    await rebuildSearch(stores);
+  } else {
     logger.warn({ from: revision, to: ANALYSIS_REVISION }, 'search index was analysed under an older revision; run `nansen reindex` once to rebuild it (answers meanwhile miss a few words)');
   }
 }

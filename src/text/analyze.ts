@@ -73,7 +73,7 @@ export function stemEnglish(term: string): string {
 /**
  * The revision of this analysis. Search indexes store analysed text, so when a change here gives a text other
  * terms, this number goes up, and an index written under another revision is rebuilt from the graph when a
- * process opens it (see `rebuildSearchIfStale`). 2: acronym plurals are one term (`SKUs` sku, was sk, us).
+ * process opens it (see `openStores`). 2: acronym plurals are one term (`SKUs` sku, was sk, us).
  */
 export const ANALYSIS_REVISION = 2;
 
@@ -177,6 +177,22 @@ function analyzeTextCached(text: string): readonly string[] {
     textCache.set(text, terms);
   }
   return terms;
+}
+
+/**
+ * Where the joined compounds of an analysed field are. Analysis writes a compound identifier's parts and then the
+ * parts joined (`round trip roundtrip`), so a term that spells out the two or more terms just before it is one: for
+ * each term, the index of the first part it joins, or -1 for a term that joins nothing.
+ */
+export function joinedFrom(tokens: readonly string[]): number[] {
+  return tokens.map((term, i) => {
+    let acc = '';
+    for (let j = i - 1; j >= 0 && acc.length < term.length; j--) {
+      acc = tokens[j]! + acc;
+      if (acc === term && j < i - 1) return j;
+    }
+    return -1;
+  });
 }
 
 /** Analyses text and joins the terms with spaces: the form search documents store. */

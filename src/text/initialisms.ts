@@ -1,3 +1,5 @@
+import { joinedFrom } from './analyze';
+
 /**
  * Acronyms a person types that the catalog spells out: `NDR` for "Net Dollar Retention" in a description, `L2R`
  * for a table named `lead_to_revenue`. No list of acronyms: the letters are matched against the initials of words
@@ -55,17 +57,6 @@ export function spelledOut(acronym: string, runs: readonly (readonly string[])[]
  * followed by the parts joined (`net retention arr netretentionarr`), so a joined term closes a run of its parts.
  */
 export function identifierRuns(tokens: readonly string[]): string[][] {
-  const runs: string[][] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const joined = tokens[i]!;
-    let acc = '';
-    for (let j = i - 1; j >= 0 && acc.length < joined.length; j--) {
-      acc = tokens[j]! + acc;
-      if (acc === joined && j < i - 1) {
-        runs.push(tokens.slice(j, i));
-        break;
-      }
-    }
-  }
-  return runs;
+  const from = joinedFrom(tokens);
+  return from.flatMap((start, i) => (start >= 0 ? [tokens.slice(start, i)] : []));
 }
