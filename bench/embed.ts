@@ -9,7 +9,7 @@
  * included; between answers it times the embedding call alone (another distinct text), so both come from the same
  * window, and the same question again, its vector now cached: the answer's own work, dense path included. Prints
  * throughput, answer latency, the store calls per answer (each one request to Neo4j or Elasticsearch, or more when
- * an adapter splits it) and peak RSS as JSON.
+ * an adapter splits it), their summed wall time per answer, and peak RSS as JSON.
  *
  * `--catalog-vectors random` gives the catalog seeded random unit vectors under the real model's name and dimension
  * instead of the model's (the catalog loads in seconds; no embedding throughput is measured). The question's
@@ -59,18 +59,24 @@ function randomEmbedder(model: EmbeddingModel, seed: number): Embedder {
   return { embed: async (texts) => texts.map(unit), model: () => model, probe: async () => model };
 }
 
-/** Store calls by `store.method`, for counting an answer's round trips (each adapter call is one request or more). */
-type CallCounts = Map<string, number>;
+/** Store calls by `store.method`: how many, and their summed wall time (calls that overlap each count whole). */
+type CallCounts = Map<string, { n: number; ms: number }>;
 
-/** The store, with each of its method calls counted under `name.method` while `counting.on`. */
+/** The store, with each of its method calls counted and timed under `name.method` while `counting.on`. */
 function counted<T extends object>(store: T, name: string, calls: CallCounts, counting: { on: boolean }): T {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (counting.on) calls.set(`${name}.${String(prop)}`, (calls.get(`${name}.${String(prop)}`) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        const out = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!counting.on) return out;
+        const entry = calls.get(`${name}.${String(prop)}`) ?? { n: 0, ms: 0 };
+        calls.set(`${name}.${String(prop)}`, entry);
+        entry.n++;
+        if (!(out instanceof Promise)) return out;
+        const started = performance.now();
+        return out.finally(() => (entry.ms += performance.now() - started));
       };
     },
   });
@@ -170,7 +176,7 @@ async function main(): Promise<void> {
       search: counted(search, 'search', calls, counting),
       now: () => now,
       timeZone: 'Asia/Seoul',
-      meaning: { embedder, vectors: counted(vectors, 'vectors', calls, counting), queryTimeoutMs: config.NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS },
+      meaning: { embedder: counted(embedder, 'embedder', calls, counting), vectors: counted(vectors, 'vectors', calls, counting), queryTimeoutMs: config.NANSEN_EMBEDDINGS_QUERY_TIMEOUT_MS },
     };
     await answer({ text: 'warm up' }, answering);
     counting.on = true;
@@ -221,7 +227,8 @@ async function main(): Promise<void> {
       answerMs: { questions, p50: round2(percentile(latencies, 50)), p95: round2(percentile(latencies, 95)), max: round2(Math.max(...latencies)) },
       embeddingCallMs: { calls: questions, p50: round2(percentile(embedOnly, 50)), p95: round2(percentile(embedOnly, 95)) },
       answerCachedVectorMs: { questions, p50: round2(percentile(cachedVector, 50)), p95: round2(percentile(cachedVector, 95)) },
-      storeCallsPerAnswer: Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b)).map(([method, n]) => [method, round2(n / (2 * questions))])),
+      storeCallsPerAnswer: Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b)).map(([method, c]) => [method, round2(c.n / (2 * questions))])),
+      storeMsPerAnswer: Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b)).map(([method, c]) => [method, round2(c.ms / (2 * questions))])),
       peakRssMb: rss.stop(),
     };
     console.log(values.json ? JSON.stringify(out) : JSON.stringify(out, null, 2));

@@ -32,7 +32,7 @@ import type { VectorHit } from '../ports/vector-index';
 import type { CandidateText } from './rank';
 import { FIELDS, rankCandidates } from './rank';
 import { failedRun } from './runs';
-import { candidateCache, type ReadCandidate } from './candidate-cache';
+import { candidateCache, type CandidateCache, type ReadCandidate } from './candidate-cache';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
 
@@ -126,6 +126,8 @@ interface Ctx {
   directory: TableDirectory;
   stats: IndexStats;
   refs: Refs;
+  /** The candidates kept from earlier answers, looked up once per message (one read of the store's change token). */
+  candidates: Promise<CandidateCache | undefined>;
 }
 
 interface Subject {
@@ -203,7 +205,7 @@ function distinctNew(hits: Array<{ key: string; kind: SearchKind }>, seen: Set<s
  */
 async function candidatesFor(keys: Array<{ key: string; kind: SearchKind }>, ctx: Ctx): Promise<Candidate[]> {
   if (!keys.length) return [];
-  const cache = await candidateCache(ctx.deps.graph);
+  const cache = await ctx.candidates;
   const loadedOf = (kind: SearchKind): Map<string, Table | Dashboard> => (kind === 'table' ? ctx.refs.loaded : ctx.refs.loadedDashboards);
   const reads = new Map<string, ReadCandidate>();
   for (const { key, kind } of keys) {
@@ -899,6 +901,9 @@ async function contextFor(text: string, deps: AnsweringDeps, now: Date, refs: Re
   // the embedded stores read synchronously: the keyword search started at once would hold the event loop, and the
   // question's embedding request with it, until it ends; once the request has left, the server works meanwhile
   await Promise.race([left, early]);
+  const candidates = candidateCache(deps.graph);
+  // a failed read is the answer's failure where the candidates are read; a message that reads none ignores it
+  candidates.catch(() => undefined);
   const [directory, stats] = await Promise.all([tableDirectory(deps.graph), indexStats(deps.search)]);
   const vectors = new Map<string, Promise<Float32Array | undefined>>([[text, early]]);
   const embed = (t: string): Promise<Float32Array | undefined> => {
@@ -906,7 +911,7 @@ async function contextFor(text: string, deps: AnsweringDeps, now: Date, refs: Re
     if (!v) vectors.set(t, (v = embedQuestion(t, deps.meaning)));
     return v;
   };
-  return { deps, message: text, embed, now, timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE, vocabulary: deps.vocabulary ?? bundledVocabulary(), directory, stats, refs };
+  return { deps, message: text, embed, now, timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE, vocabulary: deps.vocabulary ?? bundledVocabulary(), directory, stats, refs, candidates };
 }
 
 /** The question pipeline behind `answer()`: message → intent → entities → store queries → structured answer. */

@@ -155,6 +155,34 @@ describe('Neo4jGraphStore (adapter specifics)', () => {
     expect((await store.stats()).tables).toBe(1);
   });
 
+  it("moves the change token with another process's writes to the keyspace, and never repeats one after a clear", async () => {
+    const keyspace = `test-${randomUUID()}`;
+    const reader = await openStore(keyspace);
+    const writer = await openStore(keyspace);
+    const elsewhere = await openStore();
+    try {
+      await writer.upsertTables([tableRecord('t1')]);
+      const first = await reader.changeToken();
+      expect(await reader.changeToken()).toBe(first);
+      await elsewhere.upsertTables([tableRecord('t1')]);
+      expect(await reader.changeToken()).toBe(first);
+      await writer.markRemoved(['hive://gold.game_log/t1'], '2026-11-24T09:00:00Z');
+      const second = await reader.changeToken();
+      expect(second).not.toBe(first);
+      await writer.clear();
+      const cleared = [await reader.changeToken(), await reader.changeToken()];
+      expect(new Set([first, second, ...cleared]).size).toBe(4);
+      await writer.upsertTables([tableRecord('t1')]);
+      const again = await reader.changeToken();
+      expect([first, second, ...cleared]).not.toContain(again);
+      expect(await reader.changeToken()).toBe(again);
+    } finally {
+      await reader.close();
+      await disposeStore(writer);
+      await disposeStore(elsewhere);
+    }
+  });
+
   it('writes the Amundsen-shaped graph, with placeholders for tables not stored yet', async () => {
     await store.upsertUsers([{ id: 'minsu.lee', name: 'Minsu Lee' }]);
     await store.upsertTables(sampleTables());

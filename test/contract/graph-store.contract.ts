@@ -337,5 +337,30 @@ export function describeGraphStoreContract(name: string, factory: GraphStoreFact
       expect(t.columns.length).toBe(1000);
       expect(t.columns[999]!.name).toBe('c999');
     });
+
+    it('keeps its change token, when it has one, across reads, and moves it with every kind of write', async () => {
+      if (!store.changeToken) return;
+      const token = async (): Promise<string> => store.changeToken!();
+      let last = await token();
+      await store.getTables([LATENCY, PING]);
+      await store.listTableKeys();
+      await store.editLog(LATENCY);
+      expect(await token()).toBe(last);
+      const writes: Array<[string, () => Promise<unknown>]> = [
+        ['upsertTables', () => store.upsertTables([{ ...sampleTables()[0]!, description: 'rewritten' }])],
+        ['upsertUsers', () => store.upsertUsers(sampleUsers().slice(0, 1))],
+        ['upsertDashboards', () => store.upsertDashboards(sampleDashboards().slice(0, 1))],
+        ['recordLoads', () => store.recordLoads([{ tableKey: LATENCY, at: '2026-11-24T09:05:00Z' }])],
+        ['applyEdit', () => store.applyEdit({ tableKey: LATENCY, field: { kind: 'tags' }, value: ['gold'], actor: 'minsu.lee' })],
+        ['applyEdits', () => store.applyEdits([{ tableKey: PING, field: { kind: 'description' }, value: 'pings', actor: 'minsu.lee' }])],
+        ['markRemoved', () => store.markRemoved([REVENUE], '2026-11-24T09:10:00Z')],
+      ];
+      for (const [name, write] of writes) {
+        await write();
+        const next = await token();
+        expect({ write: name, moved: next !== last }).toEqual({ write: name, moved: true });
+        last = next;
+      }
+    });
   });
 }

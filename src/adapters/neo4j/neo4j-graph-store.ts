@@ -340,6 +340,20 @@ RETURN t {.*} AS t,
   COLLECT { MATCH (t)-[:HAS_COLUMN]->(c:Column)
             RETURN c {.name, .type, .position, .nullable, .sourceDescription, .humanDescription} } AS columns`;
 
+/**
+ * Every write transaction's last statement: moves the store's change token. Taken last, the sequence's lock is held
+ * only while the transaction commits, and no transaction waits for another lock while it holds it.
+ */
+const MOVE_CHANGE_TOKEN = cypher`
+MERGE (s:Sequence {ks: $ks, name: 'changes'})
+ON CREATE SET s.value = 0, s.epoch = randomUUID()
+SET s.value = s.value + 1`;
+
+/** The change token's parts; the epoch tells a sequence created again (after `clear`) from the one before. */
+const READ_CHANGE_TOKEN = cypher`
+MATCH (s:Sequence {ks: $ks, name: 'changes'})
+RETURN s.epoch AS epoch, s.value AS value`;
+
 /** `applyEdits`: takes `$n` consecutive edit sequence numbers; returns the one before the first. */
 const TAKE_EDIT_SEQUENCE = cypher`
 MERGE (s:Sequence {ks: $ks, name: 'edit'})
@@ -481,6 +495,23 @@ export class Neo4jGraphStore implements GraphStore {
     const driver = this.driver;
     this.driver = undefined;
     await driver?.close();
+  }
+
+  /**
+   * Moves with every committed write of any process (each write transaction moves it as its last statement). With no
+   * sequence yet (a store only ever written by older versions, or just cleared) every call gives a new token, so a
+   * reader keeps nothing until a write creates one.
+   */
+  async changeToken(): Promise<string> {
+    const session = this.session('READ');
+    try {
+      const row = (await session.run(READ_CHANGE_TOKEN, { ks: this.ks })).records[0];
+      return row ? `${String(row.get('epoch'))}:${String(row.get('value'))}` : `none:${randomUUID()}`;
+    } catch (e) {
+      throw this.translate(e);
+    } finally {
+      await session.close();
+    }
   }
 
   /** Deletes every node of this store's keyspace (tests and tools); the schema stays. */
@@ -929,7 +960,11 @@ export class Neo4jGraphStore implements GraphStore {
   private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.session('WRITE');
     try {
-      return await session.executeWrite(work);
+      return await session.executeWrite(async (tx) => {
+        const out = await work(tx);
+        await tx.run(MOVE_CHANGE_TOKEN, { ks: this.ks });
+        return out;
+      });
     } catch (e) {
       throw this.translate(e);
     } finally {
