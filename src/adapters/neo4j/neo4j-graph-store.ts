@@ -341,18 +341,26 @@ RETURN t {.*} AS t,
             RETURN c {.name, .type, .position, .nullable, .sourceDescription, .humanDescription} } AS columns`;
 
 /**
- * Every write transaction's last statement: moves the store's change token. Taken last, the sequence's lock is held
- * only while the transaction commits, and no transaction waits for another lock while it holds it.
+ * Write transactions move the store's change token through this many sequences, taking them in turn, so that writes
+ * in flight at once rarely wait for each other's commit.
+ */
+const CHANGE_SLOTS = 8;
+
+/**
+ * Every write transaction's last statement: moves one of the change sequences. Taken last, its lock is held only
+ * while the transaction commits, and no transaction waits for another lock while it holds it.
  */
 const MOVE_CHANGE_TOKEN = cypher`
-MERGE (s:Sequence {ks: $ks, name: 'changes'})
+MERGE (s:Sequence {ks: $ks, name: $name})
 ON CREATE SET s.value = 0, s.epoch = randomUUID()
 SET s.value = s.value + 1`;
 
-/** The change token's parts; the epoch tells a sequence created again (after `clear`) from the one before. */
+/** The change sequences; an epoch tells a sequence created again (after `clear`) from the one before. */
 const READ_CHANGE_TOKEN = cypher`
-MATCH (s:Sequence {ks: $ks, name: 'changes'})
-RETURN s.epoch AS epoch, s.value AS value`;
+MATCH (s:Sequence {ks: $ks})
+WHERE s.name STARTS WITH 'changes:'
+RETURN s.name AS name, s.epoch AS epoch, s.value AS value
+ORDER BY name`;
 
 /** `applyEdits`: takes `$n` consecutive edit sequence numbers; returns the one before the first. */
 const TAKE_EDIT_SEQUENCE = cypher`
@@ -452,6 +460,8 @@ type EditableTable = Omit<Table, 'upstream' | 'downstream' | 'dashboards' | 'upd
 export class Neo4jGraphStore implements GraphStore {
   private driver: Driver | undefined;
   private readonly ks: string;
+  /** The change sequence this store moved last; each write moves the next (the first chosen at random, so processes spread). */
+  private changeSlot = Math.floor(Math.random() * CHANGE_SLOTS);
   private readonly clock: () => Date;
 
   constructor(private readonly options: Neo4jGraphStoreOptions) {
@@ -498,15 +508,15 @@ export class Neo4jGraphStore implements GraphStore {
   }
 
   /**
-   * Moves with every committed write of any process (each write transaction moves it as its last statement). With no
-   * sequence yet (a store only ever written by older versions, or just cleared) every call gives a new token, so a
+   * Moves with every committed write of any process (each write transaction moves one of its sequences as its last
+   * statement). With no sequence yet (a store only ever written by older versions, or just cleared) every call gives a new token, so a
    * reader keeps nothing until a write creates one.
    */
   async changeToken(): Promise<string> {
     const session = this.session('READ');
     try {
-      const row = (await session.run(READ_CHANGE_TOKEN, { ks: this.ks })).records[0];
-      return row ? `${String(row.get('epoch'))}:${String(row.get('value'))}` : `none:${randomUUID()}`;
+      const rows = (await session.run(READ_CHANGE_TOKEN, { ks: this.ks })).records;
+      return rows.length ? rows.map((r) => `${String(r.get('epoch'))}:${String(r.get('value'))}`).join(',') : `none:${randomUUID()}`;
     } catch (e) {
       throw this.translate(e);
     } finally {
@@ -959,10 +969,11 @@ export class Neo4jGraphStore implements GraphStore {
 
   private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.session('WRITE');
+    const slot = (this.changeSlot = (this.changeSlot + 1) % CHANGE_SLOTS);
     try {
       return await session.executeWrite(async (tx) => {
         const out = await work(tx);
-        await tx.run(MOVE_CHANGE_TOKEN, { ks: this.ks });
+        await tx.run(MOVE_CHANGE_TOKEN, { ks: this.ks, name: `changes:${slot}` });
         return out;
       });
     } catch (e) {
