@@ -25,6 +25,7 @@ import { negatedTerms } from './negation';
 import { sideBySideWeight } from './proximity';
 import { buildQuery, conceptMatch, idf, indexStats } from './query';
 import { fuse } from './hybrid';
+import { grainConcepts, grainShare, grainTerms } from './grain';
 import { DEFAULT_FIND_TUNING } from './tuning';
 import { backgroundOf, embedQuestion, sameSpace, type Background } from './meaning';
 import { priorFactor } from '../search/ranking';
@@ -262,6 +263,18 @@ async function bestColumns(vector: Float32Array, tables: string[], ctx: Ctx): Pr
   return best;
 }
 
+/** How much more a table counts lexically when its name and leading columns say every grain the question asks for. */
+const GRAIN_BONUS = 0.5;
+
+/** The lexical scores with each table's grain weighed in (see `grain.ts`); unchanged when the question names none. */
+function atGrain<T extends { key: string; kind: SearchKind; score: number }>(ranked: T[], grain: Concept[], ctx: Ctx): T[] {
+  if (!grain.length) return ranked;
+  return ranked.map((r) => {
+    const table = r.kind === 'table' ? ctx.refs.loaded.get(r.key) : undefined;
+    return table ? { ...r, score: r.score * (1 + GRAIN_BONUS * grainShare(grain, grainTerms(table))) } : r;
+  });
+}
+
 /**
  * Searches the catalog for what a message describes. The lexical path: search clauses, then a concept-level re-rank
  * of the candidates by how much of the question each covers. The dense path, when there is an embeddings server:
@@ -299,7 +312,8 @@ async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: Readon
   ]);
   const candidates = [...fromLexical, ...fromDense];
   const nowIso = ctx.now.toISOString();
-  const lexical = concepts.length ? rankCandidates(concepts, candidates.map((c) => c.text), nowIso) : candidates.map((c) => ({ key: c.text.doc.key, kind: c.text.doc.kind, score: 0, coverage: 0, covered: 0, why: [] }));
+  const byWords = concepts.length ? rankCandidates(concepts, candidates.map((c) => c.text), nowIso) : candidates.map((c) => ({ key: c.text.doc.key, kind: c.text.doc.kind, score: 0, coverage: 0, covered: 0, why: [] }));
+  const lexical = atGrain(byWords, grainConcepts(text, concepts), ctx);
   const byKey = new Map(lexical.map((r) => [r.key, r]));
   const similarity = new Map(denseKinds.map((h) => [h.key, h.similarity]));
   const lexicalHits = new Set(hits.map((h) => h.key));
