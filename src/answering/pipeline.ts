@@ -263,7 +263,7 @@ async function bestColumns(vector: Float32Array, tables: string[], ctx: Ctx): Pr
   return best;
 }
 
-/** How much more a table counts lexically when its name and leading columns say every grain the question asks for. */
+/** How much more a table counts lexically when its leading key columns say every grain the question asks for. */
 const GRAIN_BONUS = 0.5;
 
 /** The lexical scores with each table's grain weighed in (see `grain.ts`); unchanged when the question names none. */
