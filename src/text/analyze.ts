@@ -5,6 +5,8 @@
  * Korean words lose their particles (`국가별` → 국가, `테이블들로` → 테이블).
  */
 
+import { finalSound } from './korean-particles';
+
 const HANGUL = /[\uac00-\ud7a3]/;
 
 /** Whether the text holds Hangul syllables. */
@@ -23,10 +25,33 @@ const KOREAN_SUFFIXES = [
   '의', '에', '로', '와', '과', '도', '만', '랑', '들', '요',
 ];
 
+/**
+ * Particles that come in two forms by how the noun before them ends when read aloud: these after a final consonant
+ * (고객이, 매출을, 계정으로) ...
+ */
+const AFTER_CONSONANT = new Set(['이', '을', '은', '과', '이나', '이랑', '이라는', '이라고', '이에요', '으로', '으로는', '으로도', '으로부터']);
+/** ... and these after a vowel (유저가, 지표를, 국가로); the 로 forms after ㄹ too (메일로). */
+const AFTER_VOWEL = new Set(['가', '를', '는', '와', '랑', '라는', '라고', '예요', '로', '로부터']);
+const RO_FORMS = new Set(['로', '로부터']);
+
+/**
+ * Whether a stem can take this particle: a word ending in the form its stem does not take keeps it, so 인사평가 and
+ * 객단가 stay nouns (평 and 단 end in a consonant, after which the particle would be 이, not 가).
+ */
+function takesParticle(stem: string, suffix: string): boolean {
+  const sound = finalSound(stem);
+  if (sound === 'unknown') return true;
+  if (AFTER_CONSONANT.has(suffix)) return suffix.startsWith('으') ? sound === 'other' : sound !== 'none';
+  if (AFTER_VOWEL.has(suffix)) return sound === 'none' || (sound === 'rieul' && RO_FORMS.has(suffix));
+  return true;
+}
+
 /** Removes one trailing particle from a Korean word when a stem of two or more syllables remains. */
 export function stripKoreanParticle(word: string): string {
   for (const suffix of KOREAN_SUFFIXES) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 2) return word.slice(0, -suffix.length);
+    if (!word.endsWith(suffix) || word.length - suffix.length < 2) continue;
+    const stem = word.slice(0, -suffix.length);
+    if (takesParticle(stem, suffix)) return stem;
   }
   return word;
 }
@@ -73,9 +98,10 @@ export function stemEnglish(term: string): string {
 /**
  * The revision of this analysis. Search indexes store analysed text, so when a change here gives a text other
  * terms, this number goes up, and an index written under another revision is rebuilt from the graph when a
- * process opens it (see `openStores`). 2: acronym plurals are one term (`SKUs` sku, was sk, us).
+ * process opens it (see `openStores`). 2: acronym plurals are one term (`SKUs` sku, was sk, us). 3: a Korean
+ * particle comes off only where the stem takes that form of it (인사평가 stays whole; it was 인사평).
  */
-export const ANALYSIS_REVISION = 2;
+export const ANALYSIS_REVISION = 3;
 
 /**
  * Splits an identifier into its lower-case parts: snake_case, kebab-case, camelCase, digits. An acronym's plural

@@ -46,6 +46,22 @@ describe('text analysis', () => {
     expect(koreanStem(word)).toBe(stem);
   });
 
+  it.each([
+    ['인사평가', '인사평가'],
+    ['객단가', '객단가'],
+    ['제품군이', '제품군'],
+    ['소비자가', '소비자'],
+    ['파이프라인을', '파이프라인'],
+    ['카테고리를', '카테고리'],
+    ['채널로', '채널'],
+    ['이메일로', '이메일'],
+    ['계정으로', '계정'],
+    ['캠페인과', '캠페인'],
+    ['파트너와', '파트너'],
+  ])('takes a particle off only where the stem takes that form of it: %s → %s', (word, stem) => {
+    expect(stripKoreanParticle(word)).toBe(stem);
+  });
+
   it('never strips a particle off a one-syllable stem', () => {
     expect(stripKoreanParticle('일별')).toBe('일별');
     expect(stripKoreanParticle('나이')).toBe('나이');
