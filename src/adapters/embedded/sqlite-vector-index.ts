@@ -38,7 +38,11 @@ interface Packed {
   matrix: Float32Array;
   /** The same matrix, in WebAssembly memory for the SIMD scan, where that can serve it. */
   simd?: SimdMatrix;
+  /** The vectors as they are kept, one array each, when they are scanned in place rather than from `matrix`. */
+  rows?: Float32Array[];
 }
+
+const NO_MATRIX = new Float32Array(0);
 
 /** What searches read: each kind's vectors, and each table's column vectors. */
 class Loaded {
@@ -268,7 +272,7 @@ export class SqliteVectorIndex implements VectorIndex {
       const approximate = run.simd?.scan(query.vector);
       if (approximate) slack = Math.max(slack, 2 * run.simd!.maxError(query.vector));
       for (let i = 0; i < run.keys.length; i++, at++) {
-        sims[at] = approximate ? approximate[i]! : dotAt(query.vector, run.matrix, i * dims);
+        sims[at] = approximate ? approximate[i]! : run.rows ? dotAt(query.vector, run.rows[i]!, 0) : dotAt(query.vector, run.matrix, i * dims);
         runOf[at] = r;
         indexInRun[at] = i;
       }
@@ -291,7 +295,10 @@ export class SqliteVectorIndex implements VectorIndex {
     });
   }
 
-  /** The column vectors of some tables, packed like a kind's (built per query: a few hundred vectors). */
+  /**
+   * The column vectors of some tables, scanned where they are kept: copied into one matrix per query they were
+   * megabytes of garbage an answer (a hundred tables of twenty columns).
+   */
   private columnsWithin(tables: Set<string>, dims: number): Packed & { kind: VectorKind } {
     const keys: string[] = [];
     const parents: Array<string | undefined> = [];
@@ -304,9 +311,7 @@ export class SqliteVectorIndex implements VectorIndex {
         vectors.push(vector);
       }
     }
-    const matrix = new Float32Array(vectors.length * dims);
-    vectors.forEach((v, i) => matrix.set(v, i * dims));
-    return { kind: 'column', keys, parents, dims, matrix };
+    return { kind: 'column', keys, parents, dims, matrix: NO_MATRIX, rows: vectors };
   }
 
   async sample(kind: VectorKind, n: number): Promise<Float32Array[]> {
