@@ -154,6 +154,7 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
 
   const concepts: Concept[] = [];
   const seenConcepts = new Set<string>();
+  const conceptById = new Map<string, Concept>();
   const seq = parts.map((p) => p.term);
   for (let i = 0; i < parts.length; ) {
     const len = Math.max(1, vocabulary.phraseAt(seq, i));
@@ -169,11 +170,16 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
     if (len === 1) for (const other of span[0]!.also ?? []) alternatives.push({ terms: [other], joined: [], weight: SPELLING_WEIGHT });
     if (!typed.length && !(len > 1 && alternatives.length)) continue;
     const id = `${typed.join(' ')}|${phraseTerms.join(' ')}`;
-    if (seenConcepts.has(id)) continue;
+    const corrected = span.find((p) => p.corrected)?.corrected;
+    if (seenConcepts.has(id)) {
+      // typed again, spelled right ("renwal opps ... for the renewals team"): the word was meant, not guessed
+      const first = conceptById.get(id);
+      if (first && !corrected) delete first.corrected;
+      continue;
+    }
     seenConcepts.add(id);
     const wordIdx = [...new Set(span.map((p) => p.word))];
     const joined = len === 1 ? (joinedByWord.get(span[0]!.word) ?? []).filter((j) => !vocabulary.stopwords.has(j)) : [];
-    const corrected = span.find((p) => p.corrected)?.corrected;
     // a concept is as specific as its most common way of being said: "daily" stays common however it is written
     const df = (terms: string[]): number => Math.min(...terms.map((t) => stats.vocabulary.get(t) ?? 0));
     const formDfs = [
@@ -184,7 +190,7 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
     const isKnown = formDfs.some((d) => d > 0) || alternatives.some((a) => df(a.terms) > 0);
     if (!isKnown && typed.length === 1 && looksInflected(typed[0]!)) continue;
     const weight = idf(isKnown ? Math.max(1, ...formDfs) : 0, stats.documents);
-    concepts.push({
+    const concept: Concept = {
       label: wordIdx.map((w) => raw[w]).join(' '),
       words: wordIdx,
       typed,
@@ -193,7 +199,9 @@ export function buildQuery(text: string, vocabulary: Vocabulary, stats: IndexSta
       ...(corrected ? { corrected } : {}),
       known: isKnown,
       weight,
-    });
+    };
+    concepts.push(concept);
+    conceptById.set(id, concept);
   }
 
   concepts.push(...acronymConcepts(parts, raw, vocabulary, stats, seenConcepts));
