@@ -26,6 +26,7 @@ import { sideBySideWeight } from './proximity';
 import { buildQuery, conceptMatch, idf, indexStats } from './query';
 import { fuse } from './hybrid';
 import { grainConcepts, grainShare, grainTerms } from './grain';
+import { variantsAfterBase } from './variants';
 import { DEFAULT_FIND_TUNING } from './tuning';
 import { backgroundOf, embedQuestion, sameSpace, type Background } from './meaning';
 import { priorFactor } from '../search/ranking';
@@ -263,6 +264,11 @@ async function bestColumns(vector: Float32Array, tables: string[], ctx: Ctx): Pr
   return best;
 }
 
+/** The analysed terms of every way the concepts are said: typed, joined, and their alternatives. */
+function askedTerms(concepts: readonly Concept[]): Set<string> {
+  return new Set(concepts.flatMap((c) => [...c.typed, ...c.joined, ...c.alternatives.flatMap((a) => [...a.terms, ...a.joined])]));
+}
+
 /** How much more a table counts lexically when its leading key columns say every grain the question asks for. */
 const GRAIN_BONUS = 0.5;
 
@@ -321,10 +327,14 @@ async function runFind(text: string, kinds: SearchKind[], ctx: Ctx, drop: Readon
     ? fuse(candidates.map((c) => ({ key: c.text.doc.key, lexical: byKey.get(c.text.doc.key)?.score ?? 0, similarity: similarity.get(c.text.doc.key), columnSimilarity: columnSimilarity.get(c.text.doc.key), prior: c.prior })), tuning.lexicalWeight, tuning.columnWeight).map((f) => ({ key: f.key, score: f.score }))
     : [...lexical].sort((a, b) => b.score - a.score || a.key.localeCompare(b.key)).map((r) => ({ key: r.key, score: r.score }));
   const setAside = new Set(negated.size ? candidates.filter((c) => c.text.fields.name.some((t) => negated.has(t))).map((c) => c.text.doc.key) : []);
-  const ranked = [...order.filter((o) => !setAside.has(o.key)), ...order.filter((o) => setAside.has(o.key))]
+  const shown = [...order.filter((o) => !setAside.has(o.key)), ...order.filter((o) => setAside.has(o.key))]
     .filter((o) => dense || (byKey.get(o.key)?.score ?? 0) > 0)
     .slice(0, limit)
     .map((o) => ({ ...byKey.get(o.key)!, score: o.score }));
+  const ranked = variantsAfterBase(
+    shown.map((r) => ({ ...r, name: r.kind === 'table' ? ctx.refs.loaded.get(r.key)?.name : undefined, covers: r.why.map((w) => w.word) })),
+    askedTerms(concepts),
+  );
 
   // the evidence
   const minSpecific = idf(ctx.stats.documents * MIN_SPECIFIC_SHARE, ctx.stats.documents);
