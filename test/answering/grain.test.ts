@@ -3,7 +3,7 @@ import type { Answer } from '../../src/answering/types';
 import { grainTerms, grainWords } from '../../src/answering/grain';
 import { words } from '../../src/text/analyze';
 import type { Harness } from './helpers';
-import { harness } from './helpers';
+import { catalogTable, harness } from './helpers';
 
 const NOW = '2026-06-01T00:00:00Z';
 const marked = (text: string): string[] => [...grainWords(text)].map((i) => words(text)[i]!);
@@ -26,16 +26,7 @@ describe('grain words', () => {
 });
 
 function table(name: string, description: string, columns: string[]): Catalog['tables'][number] {
-  return {
-    key: `hive://gold.product/${name}`,
-    database: 'hive',
-    cluster: 'gold',
-    schema: 'product',
-    name,
-    description,
-    columns: columns.map((c, position) => ({ name: c, type: 'string', position })),
-    updates: [NOW],
-  };
+  return catalogTable('product', name, description, columns, NOW);
 }
 
 // two layers of one subject that say the same words; only the leading keys tell what one row is

@@ -6,6 +6,24 @@ import { answer } from '../../src/answering/answer';
 import type { Catalog } from '../../src/catalog/catalog-file';
 import { importCatalog, readCatalogFile } from '../../src/catalog/import';
 
+/**
+ * A catalog table for an answering test: key `hive://gold.{schema}/{name}`, string columns in order, loaded once at
+ * `loadedAt`, read `reads` times by the user `ana` when given.
+ */
+export function catalogTable(schema: string, name: string, description: string, columns: string[], loadedAt: string, reads = 0): Catalog['tables'][number] {
+  return {
+    ...(reads ? { readers: [{ user: 'ana', count: reads }] } : {}),
+    key: `hive://gold.${schema}/${name}`,
+    database: 'hive',
+    cluster: 'gold',
+    schema,
+    name,
+    description,
+    columns: columns.map((c, position) => ({ name: c, type: 'string', position })),
+    updates: [loadedAt],
+  };
+}
+
 export const SHOP_CATALOG = join(__dirname, 'fixtures', 'shop.catalog.json');
 export const SHOP_QUESTIONS = join(__dirname, 'fixtures', 'shop.questions.jsonl');
 

@@ -2,7 +2,7 @@ import type { Catalog } from '../../src/catalog/catalog-file';
 import type { Answer } from '../../src/answering/types';
 import { addedWords, variantsAfterBase } from '../../src/answering/variants';
 import type { Harness } from './helpers';
-import { harness } from './helpers';
+import { catalogTable, harness } from './helpers';
 
 const NOW = '2026-06-01T00:00:00Z';
 
@@ -28,17 +28,7 @@ describe('table variants', () => {
 });
 
 function table(name: string, description: string, columns: string[], reads = 0): Catalog['tables'][number] {
-  return {
-    ...(reads ? { readers: [{ user: 'ana', count: reads }] } : {}),
-    key: `hive://gold.crm/${name}`,
-    database: 'hive',
-    cluster: 'gold',
-    schema: 'crm',
-    name,
-    description,
-    columns: columns.map((c, position) => ({ name: c, type: 'string', position })),
-    updates: [NOW],
-  };
+  return catalogTable('crm', name, description, columns, NOW, reads);
 }
 
 // a table and its daily snapshot say the same words; the snapshot, read far more, ranks first by words alone
