@@ -1,6 +1,6 @@
 import type { Table } from '../domain/model';
 import { analyze, words } from '../text/analyze';
-import type { Concept } from './query';
+import { conceptMatch, type Concept } from './query';
 
 /**
  * The grain a question asks for: "usage per project, daily", "프로젝트 단위로", "국가별", "parent account 기준으로".
@@ -15,7 +15,7 @@ const BEFORE = new Set(['per', 'by', 'each', 'every']);
 const AFTER = /^(level|grain|단위|기준)/;
 /** A Korean suffix on it: "국가별", "일별로". */
 const SUFFIX = /^[\uac00-\ud7a3]+별(로|로는|로도)?$/;
-/** A synonym at least this strong says a grain as the typed word does (`daily` for 일별); weaker ones do not. */
+/** A match at least this strong says a grain: the typed word, or a synonym this strong (`daily` for 일별); weaker ones do not. */
 const STRONG_SYNONYM = 0.7;
 /** Columns that say a table's grain: the first few, where models put their keys and dates. */
 const LEADING_COLUMNS = 3;
@@ -54,7 +54,6 @@ export function grainTerms(table: Pick<Table, 'columns'>): Set<string> {
 export function grainShare(grain: readonly Concept[], terms: ReadonlySet<string>): number {
   const total = grain.reduce((s, c) => s + c.weight, 0);
   if (!total) return 0;
-  const says = (ts: readonly string[]): boolean => ts.length > 0 && ts.every((t) => terms.has(t));
-  const matched = grain.filter((c) => says(c.typed) || c.joined.some((j) => terms.has(j)) || c.alternatives.some((a) => a.weight >= STRONG_SYNONYM && (says(a.terms) || a.joined.some((j) => terms.has(j)))));
+  const matched = grain.filter((c) => conceptMatch(c, terms).strength >= STRONG_SYNONYM);
   return matched.reduce((s, c) => s + c.weight, 0) / total;
 }

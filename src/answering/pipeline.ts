@@ -23,7 +23,7 @@ import { cleanMessage, detectLang } from './normalize';
 import type { BuiltQuery, Concept, IndexStats } from './query';
 import { negatedTerms } from './negation';
 import { sideBySideWeight } from './proximity';
-import { buildQuery, conceptMatch, idf, indexStats } from './query';
+import { buildQuery, conceptMatch, conceptTerms, idf, indexStats } from './query';
 import { fuse } from './hybrid';
 import { grainConcepts, grainShare, grainTerms } from './grain';
 import { variantsAfterBase } from './variants';
@@ -266,7 +266,7 @@ async function bestColumns(vector: Float32Array, tables: string[], ctx: Ctx): Pr
 
 /** The analysed terms of every way the concepts are said: typed, joined, and their alternatives. */
 function askedTerms(concepts: readonly Concept[]): Set<string> {
-  return new Set(concepts.flatMap((c) => [...c.typed, ...c.joined, ...c.alternatives.flatMap((a) => [...a.terms, ...a.joined])]));
+  return new Set(concepts.flatMap(conceptTerms));
 }
 
 /** How much more a table counts lexically when its leading key columns say every grain the question asks for. */

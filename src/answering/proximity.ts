@@ -1,4 +1,4 @@
-import type { Concept } from './query';
+import { conceptTerms, type Concept } from './query';
 
 /** Side by side: at most this many tokens apart. */
 const WINDOW = 2;
@@ -20,7 +20,7 @@ export function sideBySideWeight(concepts: Concept[], weights: number[], tokens:
 export function sideBySide(concepts: Concept[], weights: number[]): (tokens: string[], anyOrder: boolean) => number {
   if (concepts.length < 2) return () => 0;
   const order = concepts.map((c, i) => ({ c, w: weights[i]!, at: Math.min(...c.words) })).sort((a, b) => a.at - b.at);
-  const termSets = order.map(({ c }) => new Set([...c.typed, ...c.joined, ...c.alternatives.flatMap((a) => [...a.terms, ...a.joined])]));
+  const termSets = order.map(({ c }) => new Set(conceptTerms(c)));
   const pairWeights = order.slice(1).map((next, k) => Math.min(order[k]!.w, next.w));
   return (tokens, anyOrder) => {
     if (tokens.length < 2) return 0;

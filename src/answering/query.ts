@@ -319,6 +319,11 @@ function correct(term: string, index: ReadonlyMap<string, number>, vocab: Readon
   return candidates[0]?.word;
 }
 
+/** Every term a concept can be said in: as typed, joined, and through each of its alternatives. */
+export function conceptTerms(concept: Concept): string[] {
+  return [...concept.typed, ...concept.joined, ...concept.alternatives.flatMap((a) => [...a.terms, ...a.joined])];
+}
+
 /** The analysed terms of a concept that a document holding `terms` matches, with the match's strength. */
 export function conceptMatch(concept: Concept, terms: ReadonlySet<string>): { strength: number; term?: string } {
   let best: { strength: number; term?: string } = { strength: 0 };
