@@ -128,6 +128,13 @@ export function blocksText(blocks: unknown): string {
   return out.join('\n');
 }
 
+/** A harness on NANSEN_LANGUAGE=ko in which Jiwoo's Slack locale is en-US: one person Slack says reads English. */
+export async function startKoreanDefaultHarness(): Promise<Harness> {
+  const h = await startHarness({ defaultLang: 'ko' });
+  h.fake.setUserLocale(JIWOO, 'en-US');
+  return h;
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'nansen-slack-'));
   const graph = new SqliteGraphStore({ path: join(dir, 'graph.sqlite'), clock: () => new Date() });

@@ -1,6 +1,6 @@
 import { ACTION } from '../../src/render/blocks-actions';
 import * as P from '../../tools/fake-slack/payloads';
-import { blocksText, findButton, findMenuOption, type Harness, JIWOO, MINSU, STRANGER, startHarness } from './harness';
+import { blocksText, findButton, findMenuOption, type Harness, JIWOO, MINSU, STRANGER, startHarness, startKoreanDefaultHarness } from './harness';
 
 /** Issue 12 item 7: replies in the asker's language (Slack locale, else their last question, else NANSEN_LANGUAGE). */
 describe('replies in the asker’s language, through the real Bolt app', () => {
@@ -106,8 +106,7 @@ describe('replies in the asker’s language, through the real Bolt app', () => {
   describe('with NANSEN_LANGUAGE=ko', () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startHarness({ defaultLang: 'ko' });
-      h.fake.setUserLocale(JIWOO, 'en-US');
+      h = await startKoreanDefaultHarness();
     });
     afterAll(async () => {
       await h.close();

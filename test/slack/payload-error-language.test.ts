@@ -1,5 +1,5 @@
 import { ACTION, INPUT, VIEW } from '../../src/render/blocks-actions';
-import { blocksText, findMenuOption, type Harness, JIWOO, SESSIONS, startHarness, STRANGER } from './harness';
+import { blocksText, findMenuOption, type Harness, JIWOO, SESSIONS, startHarness, startKoreanDefaultHarness, STRANGER } from './harness';
 
 const BAD_BUTTON_KO = '그 버튼의 데이터를 알아볼 수 없었습니다. `/data`를 다시 실행해 새 버튼을 써 주세요.';
 const BAD_DIALOG_KO = '이 창의 데이터를 알아볼 수 없었습니다. 창을 닫고 테이블 카드를 다시 열어 주세요.';
@@ -114,8 +114,7 @@ describe('errors for tampered or stale button and dialog data, in the person’s
   describe('with NANSEN_LANGUAGE=ko', () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startHarness({ defaultLang: 'ko' });
-      h.fake.setUserLocale(JIWOO, 'en-US');
+      h = await startKoreanDefaultHarness();
     });
     afterAll(async () => {
       await h.close();
