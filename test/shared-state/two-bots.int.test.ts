@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as P from '../../tools/fake-slack/payloads';
@@ -16,19 +15,21 @@ import { runCli } from './support';
 const ROOT = join(__dirname, '..', '..');
 const SECRET = 'two-bots-signing-secret';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
+/** The port a bot logged it listens on (it is started on port 0, so no other process can take it first). */
+function listeningPort(log: string): number | undefined {
+  for (const line of log.split('\n')) {
+    if (!line.includes('slack app listening')) continue;
+    const port = (JSON.parse(line) as { port?: unknown }).port;
+    if (typeof port === 'number' && port > 0) return port;
+  }
+  return undefined;
 }
 
 describe('two bot processes behind one Redis', () => {
   let dir: string;
   let fake: FakeSlack;
   let prefix: string;
-  const bots: Array<{ child: ChildProcess; port: number; log(): string }> = [];
+  const bots: Array<{ child: ChildProcess; port(): number; log(): string }> = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nansen-bots-'));
@@ -37,17 +38,21 @@ describe('two bot processes behind one Redis', () => {
     const imported = await runCli(['import', join(ROOT, 'data/demo-catalog.json')], { NANSEN_DATA_DIR: dir, PATH: process.env.PATH ?? '' });
     expect(imported.code).toBe(0);
     for (let i = 0; i < 2; i++) {
-      const port = await freePort();
       const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'src/main/bot.ts')], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: dir, NANSEN_DATA_DIR: dir, REDIS_URL: sharedRedisUrl(), NANSEN_REDIS_PREFIX: prefix, SLACK_BOT_TOKEN: fake.options.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+        env: { PATH: process.env.PATH ?? '', HOME: dir, NANSEN_DATA_DIR: dir, REDIS_URL: sharedRedisUrl(), NANSEN_REDIS_PREFIX: prefix, SLACK_BOT_TOKEN: fake.options.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let err = '';
       child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      bots.push({ child, port, log: () => err });
+      bots.push({ child, port: () => listeningPort(err) ?? 0, log: () => err });
     }
-    await eventually(() => bots.every((b) => b.log().includes('nansen bot started')), 150_000, 'both bots to start');
+    const exitedEarly = (): (typeof bots)[number] | undefined => bots.find((b) => b.child.exitCode !== null || b.child.signalCode !== null);
+    const started = await eventually(() => exitedEarly() ?? bots.every((b) => b.log().includes('nansen bot started') && b.port() > 0), 150_000, 'both bots to start').catch(
+      (e: Error) => new Error(`${e.message}\n${bots.map((b, i) => `bot ${i} log:\n${b.log().slice(-4000)}`).join('\n')}`),
+    );
+    if (started instanceof Error) throw started;
+    if (typeof started === 'object') throw new Error(`a bot exited (${started.child.exitCode ?? started.child.signalCode}) before it started:\n${started.log().slice(-4000)}`);
   }, 180_000);
 
   afterAll(async () => {
@@ -59,7 +64,7 @@ describe('two bot processes behind one Redis', () => {
   });
 
   const deliver = (bot: number, body: string, retry?: number): Promise<P.SignedResponse> =>
-    P.postSigned(`http://127.0.0.1:${bots[bot]!.port}/slack/events`, SECRET, body, { contentType: 'application/json', ...(retry ? { headers: { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } } : {}) });
+    P.postSigned(`http://127.0.0.1:${bots[bot]!.port()}/slack/events`, SECRET, body, { contentType: 'application/json', ...(retry ? { headers: { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } } : {}) });
   const answersTo = (ts: string): number => fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts).length;
 
   it('the same event delivered to both at once is answered once', async () => {
