@@ -26,20 +26,27 @@ export class Bm25fIndex {
   private readonly ordinals = new Map<string, number>();
   private readonly keys: Array<string | undefined> = [];
   private readonly lengths: number[] = [];
+  /** Each document's group (the adapter's kind), so a search can keep to some groups without a lookup per key. */
+  private readonly groups: number[] = [];
+  private readonly groupCounts = new Map<number, number>();
   private readonly postings = new Map<string, Array<FieldPostings | undefined>>();
   private live = 0;
   private dead = 0;
   private weightedLengthSum = 0;
+  /** Per-document scratch for a search, zero between searches (a search puts back what it touched). */
+  private scratch = { scores: new Float64Array(0), termFreq: new Float64Array(0) };
 
   get size(): number {
     return this.live;
   }
 
-  /** Adds or replaces a document. */
-  put(key: string, fields: SearchFields): void {
+  /** Adds or replaces a document, in `group` (0 unless told). */
+  put(key: string, fields: SearchFields, group = 0): void {
     this.delete(key);
     const ordinal = this.keys.length;
     this.keys.push(key);
+    this.groups.push(group);
+    this.groupCounts.set(group, (this.groupCounts.get(group) ?? 0) + 1);
     this.ordinals.set(key, ordinal);
     let weightedLength = 0;
     FIELDS.forEach((field, f) => {
@@ -65,6 +72,8 @@ export class Bm25fIndex {
     if (ordinal === undefined) return;
     this.ordinals.delete(key);
     this.keys[ordinal] = undefined;
+    const group = this.groups[ordinal]!;
+    this.groupCounts.set(group, this.groupCounts.get(group)! - 1);
     this.weightedLengthSum -= this.lengths[ordinal]!;
     this.live--;
     this.dead++;
@@ -73,14 +82,18 @@ export class Bm25fIndex {
 
   /**
    * Scores documents against weighted terms and returns the best `limit` as `[key, score]`, highest first:
-   * each document's score is the sum over terms of `boost × BM25F(term)`.
+   * each document's score is the sum over terms of `boost × BM25F(term)`. With `groups`, only documents in them.
    */
-  search(clauses: Array<{ term: string; boost: number }>, limit: number, accept: (key: string) => boolean = () => true): Array<[string, number]> {
+  search(clauses: Array<{ term: string; boost: number }>, limit: number, groups?: ReadonlySet<number>): Array<[string, number]> {
     if (this.live === 0) return [];
-    const scores = new Float64Array(this.keys.length);
+    const everyGroup = !groups || [...this.groupCounts].every(([g, n]) => n === 0 || groups.has(g));
+    if (this.scratch.scores.length < this.keys.length) {
+      const size = Math.max(this.keys.length, 2 * this.scratch.scores.length);
+      this.scratch = { scores: new Float64Array(size), termFreq: new Float64Array(size) };
+    }
+    const { scores, termFreq } = this.scratch;
     const touched: number[] = [];
     const avgLength = this.weightedLengthSum / this.live || 1;
-    const termFreq = new Float64Array(this.keys.length);
     for (const { term, boost } of clauses) {
       const perField = this.postings.get(term);
       if (!perField) continue;
@@ -112,8 +125,10 @@ export class Bm25fIndex {
     // the best `limit` in a bounded heap, not a sort of every document holding a term; equal scores keep the order
     // in which their documents were first scored, as a stable sort of them all would
     const eligible: number[] = [];
-    for (let i = 0; i < touched.length; i++) if (scores[touched[i]!]! > 0 && accept(this.keys[touched[i]!]!)) eligible.push(i);
-    return bestK(eligible, (i) => scores[touched[i]!]!, limit, (a, b) => a - b).map(({ item: i, score }) => [this.keys[touched[i]!]!, score]);
+    for (let i = 0; i < touched.length; i++) if (scores[touched[i]!]! > 0 && (everyGroup || groups!.has(this.groups[touched[i]!]!))) eligible.push(i);
+    const best = bestK(eligible, (i) => scores[touched[i]!]!, limit, (a, b) => a - b).map(({ item: i, score }): [string, number] => [this.keys[touched[i]!]!, score]);
+    for (const doc of touched) scores[doc] = 0;
+    return best;
   }
 
   /** Each term with the number of live documents holding it in any field. */
@@ -131,12 +146,14 @@ export class Bm25fIndex {
     const remap = new Map<number, number>();
     const keys = this.keys.splice(0);
     const lengths = this.lengths.splice(0);
+    const groups = this.groups.splice(0);
     keys.forEach((key, old) => {
       if (key === undefined) return;
       remap.set(old, this.keys.length);
       this.ordinals.set(key, this.keys.length);
       this.keys.push(key);
       this.lengths.push(lengths[old]!);
+      this.groups.push(groups[old]!);
     });
     for (const [term, perField] of this.postings) {
       let any = false;

@@ -34,9 +34,34 @@ describe('Bm25fIndex.search', () => {
     expect(same.search([{ term: 'revenue', boost: 1 }], 3).map(([key]) => key)).toEqual(['c', 'a', 'b']);
   });
 
-  it('leaves out what `accept` refuses before taking the best', () => {
-    const even = index.search(clauses, 50, (key) => Number(key.slice(1)) % 2 === 0);
-    expect(even).toHaveLength(50);
-    expect(even).toEqual(index.search(clauses, 10_000).filter(([key]) => Number(key.slice(1)) % 2 === 0).slice(0, 50));
+  it('keeps to the groups asked for before taking the best', () => {
+    const grouped = new Bm25fIndex();
+    const r = seededRandom(9);
+    for (let i = 0; i < 3000; i++) grouped.put(`t${i}`, fields(r), i % 3);
+    const all = grouped.search(clauses, 10_000);
+    const inGroup = (groups: number[]) => ([key]: [string, number]) => groups.includes(Number(key.slice(1)) % 3);
+    for (const groups of [[0], [1, 2], [2]]) {
+      const kept = grouped.search(clauses, 50, new Set(groups));
+      expect(kept).toHaveLength(50);
+      expect(kept).toEqual(all.filter(inGroup(groups)).slice(0, 50));
+    }
+    expect(grouped.search(clauses, 10_000, new Set([0, 1, 2]))).toEqual(all);
+    expect(grouped.search(clauses, 10_000, new Set([7]))).toEqual([]);
+  });
+
+  it('a replaced or deleted document leaves its group, also after compaction', () => {
+    const g = new Bm25fIndex();
+    const text: SearchFields = { name: 'daily revenue', columns: '', description: '', tags: '', path: '' };
+    g.put('a', text, 1);
+    g.put('b', text, 0);
+    g.put('a', text, 0);
+    // group 1 is empty now: asking for group 0 alone is asking for everything
+    expect(g.search([{ term: 'revenue', boost: 1 }], 10, new Set([0])).map(([k]) => k).sort()).toEqual(['a', 'b']);
+    expect(g.search([{ term: 'revenue', boost: 1 }], 10, new Set([1]))).toEqual([]);
+    for (let i = 0; i < 1200; i++) g.put(`x${i}`, text, 2);
+    for (let i = 0; i < 1200; i++) g.delete(`x${i}`);
+    g.put('c', text, 1);
+    expect(g.search([{ term: 'revenue', boost: 1 }], 10, new Set([1])).map(([k]) => k)).toEqual(['c']);
+    expect(g.search([{ term: 'revenue', boost: 1 }], 10, new Set([0])).map(([k]) => k).sort()).toEqual(['a', 'b']);
   });
 });

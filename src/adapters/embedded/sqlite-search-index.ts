@@ -36,7 +36,7 @@ class Postings {
   readonly priors = new Map<string, Priors>();
 
   put(key: string, fields: SearchFields, priors: Priors): void {
-    this.index.put(key, fields);
+    this.index.put(key, fields, KINDS.indexOf(priors.kind));
     this.priors.set(key, priors);
   }
 
@@ -249,9 +249,8 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
     this.catchUp();
-    const kinds = new Set<SearchKind>(query.kinds ?? KINDS);
-    const { priors } = this.postings;
-    const pool = this.postings.index.search(query.clauses, candidatePoolSize(query.limit), (key) => kinds.has(priors.get(key)!.kind));
+    const groups = new Set((query.kinds ?? KINDS).map((k) => KINDS.indexOf(k)));
+    const pool = this.postings.index.search(query.clauses, candidatePoolSize(query.limit), groups);
     const candidates = pool.map(([key, textScore]) => ({ ...this.postings.priors.get(key)!, textScore }));
     return applyRankingPriors(candidates, query.limit, query.now);
   }
