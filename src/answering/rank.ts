@@ -45,15 +45,29 @@ const B = 0.75;
 
 interface FieldIndex {
   tokens: string[];
-  set: Set<string>;
+  /** The question's terms this field holds (the only ones ever looked up). */
+  set: ReadonlySet<string>;
   /** Positions of tokens that are parts (not a compound joined back together), for phrase adjacency. */
-  parts: string[];
+  readonly parts: string[];
 }
 
-function indexField(tokens: string[]): FieldIndex {
-  // a joined compound follows its parts: `round trip roundtrip` — skip it when reading phrases
-  const from = joinedFrom(tokens);
-  return { tokens, set: new Set(tokens), parts: tokens.filter((_, i) => from[i]! < 0) };
+/** A field as the re-rank reads it; the phrase positions are worked out only when a phrase is looked for. */
+function indexField(tokens: string[], asked: ReadonlySet<string>): FieldIndex {
+  const set = new Set<string>();
+  for (const t of tokens) if (asked.has(t)) set.add(t);
+  let parts: string[] | undefined;
+  return {
+    tokens,
+    set,
+    get parts() {
+      // a joined compound follows its parts: `round trip roundtrip` — skip it when reading phrases
+      if (!parts) {
+        const from = joinedFrom(tokens);
+        parts = tokens.filter((_, i) => from[i]! < 0);
+      }
+      return parts;
+    },
+  };
 }
 
 function hasPhrase(field: FieldIndex, terms: string[]): boolean {
@@ -109,12 +123,13 @@ export function rankCandidates(concepts: Concept[], candidates: CandidateText[],
     FIELDS.map((f) => [f, Math.max(1, candidates.reduce((s, c) => s + c.fields[f].length, 0) / candidates.length)]),
   ) as Record<MatchField, number>;
   const conceptForms = concepts.map(forms);
+  const asked = new Set(conceptForms.flatMap((fs) => fs.flatMap((f) => f.terms)));
   const conceptWeights = concepts.map((c) => c.weight);
   const totalWeight = concepts.reduce((s, c) => s + c.weight, 0) || 1;
   const sideBySideOf = sideBySide(concepts, conceptWeights);
   const nowMs = Date.parse(now);
   return candidates.map((cand) => {
-    const idx = Object.fromEntries(FIELDS.map((f) => [f, indexField(cand.fields[f])])) as Record<MatchField, FieldIndex>;
+    const idx = Object.fromEntries(FIELDS.map((f) => [f, indexField(cand.fields[f], asked)])) as Record<MatchField, FieldIndex>;
     const norm = Object.fromEntries(
       FIELDS.map((f) => [f, (FIELD_WEIGHTS[f] * (K1 + 1)) / (1 + K1 * (1 - B + (B * Math.max(1, idx[f].tokens.length)) / avg[f]))]),
     ) as Record<MatchField, number>;
