@@ -110,6 +110,13 @@ function initialismMatch(initials: string, idx: Record<MatchField, FieldIndex>, 
   return best;
 }
 
+/** A value for each field. */
+function perField<T>(value: (f: MatchField) => T): Record<MatchField, T> {
+  const out = {} as Record<MatchField, T>;
+  for (const f of FIELDS) out[f] = value(f);
+  return out;
+}
+
 /** Share of two neighbouring concepts' weight that saying them side by side, in a name or description, adds. */
 const PHRASE_BONUS = 0.3;
 
@@ -119,20 +126,19 @@ const PHRASE_BONUS = 0.3;
  */
 export function rankCandidates(concepts: Concept[], candidates: CandidateText[], now: IsoTime): RankedCandidate[] {
   if (!candidates.length) return [];
-  const avg = Object.fromEntries(
-    FIELDS.map((f) => [f, Math.max(1, candidates.reduce((s, c) => s + c.fields[f].length, 0) / candidates.length)]),
-  ) as Record<MatchField, number>;
+  const avg = perField((f) => Math.max(1, candidates.reduce((s, c) => s + c.fields[f].length, 0) / candidates.length));
   const conceptForms = concepts.map(forms);
   const asked = new Set(conceptForms.flatMap((fs) => fs.flatMap((f) => f.terms)));
+  const spellsOut = concepts.some((c) => c.initials);
   const conceptWeights = concepts.map((c) => c.weight);
   const totalWeight = concepts.reduce((s, c) => s + c.weight, 0) || 1;
   const sideBySideOf = sideBySide(concepts, conceptWeights);
   const nowMs = Date.parse(now);
   return candidates.map((cand) => {
-    const idx = Object.fromEntries(FIELDS.map((f) => [f, indexField(cand.fields[f], asked)])) as Record<MatchField, FieldIndex>;
-    const norm = Object.fromEntries(
-      FIELDS.map((f) => [f, (FIELD_WEIGHTS[f] * (K1 + 1)) / (1 + K1 * (1 - B + (B * Math.max(1, idx[f].tokens.length)) / avg[f]))]),
-    ) as Record<MatchField, number>;
+    const idx = perField((f) => indexField(cand.fields[f], asked));
+    // nothing asked is in it, and no acronym to spell out: every concept, and every pair side by side, misses
+    if (!spellsOut && FIELDS.every((f) => !idx[f].set.size)) return { key: cand.doc.key, kind: cand.doc.kind, score: 0, coverage: 0, covered: 0, why: [] };
+    const norm = perField((f) => (FIELD_WEIGHTS[f] * (K1 + 1)) / (1 + K1 * (1 - B + (B * Math.max(1, idx[f].tokens.length)) / avg[f])));
     let score = 0;
     let covered = 0;
     const why: MatchReason[] = [];
