@@ -40,7 +40,7 @@ describe('two bot processes behind one Redis', () => {
     for (let i = 0; i < 2; i++) {
       const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'src/main/bot.ts')], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: dir, NANSEN_DATA_DIR: dir, REDIS_URL: sharedRedisUrl(), NANSEN_REDIS_PREFIX: prefix, SLACK_BOT_TOKEN: fake.options.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+        env: { PATH: process.env.PATH ?? '', HOME: dir, NANSEN_DATA_DIR: dir, REDIS_URL: sharedRedisUrl(), NANSEN_REDIS_PREFIX: prefix, SLACK_BOT_TOKEN: fake.options.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NANSEN_ANSWER_THREADS: '1' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let err = '';
