@@ -259,8 +259,6 @@ async function denseHits(text: string, kinds: SearchKind[], ctx: Ctx): Promise<{
 async function bestColumns(vector: Float32Array, tables: string[], ctx: Ctx): Promise<Map<string, number>> {
   const best = new Map<string, number>();
   if (!ctx.deps.meaning || !tables.length) return best;
-  // no column vectors at all (NANSEN_EMBED_COLUMNS=off): no request; the sample is the adapter's cached one
-  if (!(await ctx.deps.meaning.vectors.sample('column', 1)).length) return best;
   const hits = await ctx.deps.meaning.vectors.nearest({ vector, limit: tables.length * COLUMNS_PER_CANDIDATE, kinds: ['column'], parents: tables });
   for (const h of hits) if (h.parent !== undefined && !best.has(h.parent)) best.set(h.parent, h.similarity);
   return best;

@@ -2,12 +2,9 @@ import { serviceEnv } from '../../bench/service-env';
 import { OpenAiEmbedder } from '../../src/adapters/http/openai-embedder';
 import { SqliteVectorIndex } from '../../src/adapters/embedded/sqlite-vector-index';
 import { answer } from '../../src/answering/answer';
-import { embedPending } from '../../src/catalog/embed';
-import { importCatalog, readCatalogFile } from '../../src/catalog/import';
 import type { Embedder } from '../../src/ports/embedder';
 import type { SearchIndex } from '../../src/ports/search-index';
-import type { VectorIndex, VectorKind } from '../../src/ports/vector-index';
-import { harness, SHOP_CATALOG, type Harness } from './helpers';
+import { harness, type Harness } from './helpers';
 
 const URL = process.env.EMBEDDINGS_URL ?? serviceEnv().EMBEDDINGS_URL ?? 'http://127.0.0.1:8089';
 
@@ -56,38 +53,4 @@ describe('the question is embedded while the keyword search runs', () => {
     await answer({ text: `which table has daily order totals ${Date.now()}?` }, { ...h.deps, search, meaning: { embedder, vectors, queryTimeoutMs: 10_000 } });
     expect(events.slice(0, 2)).toEqual(['request sent', 'keyword search']);
   });
-});
-
-describe('column vectors are asked for only when the index holds some', () => {
-  for (const columns of [false, true]) {
-    it(`${columns ? 'with' : 'without'} column vectors (NANSEN_EMBED_COLUMNS=${columns ? 'on' : 'off'})`, async () => {
-      const h = await harness();
-      const vectors = new SqliteVectorIndex({ path: ':memory:' });
-      await vectors.init();
-      try {
-        await importCatalog(await readCatalogFile(SHOP_CATALOG), { graph: h.deps.graph, search: h.deps.search, vectors: { index: vectors, columns } });
-        const embedder = new OpenAiEmbedder({ url: URL, model: 'multilingual-e5-small', sendInputType: true });
-        await embedPending({ graph: h.deps.graph, vectors, embedder, columns });
-        const asked: VectorKind[][] = [];
-        const watched = new Proxy(vectors, {
-          get(target, prop, receiver) {
-            const value = Reflect.get(target, prop, receiver) as unknown;
-            if (typeof value !== 'function') return value;
-            if (prop !== 'nearest') return (value as (...a: unknown[]) => unknown).bind(target);
-            return (query: Parameters<VectorIndex['nearest']>[0]) => {
-              asked.push(query.kinds);
-              return target.nearest(query);
-            };
-          },
-        });
-        const found = await answer({ text: `which table has daily order totals ${Date.now()}?` }, { ...h.deps, meaning: { embedder, vectors: watched, queryTimeoutMs: 10_000 } });
-        expect(found.kind).not.toBe('unknown');
-        expect(asked.some((k) => k.includes('table'))).toBe(true);
-        expect(asked.some((k) => k.includes('column'))).toBe(columns);
-      } finally {
-        await vectors.close();
-        await h.close();
-      }
-    });
-  }
 });
