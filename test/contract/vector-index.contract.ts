@@ -1,4 +1,5 @@
 import type { VectorIndex, VectorRecord } from '../../src/ports/vector-index';
+import { sampleRank } from '../../src/search/vectors';
 
 /** Makes a fresh, empty, initialised index for one test, and disposes of it. */
 export interface VectorIndexFactory {
@@ -135,6 +136,16 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       expect(a).toHaveLength(5);
       expect(a.map((v) => Array.from(v).map((x) => x.toFixed(4)))).toEqual(b.map((v) => Array.from(v).map((x) => x.toFixed(4))));
       expect(await index.sample('column', 5)).toEqual([]);
+    });
+
+    it('samples the vectors of the keys first by sample rank, the same on every backend', async () => {
+      await index.useModel(MODEL);
+      const keys = Array.from({ length: 40 }, (_, i) => `warehouse.schema_${i % 3}.t${i}`);
+      await index.upsert(keys.map((key, i) => rec(key, unit(1, i / 40, 0, 0))));
+      const shown = (vs: Float32Array[]) => vs.map((v) => Array.from(v).map((x) => x.toFixed(4)).join(' '));
+      const vectorOf = new Map(keys.map((key, i) => [key, shown([unit(1, i / 40, 0, 0)])[0]!]));
+      const byRank = [...keys].sort((a, b) => sampleRank(a) - sampleRank(b) || (a < b ? -1 : 1));
+      for (const n of [1, 7, 40, 100]) expect(shown(await index.sample('table', n))).toEqual(byRank.slice(0, n).map((k) => vectorOf.get(k)));
     });
   });
 }
