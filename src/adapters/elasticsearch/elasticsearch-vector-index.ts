@@ -283,13 +283,16 @@ export class ElasticsearchVectorIndex implements VectorIndex {
         index: this.alias,
         size: limit,
         knn: { field: 'vector', query_vector: Array.from(query.vector), k: limit, num_candidates: Math.max(100, limit * 4), filter },
-        _source: ['key', 'kind', 'parent'],
+        // from doc values: a hit's _source holds its vector, hundreds of numbers to load and parse per hit
+        _source: false,
+        docvalue_fields: ['key', 'kind', 'parent'],
       }),
     );
+    const first = (h: estypes.SearchHit<StoredVector>, field: string): string | undefined => (h.fields?.[field] as string[] | undefined)?.[0];
     // Elasticsearch scores a cosine as (1 + cos) / 2
     // equal scores in key order, as the embedded index gives them
     return res.hits.hits
-      .map((h) => ({ key: h._source!.key, kind: h._source!.kind, similarity: 2 * (h._score ?? 0.5) - 1, ...(h._source!.parent ? { parent: h._source!.parent } : {}) }))
+      .map((h) => ({ key: first(h, 'key')!, kind: first(h, 'kind') as VectorKind, similarity: 2 * (h._score ?? 0.5) - 1, ...(first(h, 'parent') ? { parent: first(h, 'parent')! } : {}) }))
       .sort((a, b) => b.similarity - a.similarity || a.key.localeCompare(b.key));
   }
 
