@@ -24,6 +24,9 @@ export function catalogTable(schema: string, name: string, description: string, 
   };
 }
 
+/** The keys of a find answer's results, best first (none for any other answer). */
+export const foundKeys = (a: Answer): string[] => (a.kind === 'find' ? a.results.map((r) => r.key) : []);
+
 export const SHOP_CATALOG = join(__dirname, 'fixtures', 'shop.catalog.json');
 export const SHOP_QUESTIONS = join(__dirname, 'fixtures', 'shop.questions.jsonl');
 

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../src/catalog/catalog-file';
 import type { Answer } from '../../src/answering/types';
 import type { Harness } from './helpers';
-import { harness } from './helpers';
+import { harness, foundKeys } from './helpers';
 
 const NOW = '2026-06-01T00:00:00Z';
 const daily = (days: number, endIso = NOW): string[] =>
@@ -35,8 +35,6 @@ const catalog: Catalog = {
   dashboards: [],
 };
 
-const keys = (a: Answer): string[] => (a.kind === 'find' ? a.results.map((r) => r.key) : []);
-
 describe('ranking priors in answers', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -47,17 +45,17 @@ describe('ranking priors in answers', () => {
   });
 
   it('ranks a deprecated table below a current one that says the same, however popular', async () => {
-    expect(keys(await h.ask('churn scores per customer'))).toEqual(['hive://gold.shop/churn_scores_v2', 'hive://gold.shop/churn_scores_v1']);
+    expect(foundKeys(await h.ask('churn scores per customer'))).toEqual(['hive://gold.shop/churn_scores_v2', 'hive://gold.shop/churn_scores_v1']);
   });
 
   it('lifts a certified table and sinks a long-stale one', async () => {
-    const ranked = keys(await h.ask('basket size statistics'));
+    const ranked = foundKeys(await h.ask('basket size statistics'));
     expect(ranked[0]).toBe('hive://gold.shop/basket_stats');
     expect(ranked[ranked.length - 1]).toBe('hive://gold.shop/basket_stats_stale');
   });
 
   it('finds through Korean translations (세금 → tax, 부가세 → vat)', async () => {
-    expect(keys(await h.ask('국가별 부가세 리포트'))[0]).toBe('hive://gold.shop/tax_report');
+    expect(foundKeys(await h.ask('국가별 부가세 리포트'))[0]).toBe('hive://gold.shop/tax_report');
   });
 });
 
@@ -71,7 +69,7 @@ function askingAmong(tables: Array<Catalog['tables'][number]>): { ask: (text: st
   afterAll(async () => {
     await h.close();
   });
-  return { ask: async (text) => keys(await h.ask(text)), answer: (text) => h.ask(text) };
+  return { ask: async (text) => foundKeys(await h.ask(text)), answer: (text) => h.ask(text) };
 }
 
 describe('proximity', () => {

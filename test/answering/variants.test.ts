@@ -1,8 +1,7 @@
 import type { Catalog } from '../../src/catalog/catalog-file';
-import type { Answer } from '../../src/answering/types';
 import { addedWords, variantsAfterBase } from '../../src/answering/variants';
 import type { Harness } from './helpers';
-import { catalogTable, harness } from './helpers';
+import { catalogTable, harness, foundKeys } from './helpers';
 
 const NOW = '2026-06-01T00:00:00Z';
 
@@ -43,8 +42,6 @@ const catalog: Catalog = {
   dashboards: [],
 };
 
-const keys = (a: Answer): string[] => (a.kind === 'find' ? a.results.map((r) => r.key) : []);
-
 describe('variants in find answers', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -53,10 +50,10 @@ describe('variants in find answers', () => {
   afterAll(() => h.close());
 
   it('answers with the table itself, not its snapshot, when the question asks for neither day nor snapshot', async () => {
-    expect(keys(await h.ask('customer accounts with health score and churn score?')).slice(0, 2)).toEqual(['hive://gold.crm/dim_account', 'hive://gold.crm/dim_account_daily_snapshot']);
+    expect(foundKeys(await h.ask('customer accounts with health score and churn score?')).slice(0, 2)).toEqual(['hive://gold.crm/dim_account', 'hive://gold.crm/dim_account_daily_snapshot']);
   });
 
   it('answers with the snapshot when the question asks for it', async () => {
-    expect(keys(await h.ask('daily snapshot of customer accounts with health score?'))[0]).toBe('hive://gold.crm/dim_account_daily_snapshot');
+    expect(foundKeys(await h.ask('daily snapshot of customer accounts with health score?'))[0]).toBe('hive://gold.crm/dim_account_daily_snapshot');
   });
 });
