@@ -186,8 +186,6 @@ function candidateText(doc: SearchDocument): CandidateText {
 
 /** How many candidates the dense path proposes. */
 const DENSE_POOL = 100;
-/** Column hits asked per candidate table: enough that nearly every candidate's best column comes back. */
-const COLUMNS_PER_CANDIDATE = 4;
 
 interface Candidate {
   text: CandidateText;
@@ -259,8 +257,8 @@ async function denseHits(text: string, kinds: SearchKind[], ctx: Ctx): Promise<{
 async function bestColumns(vector: Float32Array, tables: string[], ctx: Ctx): Promise<Map<string, number>> {
   const best = new Map<string, number>();
   if (!ctx.deps.meaning || !tables.length) return best;
-  const hits = await ctx.deps.meaning.vectors.nearest({ vector, limit: tables.length * COLUMNS_PER_CANDIDATE, kinds: ['column'], parents: tables });
-  for (const h of hits) if (h.parent !== undefined && !best.has(h.parent)) best.set(h.parent, h.similarity);
+  const hits = await ctx.deps.meaning.vectors.nearest({ vector, limit: tables.length, kinds: ['column'], parents: tables, onePerParent: true });
+  for (const h of hits) if (h.parent !== undefined) best.set(h.parent, h.similarity);
   return best;
 }
 

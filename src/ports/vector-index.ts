@@ -27,6 +27,11 @@ export interface NearestQuery {
   parent?: string;
   /** Only columns of these tables (with `parent`, of all of them). */
   parents?: readonly string[];
+  /**
+   * At most one hit per table: each table's most similar column, so `limit` counts tables, not columns (hits with
+   * no parent are not affected). "How close does any column of each candidate come" in one request.
+   */
+  onePerParent?: boolean;
 }
 
 export interface VectorHit {
@@ -50,6 +55,7 @@ export interface VectorHit {
  * - `nearest` of columns names each column's table as its `parent`, and `parent`/`parents` keep only those tables';
  * - `nearest` answers the most similar vectors of the asked kinds, best first (approximate nearest neighbours are
  *   allowed: an adapter may miss a few of the true top ones, never invent similarity);
+ * - `nearest` with `onePerParent` answers each table's best column alone, and `limit` tables of them;
  * - writes are visible to the next read once their promise resolves.
  */
 export interface VectorIndex {

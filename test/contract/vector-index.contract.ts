@@ -1,4 +1,4 @@
-import type { VectorIndex, VectorRecord } from '../../src/ports/vector-index';
+import type { NearestQuery, VectorIndex, VectorRecord } from '../../src/ports/vector-index';
 import { sampleRank } from '../../src/search/vectors';
 
 /** Makes a fresh, empty, initialised index for one test, and disposes of it. */
@@ -85,6 +85,27 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       ]);
       expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 5, kinds: ['column'], parents: [] }))).toEqual([]);
       expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 1, kinds: ['column'] })).map((h) => h.parent)).toEqual(['t/a']);
+    });
+
+    it('answers one hit per table with onePerParent: its best column, the limit counting tables', async () => {
+      await index.useModel(MODEL);
+      await index.upsert([
+        rec('t/a', unit(1, 0, 0, 0)),
+        rec('t/b', unit(-1, 0, 1, 0)),
+        rec('t/a/x', unit(1, 0.3, 0, 0), { kind: 'column', parent: 't/a' }),
+        rec('t/a/y', unit(1, 0.1, 0, 0), { kind: 'column', parent: 't/a' }),
+        rec('t/b/x', unit(1, 0.2, 0, 0), { kind: 'column', parent: 't/b' }),
+        rec('t/b/y', unit(1, 0.25, 0, 0), { kind: 'column', parent: 't/b' }),
+        rec('t/c/x', unit(0, 1, 0, 0), { kind: 'column', parent: 't/c' }),
+      ]);
+      const q = unit(1, 0, 0, 0);
+      const keysOf = async (query: Partial<NearestQuery>): Promise<string[]> => (await index.nearest({ vector: q, limit: 5, kinds: ['column'], onePerParent: true, ...query })).map((h) => h.key);
+      expect(await keysOf({ limit: 2 })).toEqual(['t/a/y', 't/b/x']);
+      expect(await keysOf({})).toEqual(['t/a/y', 't/b/x', 't/c/x']);
+      expect(await keysOf({ parents: ['t/a', 't/c'] })).toEqual(['t/a/y', 't/c/x']);
+      expect(await keysOf({ parent: 't/b' })).toEqual(['t/b/x']);
+      // tables have no parent: each is a hit of its own
+      expect(await keysOf({ kinds: ['table', 'column'], limit: 4 })).toEqual(['t/a', 't/a/y', 't/b/x', 't/c/x']);
     });
 
     it('keeps pending subjects until they get a vector or settle, tables before columns', async () => {

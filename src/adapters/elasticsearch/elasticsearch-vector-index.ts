@@ -30,6 +30,8 @@ interface StoredVector {
 const KINDS: VectorKind[] = ['table', 'dashboard', 'column'];
 const BULK = 1000;
 const PAGE = 10_000;
+/** The most neighbours one kNN search may ask for (`k` and `num_candidates`). */
+const MAX_KNN = 10_000;
 /** Another process may reset the model or write vectors: what is cached here is trusted this long. */
 const CACHE_TTL_MS = 30_000;
 
@@ -275,14 +277,26 @@ export class ElasticsearchVectorIndex implements VectorIndex {
     const limit = Math.max(0, Math.floor(query.limit));
     const kinds = [...new Set(query.kinds)];
     if (!limit || !kinds.length || !(await this.model())) return [];
+    if (query.onePerParent && kinds.some((k) => k !== 'column')) {
+      // a collapse would make one group of everything without a parent: those kinds are asked apart
+      const apart = await Promise.all([
+        this.nearest({ ...query, kinds: ['column'] }),
+        this.nearest({ ...query, kinds: kinds.filter((k) => k !== 'column'), onePerParent: false }),
+      ]);
+      return apart.flat().sort(bySimilarityThenKey).slice(0, limit);
+    }
     const filter: estypes.QueryDslQueryContainer[] = [{ terms: { kind: kinds } }];
     const parents = [...(query.parent !== undefined ? [query.parent] : []), ...(query.parents ?? [])];
     if (query.parent !== undefined || query.parents !== undefined) filter.push({ terms: { parent: parents } });
+    // One hit per table: the hits collapse on the parent, from as many neighbours as a kNN may gather. When the
+    // filter holds fewer vectors than that (a hundred candidates' columns), Lucene scores them all, exactly.
+    const k = query.onePerParent ? MAX_KNN : limit;
     const res = await this.call(() =>
       this.client.search<StoredVector>({
         index: this.alias,
         size: limit,
-        knn: { field: 'vector', query_vector: Array.from(query.vector), k: limit, num_candidates: Math.max(100, limit * 4), filter },
+        knn: { field: 'vector', query_vector: Array.from(query.vector), k, num_candidates: Math.min(MAX_KNN, Math.max(100, k * 4)), filter },
+        ...(query.onePerParent ? { collapse: { field: 'parent' } } : {}),
         // from doc values: a hit's _source holds its vector, hundreds of numbers to load and parse per hit
         _source: false,
         docvalue_fields: ['key', 'kind', 'parent'],
@@ -293,7 +307,7 @@ export class ElasticsearchVectorIndex implements VectorIndex {
     // equal scores in key order, as the embedded index gives them
     return res.hits.hits
       .map((h) => ({ key: first(h, 'key')!, kind: first(h, 'kind') as VectorKind, similarity: 2 * (h._score ?? 0.5) - 1, ...(first(h, 'parent') ? { parent: first(h, 'parent')! } : {}) }))
-      .sort((a, b) => b.similarity - a.similarity || a.key.localeCompare(b.key));
+      .sort(bySimilarityThenKey);
   }
 
   async sample(kind: VectorKind, n: number): Promise<Float32Array[]> {
@@ -326,4 +340,8 @@ export class ElasticsearchVectorIndex implements VectorIndex {
     for (const b of buckets) out[String(b.key) as VectorKind] = b.doc_count;
     return out;
   }
+}
+
+function bySimilarityThenKey(a: VectorHit, b: VectorHit): number {
+  return b.similarity - a.similarity || a.key.localeCompare(b.key);
 }

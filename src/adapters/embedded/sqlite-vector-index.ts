@@ -277,21 +277,28 @@ export class SqliteVectorIndex implements VectorIndex {
         indexInRun[at] = i;
       }
     });
+    const parentOf = (i: number): string | undefined => runs[runOf[i]!]!.parents[indexInRun[i]!];
+    const keyOf = (i: number): string => runs[runOf[i]!]!.keys[indexInRun[i]!]!;
+    // with one hit per table, a table competes by its best column: by sum, the best any of its columns may score
+    const tableBest = query.onePerParent ? bestSumPerParent(sims, parentOf) : undefined;
+    const competing = tableBest ? Float64Array.from(competitors(sims, parentOf, tableBest)) : sims;
     // The k best by exact similarity are all within `slack` of the k-th best SIMD sum: only those are scored
     // exactly (a few more than k), so the hits and their similarities are the scalar scan's, to the last bit.
-    const cutoff = slack > 0 ? kthLargest(sims, limit) - slack : -Infinity;
-    const contenders: number[] = [];
+    const cutoff = slack > 0 ? kthLargest(competing, limit) - slack : -Infinity;
+    let contenders: number[] = [];
     for (let i = 0; i < total; i++) {
       if (!(sims[i]! >= cutoff)) continue;
+      const parent = tableBest ? parentOf(i) : undefined;
+      if (parent !== undefined && !(sims[i]! >= tableBest!.get(parent)! - slack)) continue;
       const run = runs[runOf[i]!]!;
       if (run.simd) sims[i] = dotAt(query.vector, run.matrix, indexInRun[i]! * dims);
       contenders.push(i);
     }
-    const keyOf = (i: number): string => runs[runOf[i]!]!.keys[indexInRun[i]!]!;
-    return bestK(contenders, (i) => sims[i]!, limit, (a, b) => keyOf(a).localeCompare(keyOf(b))).map(({ item: i, score }) => {
-      const run = runs[runOf[i]!]!;
-      const parent = run.parents[indexInRun[i]!];
-      return { key: run.keys[indexInRun[i]!]!, kind: run.kind, similarity: score, ...(parent !== undefined ? { parent } : {}) };
+    const inKeyOrder = (a: number, b: number): number => keyOf(a).localeCompare(keyOf(b));
+    if (tableBest) contenders = bestOfEachParent(contenders, (i) => sims[i]!, parentOf, inKeyOrder);
+    return bestK(contenders, (i) => sims[i]!, limit, inKeyOrder).map(({ item: i, score }) => {
+      const parent = parentOf(i);
+      return { key: keyOf(i), kind: runs[runOf[i]!]!.kind, similarity: score, ...(parent !== undefined ? { parent } : {}) };
     });
   }
 
@@ -330,4 +337,36 @@ export class SqliteVectorIndex implements VectorIndex {
     this.reloadIfStale();
     return Object.fromEntries(KINDS.map((k) => [k, this.loaded.byKind.get(k)!.size])) as Record<VectorKind, number>;
   }
+}
+
+/** Each parent's highest score among its items. */
+function bestSumPerParent(scores: Float64Array, parentOf: (i: number) => string | undefined): Map<string, number> {
+  const best = new Map<string, number>();
+  for (let i = 0; i < scores.length; i++) {
+    const parent = parentOf(i);
+    if (parent !== undefined && !(scores[i]! <= (best.get(parent) ?? -Infinity))) best.set(parent, scores[i]!);
+  }
+  return best;
+}
+
+/** What competes for the k places when each parent gets one: every item without a parent, and each parent's best. */
+function* competitors(scores: Float64Array, parentOf: (i: number) => string | undefined, parentBest: Map<string, number>): Generator<number> {
+  for (let i = 0; i < scores.length; i++) if (parentOf(i) === undefined) yield scores[i]!;
+  yield* parentBest.values();
+}
+
+/** The items without a parent, and of each parent's items the best one (ties to `tieBreak`'s first). */
+function bestOfEachParent(items: number[], score: (i: number) => number, parentOf: (i: number) => string | undefined, tieBreak: (a: number, b: number) => number): number[] {
+  const winners = new Map<string, number>();
+  const out: number[] = [];
+  for (const i of items) {
+    const parent = parentOf(i);
+    if (parent === undefined) {
+      out.push(i);
+      continue;
+    }
+    const held = winners.get(parent);
+    if (held === undefined || score(i) > score(held) || (score(i) === score(held) && tieBreak(i, held) < 0)) winners.set(parent, i);
+  }
+  return [...out, ...winners.values()];
 }
