@@ -10,7 +10,7 @@
  * window, and the same question again, its vector now cached: the answer's own work, dense path included. Prints
  * throughput, answer latency, the answer's wall time beyond its own embedding call (what Nansen adds to the server's
  * latency), the store calls per answer (each one request to Neo4j or Elasticsearch, or more when
- * an adapter splits it), their summed wall time per answer, and peak RSS as JSON.
+ * an adapter splits it; vector searches by kind), their summed wall time per answer, and peak RSS as JSON.
  *
  * `--catalog-vectors random` gives the catalog seeded random unit vectors under the real model's name and dimension
  * instead of the model's (the catalog loads in seconds; no embedding throughput is measured). The question's
@@ -63,6 +63,12 @@ function randomEmbedder(model: EmbeddingModel, seed: number): Embedder {
 /** Store calls by `store.method`: how many, and their summed wall time (calls that overlap each count whole). */
 type CallCounts = Map<string, { n: number; ms: number }>;
 
+/** A vector search's kinds, as `(column)`, so each kind of request is timed apart; '' for other calls. */
+function kindsOf(arg: unknown): string {
+  const kinds = (arg as { kinds?: unknown } | undefined)?.kinds;
+  return Array.isArray(kinds) ? `(${kinds.join('+')})` : '';
+}
+
 /** The store, with each of its method calls counted and timed under `name.method` while `counting.on`. */
 function counted<T extends object>(store: T, name: string, calls: CallCounts, counting: { on: boolean }): T {
   return new Proxy(store, {
@@ -72,8 +78,9 @@ function counted<T extends object>(store: T, name: string, calls: CallCounts, co
       return (...args: unknown[]) => {
         const out = (value as (...a: unknown[]) => unknown).apply(target, args);
         if (!counting.on) return out;
-        const entry = calls.get(`${name}.${String(prop)}`) ?? { n: 0, ms: 0 };
-        calls.set(`${name}.${String(prop)}`, entry);
+        const id = `${name}.${String(prop)}${kindsOf(args[0])}`;
+        const entry = calls.get(id) ?? { n: 0, ms: 0 };
+        calls.set(id, entry);
         entry.n++;
         if (!(out instanceof Promise)) return out;
         const started = performance.now();

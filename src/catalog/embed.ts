@@ -47,18 +47,20 @@ interface Passage {
 /**
  * Embeds what is pending, oldest kinds first (tables and dashboards, then columns): builds each subject's passage
  * from the graph as it is now, skips the model for text that did not change, and drops vectors of what is gone.
- * The model is asked first which space it embeds in; a different one than the index holds resets the index.
+ * The model is asked first which space it embeds in (once per embedder, which remembers it); a different one than
+ * the index holds resets the index, and everything is embedded again.
  *
  * Throws `EmbeddingsUnavailableError` when the server fails; what was not embedded stays pending, and the next
  * call takes it up.
  */
 export async function embedPending(deps: EmbeddingDeps, options: { limit?: number; signal?: AbortSignal; onProgress?: (p: EmbedProgress) => void } = {}): Promise<EmbedReport> {
   const report: EmbedReport = { embedded: 0, unchanged: 0, removed: 0, reset: false, pending: 0 };
-  const total = await deps.vectors.pendingCount();
-  if (!total) return report;
+  // the model first, even with nothing pending: publishing marks only changed text, so a new model must be seen here
   const model = deps.embedder.model() ?? (await deps.embedder.probe({ timeoutMs: deps.timeoutMs }));
   report.reset = (await deps.vectors.useModel(model)).reset;
-  const goal = Math.min(options.limit ?? Number.POSITIVE_INFINITY, report.reset ? await deps.vectors.pendingCount() : total);
+  const total = await deps.vectors.pendingCount();
+  if (!total) return report;
+  const goal = Math.min(options.limit ?? Number.POSITIVE_INFINITY, total);
   let done = 0;
   options.onProgress?.({ done, total: goal });
   while (done < goal && !options.signal?.aborted) {

@@ -2,7 +2,7 @@ import type { DashboardRecord, Table, TableRecord } from '../domain/model';
 import type { GraphStore } from '../ports/graph-store';
 import type { SearchBulkWriter, SearchDocument, SearchIndex } from '../ports/search-index';
 import type { VectorIndex, VectorSubject } from '../ports/vector-index';
-import { tableSubjects } from '../search/passages';
+import { dashboardPassage, passageHash, tablePassages, type SubjectPassage } from '../search/passages';
 import { dashboardToSearchDocument, tableToSearchDocument } from '../search/document';
 
 /** Where catalog metadata is published: the graph, the search index, and (with an embeddings server) the vectors. */
@@ -10,28 +10,28 @@ export interface Stores {
   graph: GraphStore;
   search: SearchIndex;
   /**
-   * Vectors for retrieval by meaning. Publishing marks what it wrote as pending; `embedPending` (catalog/embed.ts)
-   * embeds it later, so a slow or absent embeddings server never holds a publish up.
+   * Vectors for retrieval by meaning. Publishing marks what it wrote as pending when its text changed;
+   * `embedPending` (catalog/embed.ts) embeds it later, so a slow or absent embeddings server never holds a publish up.
    */
   vectors?: { index: VectorIndex; columns: boolean };
 }
 
 /**
  * Re-reads tables and dashboards from the graph and writes their search documents, so the index shows what the
- * graph holds now (human edits included), and marks them for embedding. Removed entities leave the index and the
- * vectors. `written`, the tables as `upsertTables` just returned them, stands in for reading `keys.tables` back.
+ * graph holds now (human edits included), and marks for embedding those whose text is not their stored vector's.
+ * Removed entities leave the index and the vectors. `written`, the tables as `upsertTables` just returned them, stands in for reading `keys.tables` back.
  */
 export async function refreshSearch(keys: { tables?: string[]; dashboards?: string[] }, stores: Stores, written?: Table[]): Promise<void> {
   const docs: SearchDocument[] = [];
   const gone: string[] = [];
-  const toEmbed: VectorSubject[] = [];
+  const toEmbed: SubjectPassage[] = [];
   const vectors = stores.vectors;
   if (keys.tables?.length) {
     for (const t of written ?? (await stores.graph.getTables(keys.tables))) {
       if (t.removedAt) gone.push(t.key);
       else {
         docs.push(tableToSearchDocument(t));
-        if (vectors) toEmbed.push(...tableSubjects(t, vectors.columns));
+        if (vectors) toEmbed.push(...tablePassages(t, vectors.columns));
       }
     }
   }
@@ -40,14 +40,27 @@ export async function refreshSearch(keys: { tables?: string[]; dashboards?: stri
       if (d.removedAt) gone.push(d.key);
       else {
         docs.push(dashboardToSearchDocument(d));
-        toEmbed.push({ key: d.key, kind: 'dashboard' });
+        if (vectors) toEmbed.push({ subject: { key: d.key, kind: 'dashboard' }, text: dashboardPassage(d) });
       }
     }
   }
   if (docs.length) await stores.search.upsert(docs);
   if (gone.length) await stores.search.remove(gone);
-  if (vectors && toEmbed.length) await vectors.index.markPending(toEmbed);
+  if (vectors && toEmbed.length) {
+    const changed = await changedSubjects(toEmbed, vectors.index);
+    if (changed.length) await vectors.index.markPending(changed);
+  }
   if (vectors && gone.length) await vectors.index.remove(gone);
+}
+
+/**
+ * The subjects whose passage is not the text of their stored vector (or that have none). A crawl that changed
+ * nothing marks nothing, and so rewrites no vector: on Elasticsearch, marking a vector's document rewrites it,
+ * vector and all, into the kNN graph.
+ */
+async function changedSubjects(passages: SubjectPassage[], index: VectorIndex): Promise<VectorSubject[]> {
+  const stored = await index.textHashes(passages.map((p) => p.subject.key));
+  return passages.filter((p) => stored.get(p.subject.key) !== passageHash(p.text)).map((p) => p.subject);
 }
 
 /** Writes source records to the graph, then their search documents: the last step of every ingestion. */

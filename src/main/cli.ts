@@ -226,7 +226,7 @@ async function embedPendingNow(stores: Parameters<typeof embedNow>[0], progress:
 }
 
 function embeddingsLine(e: EmbeddingsOutcome): string {
-  if (e.failed) return `Embeddings: the server failed (${e.failed}); ${e.pending} subjects stay pending and are answered by their words until the bot or the worker catches them up.\n`;
+  if (e.failed) return `Embeddings: the server failed (${e.failed}); ${e.pending === 1 ? '1 subject stays' : `${e.pending} subjects stay`} pending and are answered by their words until the bot or the worker catches them up.\n`;
   return `Embeddings: ${e.embedded} embedded, ${e.unchanged} unchanged text skipped.\n`;
 }
 

@@ -47,7 +47,16 @@ export function passageHash(text: string): string {
   return createHash('sha1').update(`${RECIPE_VERSION}\n${text}`).digest('base64');
 }
 
-/** What a table's publication asks to embed: the table and each of its columns. */
-export function tableSubjects(t: Pick<Table, 'key' | 'columns'>, withColumns: boolean): VectorSubject[] {
-  return [{ key: t.key, kind: 'table' }, ...(withColumns ? t.columns.map((c) => ({ key: columnKey(t.key, c.name), kind: 'column' as const, parent: t.key })) : [])];
+/** A subject to embed with the passage it is embedded from. */
+export interface SubjectPassage {
+  subject: VectorSubject;
+  text: string;
+}
+
+/** What a table's publication asks to embed: the table and each of its columns, with their passages. */
+export function tablePassages(t: Table, withColumns: boolean): SubjectPassage[] {
+  return [
+    { subject: { key: t.key, kind: 'table' }, text: tablePassage(t) },
+    ...(withColumns ? t.columns.map((c) => ({ subject: { key: columnKey(t.key, c.name), kind: 'column' as const, parent: t.key }, text: columnPassage(t, c) })) : []),
+  ];
 }

@@ -10,6 +10,7 @@ import type { AnsweringDeps } from '../../src/answering/types';
 import { EmbeddingCatchUp, embedPending } from '../../src/catalog/embed';
 import { importCatalog, readCatalogFile } from '../../src/catalog/import';
 import type { Catalog } from '../../src/catalog/catalog-file';
+import { columnKey } from '../../src/domain/keys';
 import { silentLogger, type Logger } from '../../src/log/logger';
 import { SHOP_CATALOG } from '../answering/helpers';
 
@@ -95,18 +96,43 @@ describe('the catalog embedded through a real model server, and a server that fa
     const first = await embedPending({ graph, vectors, embedder: real(), columns: false });
     expect(first.embedded).toBe(catalog.tables.length);
 
+    // nothing changed: the import marks nothing, so no vector is rewritten
     await importCatalog(catalog, stores());
+    expect(await vectors.pendingCount()).toBe(0);
     const again = await embedPending({ graph, vectors, embedder: real(), columns: false });
-    expect(again).toMatchObject({ embedded: 0, unchanged: catalog.tables.length, reset: false });
+    expect(again).toMatchObject({ embedded: 0, unchanged: 0, reset: false, pending: 0 });
 
     const changed = { ...catalog, tables: catalog.tables.map((t, i) => (i === 0 ? { ...t, description: `${t.description ?? ''} Now also per seller.` } : t)) };
     await importCatalog(changed, stores());
-    expect(await embedPending({ graph, vectors, embedder: real(), columns: false })).toMatchObject({ embedded: 1, unchanged: catalog.tables.length - 1 });
+    expect(await vectors.pendingCount()).toBe(1);
+    expect(await embedPending({ graph, vectors, embedder: real(), columns: false })).toMatchObject({ embedded: 1, unchanged: 0 });
 
-    await importCatalog(catalog, stores());
+    // a new model is seen though nothing is pending
+    await importCatalog(changed, stores());
+    expect(await vectors.pendingCount()).toBe(0);
     const other = await embedPending({ graph, vectors, embedder: real('another-model-name'), columns: false });
     expect(other.reset).toBe(true);
     expect(other.embedded).toBe(catalog.tables.length);
+  });
+
+  it('marks only what changed: a column described, a column dropped, a tag added', async () => {
+    const two: Catalog = { ...catalog, tables: catalog.tables.slice(0, 2) };
+    const withColumns = () => ({ graph, search, vectors: { index: vectors, columns: true } });
+    await importCatalog(two, withColumns());
+    const subjects = two.tables.reduce((n, t) => n + 1 + t.columns.length, 0);
+    expect(await vectors.pendingCount()).toBe(subjects);
+    await embedPending({ graph, vectors, embedder: real(), columns: true });
+    expect((await vectors.count()).column).toBe(subjects - 2);
+
+    const [first, second] = two.tables as [Catalog['tables'][number], Catalog['tables'][number]];
+    const described = { ...first, columns: first.columns.map((c, i) => (i === 0 ? { ...c, description: 'Said again, in other words.' } : c)) };
+    const dropped = { ...second, columns: second.columns.slice(1), tags: [...(second.tags ?? []), 'fresh-tag'] };
+    await importCatalog({ ...two, tables: [described, dropped] }, withColumns());
+    // the described column alone in the first table; the second table's own text (its column list) changed
+    expect((await vectors.pending(100)).map((s) => s.key).sort()).toEqual([columnKey(first.key, first.columns[0]!.name), second.key].sort());
+    const report = await embedPending({ graph, vectors, embedder: real(), columns: true });
+    expect(report).toMatchObject({ embedded: 2, removed: 1, pending: 0 });
+    expect((await vectors.columnKeys([second.key])).get(second.key)).not.toContain(columnKey(second.key, second.columns[0]!.name));
   });
 
   it('ranks by meaning as well as words, and says which path found each result', async () => {
