@@ -19,7 +19,8 @@ export interface Stores {
 /**
  * Re-reads tables and dashboards from the graph and writes their search documents, so the index shows what the
  * graph holds now (human edits included), and marks for embedding those whose text is not their stored vector's.
- * Removed entities leave the index and the vectors. `written`, the tables as `upsertTables` just returned them, stands in for reading `keys.tables` back.
+ * Removed entities leave the index and the vectors. `written`, the tables as `upsertTables` just returned them,
+ * stands in for reading `keys.tables` back.
  */
 export async function refreshSearch(keys: { tables?: string[]; dashboards?: string[] }, stores: Stores, written?: Table[]): Promise<void> {
   const docs: SearchDocument[] = [];

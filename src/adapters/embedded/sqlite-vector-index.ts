@@ -281,10 +281,10 @@ export class SqliteVectorIndex implements VectorIndex {
     const keyOf = (i: number): string => runs[runOf[i]!]!.keys[indexInRun[i]!]!;
     // with one hit per table, a table competes by its best column: by sum, the best any of its columns may score
     const tableBest = query.onePerParent ? bestSumPerParent(sims, parentOf) : undefined;
-    const competing = tableBest ? Float64Array.from(competitors(sims, parentOf, tableBest)) : sims;
     // The k best by exact similarity are all within `slack` of the k-th best SIMD sum: only those are scored
     // exactly (a few more than k), so the hits and their similarities are the scalar scan's, to the last bit.
-    const cutoff = slack > 0 ? kthLargest(competing, limit) - slack : -Infinity;
+    const cutoff =
+      slack > 0 ? kthLargest(tableBest ? Float64Array.from(competitors(sims, parentOf, tableBest)) : sims, limit) - slack : -Infinity;
     let contenders: number[] = [];
     for (let i = 0; i < total; i++) {
       if (!(sims[i]! >= cutoff)) continue;
