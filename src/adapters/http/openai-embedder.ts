@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddingsUnavailableError, type EmbedOptions, type Embedder, type EmbeddingModel, type EmbeddingRole } from '../../ports/embedder';
-import { REQUEST_ID_HEADER, newRequestId, whenSent } from './request-sent';
+import { postJson, type JsonPostAnswer } from './post-json';
 
 export interface OpenAiEmbedderOptions {
   /** The server's base URL (`http://127.0.0.1:8089`, `https://api.openai.com`); `/v1/embeddings` is added unless it is there. */
@@ -73,11 +73,11 @@ function normalise(v: Float32Array): Float32Array | undefined {
  * text, in order, finite numbers, the same dimension every time) and normalised.
  */
 export class OpenAiEmbedder implements Embedder {
-  private readonly endpoint: string;
+  private readonly endpoint: URL;
   private known: EmbeddingModel | undefined;
 
   constructor(private readonly options: OpenAiEmbedderOptions) {
-    this.endpoint = endpoint(options.url);
+    this.endpoint = new URL(endpoint(options.url));
   }
 
   model(): EmbeddingModel | undefined {
@@ -139,30 +139,25 @@ export class OpenAiEmbedder implements Embedder {
   private async once(body: string, count: number, outer: AbortSignal | undefined, onSent: (() => void) | undefined): Promise<Float32Array[]> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
-    const id = newRequestId();
-    const stopWatching = onSent ? whenSent(id, onSent) : (): void => undefined;
-    let res: Response;
+    let res: JsonPostAnswer;
     try {
-      res = await fetch(this.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: id, ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
-        body,
+      res = await postJson(this.endpoint, body, {
+        headers: this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {},
         signal,
+        ...(onSent ? { onSent } : {}),
       });
     } catch (e) {
       const timedOut = timeout.aborted || (e as Error).name === 'TimeoutError';
       throw new EmbeddingsUnavailableError(timedOut ? 'timeout' : 'unreachable', timedOut ? 'the embeddings server did not answer in time' : `embeddings server unreachable: ${(e as Error).message}`, true, e);
-    } finally {
-      stopWatching();
     }
-    if (!res.ok) {
-      const detail = (await res.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ');
+    if (res.status < 200 || res.status > 299) {
+      const detail = res.text.slice(0, 200).replace(/\s+/g, ' ');
       const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
       throw new EmbeddingsUnavailableError(`http_${res.status}`, `the embeddings server answered ${res.status}${detail ? `: ${detail}` : ''}`, retryable);
     }
     let parsed: EmbeddingsResponse;
     try {
-      parsed = (await res.json()) as EmbeddingsResponse;
+      parsed = JSON.parse(res.text) as EmbeddingsResponse;
     } catch (e) {
       throw new EmbeddingsUnavailableError('bad_response', 'the embeddings server answered something that is not JSON', true, e);
     }
