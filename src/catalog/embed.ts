@@ -3,7 +3,7 @@ import type { Dashboard, Table } from '../domain/model';
 import type { Logger } from '../log/logger';
 import { EmbeddingsUnavailableError, type Embedder } from '../ports/embedder';
 import type { GraphStore } from '../ports/graph-store';
-import type { VectorIndex, VectorRecord, VectorSubject } from '../ports/vector-index';
+import type { PendingSubject, VectorIndex, VectorRecord } from '../ports/vector-index';
 import { columnPassage, dashboardPassage, passageHash, tablePassage } from '../search/passages';
 
 /** What embedding the catalog needs: where the text comes from, where vectors go, and the model server. */
@@ -39,7 +39,7 @@ export interface EmbedReport {
 const PAGE = 256;
 
 interface Passage {
-  subject: VectorSubject;
+  subject: PendingSubject;
   text: string;
   hash: string;
 }
@@ -69,10 +69,10 @@ export async function embedPending(deps: EmbeddingDeps, options: { limit?: numbe
     const { passages, gone } = await passagesOf(subjects, deps);
     if (gone.length) await deps.vectors.remove(gone);
     report.removed += gone.length;
-    const stored = await deps.vectors.textHashes(passages.map((p) => p.subject.key));
-    const same = passages.filter((p) => stored.get(p.subject.key) === p.hash);
-    const changed = passages.filter((p) => stored.get(p.subject.key) !== p.hash);
-    if (same.length) await deps.vectors.settle(same.map((p) => p.subject.key));
+    const stored = await deps.vectors.states(passages.map((p) => p.subject.key));
+    const same = passages.filter((p) => stored.get(p.subject.key)?.textHash === p.hash);
+    const changed = passages.filter((p) => stored.get(p.subject.key)?.textHash !== p.hash);
+    if (same.length) await deps.vectors.settle(same.map((p) => p.subject));
     report.unchanged += same.length;
     if (changed.length) {
       const vectors = await deps.embedder.embed(
@@ -92,7 +92,7 @@ export async function embedPending(deps: EmbeddingDeps, options: { limit?: numbe
 }
 
 /** The passages of pending subjects, from the graph as it is now; subjects whose entity is gone are listed apart. */
-async function passagesOf(subjects: VectorSubject[], deps: EmbeddingDeps): Promise<{ passages: Passage[]; gone: string[] }> {
+async function passagesOf(subjects: PendingSubject[], deps: EmbeddingDeps): Promise<{ passages: Passage[]; gone: string[] }> {
   const tableKeys = new Set<string>();
   const dashboardKeys: string[] = [];
   for (const s of subjects) {
@@ -108,8 +108,8 @@ async function passagesOf(subjects: VectorSubject[], deps: EmbeddingDeps): Promi
   const liveDashboards = new Map(dashboards.filter((d) => !d.removedAt).map((d) => [d.key, d]));
   const passages: Passage[] = [];
   const gone: string[] = [];
-  const settleOnly: string[] = [];
-  const add = (subject: VectorSubject, text: string): void => void passages.push({ subject, text, hash: passageHash(text) });
+  const settleOnly: PendingSubject[] = [];
+  const add = (subject: PendingSubject, text: string): void => void passages.push({ subject, text, hash: passageHash(text) });
   for (const s of subjects) {
     if (s.kind === 'table') {
       const t = live.get(s.key);
@@ -123,7 +123,7 @@ async function passagesOf(subjects: VectorSubject[], deps: EmbeddingDeps): Promi
       const t = s.parent ? live.get(s.parent) : undefined;
       const c = t?.columns.find((col) => columnKey(t.key, col.name) === s.key);
       if (!t || !c) gone.push(s.key);
-      else if (!deps.columns) settleOnly.push(s.key);
+      else if (!deps.columns) settleOnly.push(s);
       else add(s, columnPassage(t, c));
     }
   }

@@ -55,13 +55,19 @@ export async function refreshSearch(keys: { tables?: string[]; dashboards?: stri
 }
 
 /**
- * The subjects whose passage is not the text of their stored vector (or that have none). A crawl that changed
- * nothing marks nothing, and so rewrites no vector: on Elasticsearch, marking a vector's document rewrites it,
- * vector and all, into the kNN graph.
+ * The subjects whose passage is not the text of their stored vector (or that have none), and those still pending:
+ * marking a pending one again makes an embedding of its older text, in flight now, leave it pending. A crawl that
+ * changed nothing marks nothing, and so rewrites no vector: on Elasticsearch, marking a vector's document rewrites
+ * it, vector and all, into the kNN graph.
  */
 async function changedSubjects(passages: SubjectPassage[], index: VectorIndex): Promise<VectorSubject[]> {
-  const stored = await index.textHashes(passages.map((p) => p.subject.key));
-  return passages.filter((p) => stored.get(p.subject.key) !== passageHash(p.text)).map((p) => p.subject);
+  const stored = await index.states(passages.map((p) => p.subject.key));
+  return passages
+    .filter((p) => {
+      const state = stored.get(p.subject.key);
+      return !state || state.pending || state.textHash !== passageHash(p.text);
+    })
+    .map((p) => p.subject);
 }
 
 /** Writes source records to the graph, then their search documents: the last step of every ingestion. */

@@ -11,11 +11,31 @@ export interface VectorSubject {
   parent?: string;
 }
 
+/**
+ * A subject as `pending` lists it, with the mark it was listed under: an opaque token that changes each time the
+ * subject is marked again. Clearing a pending mark with it clears only that mark, so text that changed while its old
+ * text was being embedded is embedded again.
+ */
+export interface PendingSubject extends VectorSubject {
+  mark: string;
+}
+
 /** A subject's vector, with a digest of the text it was made from (to know when the text changed). */
 export interface VectorRecord extends VectorSubject {
   textHash: string;
   /** Unit length, `model.dimensions` long. */
   vector: Float32Array;
+  /**
+   * The pending mark this vector answers (`PendingSubject.mark`). If the subject was marked again since, the vector
+   * is stored and the subject stays pending. Without a mark, the subject's pending mark is cleared whatever it is.
+   */
+  mark?: string;
+}
+
+/** What an index holds of a subject: the digest of its vector's text (none without a vector), and whether it is pending. */
+export interface StoredState {
+  textHash?: string;
+  pending: boolean;
 }
 
 export interface NearestQuery {
@@ -51,6 +71,8 @@ export interface VectorHit {
  *   marks every subject pending), so vector spaces never mix;
  * - `markPending` says a subject's text may have changed: it stays findable by its old vector until `upsert` gives
  *   it a new one, and is listed by `pending` until then; `upsert` clears it;
+ * - each `markPending` gives a subject a new mark, pending or not; `upsert` and `settle` with a mark that is no
+ *   longer the subject's clear nothing (the vector is still stored), so the newest text always gets embedded;
  * - `remove` forgets subjects, and the columns of a removed table with them;
  * - `nearest` of columns names each column's table as its `parent`, and `parent`/`parents` keep only those tables';
  * - `nearest` answers the most similar vectors of the asked kinds, best first (approximate nearest neighbours are
@@ -66,18 +88,18 @@ export interface VectorIndex {
   model(): Promise<EmbeddingModel | undefined>;
   /** Declares the model of the vectors to come; a different one than stored drops them all. Returns whether it did. */
   useModel(model: EmbeddingModel): Promise<{ reset: boolean }>;
-  /** Marks subjects for (re-)embedding. */
+  /** Marks subjects for (re-)embedding, each with a new mark (also those already pending). */
   markPending(subjects: VectorSubject[]): Promise<void>;
-  /** Up to `limit` pending subjects, tables and dashboards before columns. */
-  pending(limit: number): Promise<VectorSubject[]>;
+  /** Up to `limit` pending subjects with their marks, tables and dashboards before columns. */
+  pending(limit: number): Promise<PendingSubject[]>;
   /** How many subjects are pending. */
   pendingCount(): Promise<number>;
-  /** The text digests of the stored vectors of these subjects (unknown ones left out). */
-  textHashes(keys: string[]): Promise<Map<string, string>>;
-  /** Stores vectors (replacing by key) and clears their subjects' pending marks. */
+  /** What is stored of these subjects (unknown ones left out). */
+  states(keys: string[]): Promise<Map<string, StoredState>>;
+  /** Stores vectors (replacing by key) and clears their subjects' pending marks (with `mark`, only that mark). */
   upsert(records: VectorRecord[]): Promise<void>;
-  /** Clears pending marks without new vectors: the subjects' text did not change. */
-  settle(keys: string[]): Promise<void>;
+  /** Clears pending marks without new vectors, each only if it is still the subject's: the text did not change. */
+  settle(subjects: PendingSubject[]): Promise<void>;
   /** Forgets subjects, and the columns of tables among them. */
   remove(keys: string[]): Promise<void>;
   /** The column subjects (pending or embedded) of each of these tables. */

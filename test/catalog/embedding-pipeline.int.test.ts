@@ -12,6 +12,8 @@ import { importCatalog, readCatalogFile } from '../../src/catalog/import';
 import type { Catalog } from '../../src/catalog/catalog-file';
 import { columnKey } from '../../src/domain/keys';
 import { silentLogger, type Logger } from '../../src/log/logger';
+import type { Embedder } from '../../src/ports/embedder';
+import { passageHash, tablePassage } from '../../src/search/passages';
 import { SHOP_CATALOG } from '../answering/helpers';
 
 const URL = process.env.EMBEDDINGS_URL ?? serviceEnv().EMBEDDINGS_URL ?? 'http://127.0.0.1:8089';
@@ -133,6 +135,31 @@ describe('the catalog embedded through a real model server, and a server that fa
     const report = await embedPending({ graph, vectors, embedder: real(), columns: true });
     expect(report).toMatchObject({ embedded: 2, removed: 1, pending: 0 });
     expect((await vectors.columnKeys([second.key])).get(second.key)).not.toContain(columnKey(second.key, second.columns[0]!.name));
+  });
+
+  it('text changed back while its new text is embedded gets embedded again, not left with the stale vector', async () => {
+    const one: Catalog = { ...catalog, tables: catalog.tables.slice(0, 1) };
+    const [table] = one.tables as [Catalog['tables'][number]];
+    await importCatalog(one, stores());
+    await embedPending({ graph, vectors, embedder: real(), columns: false });
+    await importCatalog({ ...one, tables: [{ ...table, description: 'Reworded while nobody looked.' }] }, stores());
+    expect(await vectors.pendingCount()).toBe(1);
+
+    // while the reworded text is with the model server, an import puts the first wording back
+    const server = real();
+    const racing: Embedder = {
+      model: () => server.model(),
+      probe: (o) => server.probe(o),
+      embed: async (texts, role, o) => {
+        await importCatalog(one, stores());
+        return server.embed(texts, role, o);
+      },
+    };
+    await embedPending({ graph, vectors, embedder: racing, columns: false });
+    expect(await vectors.pendingCount()).toBe(1);
+    expect(await embedPending({ graph, vectors, embedder: real(), columns: false })).toMatchObject({ embedded: 1, pending: 0 });
+    const [now] = await graph.getTables([table.key]);
+    expect((await vectors.states([table.key])).get(table.key)).toEqual({ textHash: passageHash(tablePassage(now!)), pending: false });
   });
 
   it('ranks by meaning as well as words, and says which path found each result', async () => {

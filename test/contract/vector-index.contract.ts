@@ -118,14 +118,54 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       expect(await index.pendingCount()).toBe(3);
       expect((await index.pending(10)).map((s) => s.key)).toEqual(['t/a', 't/b', 't/a/x']);
       expect((await index.pending(1)).map((s) => s.key)).toEqual(['t/a']);
+      const listed = new Map((await index.pending(10)).map((s) => [s.key, s]));
       await index.upsert([rec('t/a', unit(1, 0, 0, 0))]);
-      await index.settle(['t/b']);
+      await index.settle([listed.get('t/b')!]);
       expect((await index.pending(10)).map((s) => s.key)).toEqual(['t/a/x']);
-      expect((await index.pending(10))[0]).toEqual({ key: 't/a/x', kind: 'column', parent: 't/a' });
+      expect((await index.pending(10))[0]).toEqual({ key: 't/a/x', kind: 'column', parent: 't/a', mark: expect.any(String) });
       // a pending subject with an old vector stays findable by it
       await index.markPending([{ key: 't/a', kind: 'table' }]);
       expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 1, kinds: ['table'] }))[0]?.key).toBe('t/a');
-      expect(await index.textHashes(['t/a', 't/b', 't/zzz'])).toEqual(new Map([['t/a', 'h-t/a']]));
+      expect(await index.states(['t/a', 't/b', 't/a/x', 't/zzz'])).toEqual(
+        new Map([
+          ['t/a', { textHash: 'h-t/a', pending: true }],
+          ['t/b', { pending: false }],
+          ['t/a/x', { pending: true }],
+        ]),
+      );
+    });
+
+    it('a subject marked again while its old text was embedded keeps its vector and stays pending', async () => {
+      await index.useModel(MODEL);
+      await index.markPending([{ key: 't/a', kind: 'table' }, { key: 't/b', kind: 'table' }]);
+      const [a, b] = await index.pending(10);
+      // marked again, pending already: a new mark
+      await index.markPending([{ key: 't/a', kind: 'table' }, { key: 't/b', kind: 'table' }]);
+      const [a2] = await index.pending(10);
+      expect(a2!.mark).not.toBe(a!.mark);
+      await index.upsert([rec('t/a', unit(1, 0, 0, 0), { mark: a!.mark })]);
+      await index.settle([b!]);
+      expect((await index.pending(10)).map((s) => s.key)).toEqual(['t/a', 't/b']);
+      expect((await index.nearest({ vector: unit(1, 0, 0, 0), limit: 1, kinds: ['table'] }))[0]?.key).toBe('t/a');
+      expect((await index.states(['t/a'])).get('t/a')).toEqual({ textHash: 'h-t/a', pending: true });
+      // with the current marks, both clear; a mark the index never gave clears nothing
+      const now = new Map((await index.pending(10)).map((s) => [s.key, s]));
+      await index.settle([{ ...now.get('t/b')!, mark: 'not-a-mark' }]);
+      expect(await index.pendingCount()).toBe(2);
+      await index.upsert([rec('t/a', unit(0, 1, 0, 0), { mark: now.get('t/a')!.mark })]);
+      await index.settle([now.get('t/b')!]);
+      expect(await index.pendingCount()).toBe(0);
+      expect((await index.nearest({ vector: unit(0, 1, 0, 0), limit: 1, kinds: ['table'] }))[0]?.similarity).toBeCloseTo(1, 3);
+    });
+
+    it('a vector whose subject was removed while it was embedded is not written back', async () => {
+      await index.useModel(MODEL);
+      await index.markPending([{ key: 't/a', kind: 'table' }]);
+      const [a] = await index.pending(10);
+      await index.remove(['t/a']);
+      await index.upsert([rec('t/a', unit(1, 0, 0, 0), { mark: a!.mark })]);
+      expect(await index.count()).toEqual({ table: 0, dashboard: 0, column: 0 });
+      expect(await index.pendingCount()).toBe(0);
     });
 
     it('forgets removed tables with their columns', async () => {

@@ -4,7 +4,7 @@ import type pino from 'pino';
 import { silentLogger } from '../../log/logger';
 import { callElasticsearch, isStatus } from './errors';
 import type { EmbeddingModel } from '../../ports/embedder';
-import type { NearestQuery, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
+import type { NearestQuery, PendingSubject, StoredState, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
 import { sampleRank } from '../../search/vectors';
 
 export interface ElasticsearchVectorIndexOptions {
@@ -170,10 +170,19 @@ export class ElasticsearchVectorIndex implements VectorIndex {
     }
   }
 
-  private async bulk(operations: estypes.BulkRequest['operations'], refresh: boolean): Promise<void> {
+  /**
+   * Runs a bulk request; a delete or update of a missing document is not a failure, nor (with `conflicts`) a
+   * conditional write whose document changed meanwhile. Answers the keys of those conflicts, in order.
+   */
+  private async bulk(operations: estypes.BulkRequest['operations'], refresh: boolean, conflicts = false): Promise<string[]> {
     const res = await this.call(() => this.client.bulk({ operations, refresh }));
+    const conflicted: string[] = [];
     const failed = res.items.filter((i) => {
       const r = i.index ?? i.update ?? i.delete;
+      if (conflicts && r?.status === 409) {
+        conflicted.push(r._id ?? '');
+        return false;
+      }
       return r?.error && !(i.delete && r.status === 404) && !(i.update && r.status === 404);
     });
     if (failed.length) {
@@ -181,18 +190,23 @@ export class ElasticsearchVectorIndex implements VectorIndex {
       throw new Error(`elasticsearch vector bulk write failed for ${failed.length} of ${res.items.length} items: ${first?.error?.type}: ${first?.error?.reason}`);
     }
     if (refresh) this.samples.clear();
+    return conflicted;
   }
 
   async markPending(subjects: VectorSubject[]): Promise<void> {
     for (let i = 0; i < subjects.length; i += BULK) {
+      // detect_noop off: marking a pending subject again must give it a new sequence number, its new mark
       const operations = subjects
         .slice(i, i + BULK)
-        .flatMap((s) => [{ update: { _index: this.alias, _id: s.key } }, { doc: { ...this.subjectDoc(s), pending: true }, upsert: { ...this.subjectDoc(s), pending: true } }]);
+        .flatMap((s) => [
+          { update: { _index: this.alias, _id: s.key } },
+          { doc: { ...this.subjectDoc(s), pending: true }, upsert: { ...this.subjectDoc(s), pending: true }, detect_noop: false },
+        ]);
       await this.bulk(operations, true);
     }
   }
 
-  async pending(limit: number): Promise<VectorSubject[]> {
+  async pending(limit: number): Promise<PendingSubject[]> {
     if (limit <= 0) return [];
     const res = await this.call(() =>
       this.client.search<StoredVector>({
@@ -201,17 +215,23 @@ export class ElasticsearchVectorIndex implements VectorIndex {
         query: { term: { pending: true } },
         sort: [{ priority: 'asc' }, { key: 'asc' }],
         _source: ['key', 'kind', 'parent'],
+        seq_no_primary_term: true,
       }),
     );
-    return res.hits.hits.map((h) => ({ key: h._source!.key, kind: h._source!.kind, ...(h._source!.parent ? { parent: h._source!.parent } : {}) }));
+    return res.hits.hits.map((h) => ({
+      key: h._source!.key,
+      kind: h._source!.kind,
+      ...(h._source!.parent ? { parent: h._source!.parent } : {}),
+      mark: formatMark({ index: h._index, seqNo: h._seq_no ?? -1, primaryTerm: h._primary_term ?? -1 }),
+    }));
   }
 
   async pendingCount(): Promise<number> {
     return (await this.call(() => this.client.count({ index: this.alias, query: { term: { pending: true } } }))).count;
   }
 
-  async textHashes(keys: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  async states(keys: string[]): Promise<Map<string, StoredState>> {
+    const out = new Map<string, StoredState>();
     const unique = [...new Set(keys)];
     for (let i = 0; i < unique.length; i += PAGE) {
       const slice = unique.slice(i, i + PAGE);
@@ -219,11 +239,16 @@ export class ElasticsearchVectorIndex implements VectorIndex {
         this.client.search<StoredVector>({
           index: this.alias,
           size: slice.length,
-          query: { bool: { filter: [{ terms: { key: slice } }, { exists: { field: 'vector' } }] } },
-          _source: ['key', 'text_hash'],
+          // the named clause tells which hits have a vector without fetching it
+          query: { bool: { filter: [{ terms: { key: slice } }], should: [{ exists: { field: 'vector', _name: 'vector' } }] } },
+          _source: ['key', 'text_hash', 'pending'],
         }),
       );
-      for (const h of res.hits.hits) if (h._source?.text_hash) out.set(h._source.key, h._source.text_hash);
+      for (const h of res.hits.hits) {
+        const src = h._source!;
+        const hasVector = (h.matched_queries as string[] | undefined)?.includes('vector') ?? false;
+        out.set(src.key, { ...(hasVector && src.text_hash ? { textHash: src.text_hash } : {}), pending: src.pending });
+      }
     }
     return out;
   }
@@ -234,19 +259,41 @@ export class ElasticsearchVectorIndex implements VectorIndex {
       if (!model) throw new Error('the vector index has no model yet: call useModel first');
       if (r.vector.length !== model.dimensions) throw new Error(`vector of ${r.key} has ${r.vector.length} dimensions; the index holds ${model.dimensions}`);
     }
-    for (let i = 0; i < records.length; i += BULK) {
-      const operations = records
-        .slice(i, i + BULK)
-        .flatMap((r) => [{ index: { _index: this.alias, _id: r.key } }, { ...this.subjectDoc(r), text_hash: r.textHash, pending: false, vector: Array.from(r.vector) }]);
-      await this.bulk(operations, true);
+    const index = records.some((r) => r.mark !== undefined) ? await this.current() : undefined;
+    // a mark from an index the alias no longer names belongs to another model's space: its vector is not written
+    const writable = records.filter((r) => r.mark === undefined || (index !== undefined && parseMark(r.mark)?.index === index));
+    const byKey = new Map(writable.map((r) => [r.key, r]));
+    for (let i = 0; i < writable.length; i += BULK) {
+      const operations = writable.slice(i, i + BULK).flatMap((r) => [
+        { index: { _index: this.alias, _id: r.key, ...this.condition(r.mark) } },
+        { ...this.subjectDoc(r), text_hash: r.textHash, pending: false, vector: Array.from(r.vector) },
+      ]);
+      const remarked = await this.bulk(operations, true, true);
+      // marked again (or removed) since it was listed: store the vector, leave the mark; a removed one stays gone
+      const again = remarked.flatMap((key) => {
+        const r = byKey.get(key)!;
+        return [{ update: { _index: this.alias, _id: key } }, { doc: { ...this.subjectDoc(r), text_hash: r.textHash, vector: Array.from(r.vector) } }];
+      });
+      if (again.length) await this.bulk(again, true);
     }
   }
 
-  async settle(keys: string[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += BULK) {
-      const operations = keys.slice(i, i + BULK).flatMap((key) => [{ update: { _index: this.alias, _id: key } }, { doc: { pending: false } }]);
-      await this.bulk(operations, true);
+  async settle(subjects: PendingSubject[]): Promise<void> {
+    if (!subjects.length) return;
+    const index = await this.current();
+    const current = index === undefined ? [] : subjects.filter((s) => parseMark(s.mark)?.index === index);
+    for (let i = 0; i < current.length; i += BULK) {
+      const operations = current
+        .slice(i, i + BULK)
+        .flatMap((s) => [{ update: { _index: this.alias, _id: s.key, ...this.condition(s.mark) } }, { doc: { pending: false } }]);
+      await this.bulk(operations, true, true);
     }
+  }
+
+  /** The optimistic-concurrency condition a mark stands for (none without a mark). */
+  private condition(mark: string | undefined): { if_seq_no?: number; if_primary_term?: number } {
+    const parsed = mark === undefined ? undefined : parseMark(mark);
+    return parsed ? { if_seq_no: parsed.seqNo, if_primary_term: parsed.primaryTerm } : {};
   }
 
   async remove(keys: string[]): Promise<void> {
@@ -344,4 +391,20 @@ export class ElasticsearchVectorIndex implements VectorIndex {
 
 function bySimilarityThenKey(a: VectorHit, b: VectorHit): number {
   return b.similarity - a.similarity || a.key.localeCompare(b.key);
+}
+
+interface Mark {
+  index: string;
+  seqNo: number;
+  primaryTerm: number;
+}
+
+/** A pending mark: the document's physical index, sequence number and primary term when it was listed. */
+function formatMark(mark: Mark): string {
+  return `${mark.seqNo}:${mark.primaryTerm}:${mark.index}`;
+}
+
+function parseMark(mark: string): Mark | undefined {
+  const m = /^(\d+):(\d+):(.+)$/.exec(mark);
+  return m ? { seqNo: Number(m[1]), primaryTerm: Number(m[2]), index: m[3]! } : undefined;
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EmbeddingModel } from '../../ports/embedder';
-import type { NearestQuery, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
+import type { NearestQuery, PendingSubject, StoredState, VectorHit, VectorIndex, VectorKind, VectorRecord, VectorSubject } from '../../ports/vector-index';
 import { SimdMatrix } from '../../search/simd-scan';
 import { bestK, dotAt, kthLargest, sampleRank, vectorFromBytes, vectorToBytes } from '../../search/vectors';
 import { openSqlite } from './sqlite';
@@ -12,6 +12,7 @@ export interface SqliteVectorIndexOptions {
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS vector_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+-- pending: 0, or the mark it was last marked with (from vector_meta's 'mark', which only grows)
 CREATE TABLE IF NOT EXISTS vectors (
   key TEXT PRIMARY KEY, kind TEXT NOT NULL, parent TEXT, text_hash TEXT, vector BLOB,
   pending INTEGER NOT NULL DEFAULT 0, rank INTEGER NOT NULL
@@ -165,42 +166,54 @@ export class SqliteVectorIndex implements VectorIndex {
     const current = await this.model();
     if (current && current.name === model.name && current.dimensions === model.dimensions) return { reset: false };
     this.write(() => {
-      if (current) this.db.prepare('UPDATE vectors SET vector = NULL, text_hash = NULL, pending = 1').run();
+      if (current) this.db.prepare('UPDATE vectors SET vector = NULL, text_hash = NULL, pending = ?').run(this.nextMark());
       this.db.prepare("INSERT INTO vector_meta (k, v) VALUES ('model', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(JSON.stringify(model));
     });
     return { reset: !!current };
   }
 
+  /** A mark no subject has had: one more than the last (call inside a write). */
+  private nextMark(): number {
+    const row = this.db
+      .prepare(
+        `INSERT INTO vector_meta (k, v) VALUES ('mark', (SELECT coalesce(max(pending), 0) + 1 FROM vectors))
+         ON CONFLICT(k) DO UPDATE SET v = CAST(CAST(v AS INTEGER) + 1 AS TEXT) RETURNING v`,
+      )
+      .get() as { v: string };
+    return Number(row.v);
+  }
+
   async markPending(subjects: VectorSubject[]): Promise<void> {
     if (!subjects.length) return;
     const stmt = this.db.prepare(
-      'INSERT INTO vectors (key, kind, parent, pending, rank) VALUES (?, ?, ?, 1, ?) ON CONFLICT(key) DO UPDATE SET pending = 1, kind = excluded.kind, parent = excluded.parent',
+      'INSERT INTO vectors (key, kind, parent, pending, rank) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET pending = excluded.pending, kind = excluded.kind, parent = excluded.parent',
     );
     this.write(
       () => {
-        for (const s of subjects) stmt.run(s.key, s.kind, s.parent ?? null, sampleRank(s.key));
+        const mark = this.nextMark();
+        for (const s of subjects) stmt.run(s.key, s.kind, s.parent ?? null, mark, sampleRank(s.key));
       },
       () => undefined,
     );
   }
 
-  async pending(limit: number): Promise<VectorSubject[]> {
+  async pending(limit: number): Promise<PendingSubject[]> {
     const rows = this.db
-      .prepare("SELECT key, kind, parent FROM vectors WHERE pending = 1 ORDER BY CASE kind WHEN 'column' THEN 1 ELSE 0 END, key LIMIT ?")
-      .all(Math.max(0, Math.floor(limit))) as Array<{ key: string; kind: VectorKind; parent: string | null }>;
-    return rows.map((r) => ({ key: r.key, kind: r.kind, ...(r.parent ? { parent: r.parent } : {}) }));
+      .prepare("SELECT key, kind, parent, pending FROM vectors WHERE pending > 0 ORDER BY CASE kind WHEN 'column' THEN 1 ELSE 0 END, key LIMIT ?")
+      .all(Math.max(0, Math.floor(limit))) as Array<{ key: string; kind: VectorKind; parent: string | null; pending: number }>;
+    return rows.map((r) => ({ key: r.key, kind: r.kind, ...(r.parent ? { parent: r.parent } : {}), mark: String(r.pending) }));
   }
 
   async pendingCount(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM vectors WHERE pending = 1').get() as { n: number }).n;
+    return (this.db.prepare('SELECT count(*) AS n FROM vectors WHERE pending > 0').get() as { n: number }).n;
   }
 
-  async textHashes(keys: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    const stmt = this.db.prepare('SELECT text_hash AS h FROM vectors WHERE key = ? AND vector IS NOT NULL');
+  async states(keys: string[]): Promise<Map<string, StoredState>> {
+    const out = new Map<string, StoredState>();
+    const stmt = this.db.prepare('SELECT text_hash AS h, vector IS NOT NULL AS v, pending FROM vectors WHERE key = ?');
     for (const key of new Set(keys)) {
-      const row = stmt.get(key) as { h: string | null } | undefined;
-      if (row?.h) out.set(key, row.h);
+      const row = stmt.get(key) as { h: string | null; v: number; pending: number } | undefined;
+      if (row) out.set(key, { ...(row.v && row.h ? { textHash: row.h } : {}), pending: row.pending > 0 });
     }
     return out;
   }
@@ -211,26 +224,36 @@ export class SqliteVectorIndex implements VectorIndex {
     for (const r of records) {
       if (dims !== undefined && r.vector.length !== dims) throw new Error(`vector of ${r.key} has ${r.vector.length} dimensions; the index holds ${dims}`);
     }
-    const stmt = this.db.prepare(
+    const put = this.db.prepare(
       `INSERT INTO vectors (key, kind, parent, text_hash, vector, pending, rank) VALUES (?, ?, ?, ?, ?, 0, ?)
        ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, parent = excluded.parent, text_hash = excluded.text_hash, vector = excluded.vector, pending = 0`,
     );
+    // with a mark: only a subject still there, and its pending mark cleared only if it is still that one
+    const answer = this.db.prepare(
+      'UPDATE vectors SET kind = ?, parent = ?, text_hash = ?, vector = ?, pending = CASE WHEN pending = ? THEN 0 ELSE pending END WHERE key = ?',
+    );
+    const written: VectorRecord[] = [];
     this.write(
       () => {
-        for (const r of records) stmt.run(r.key, r.kind, r.parent ?? null, r.textHash, vectorToBytes(r.vector), sampleRank(r.key));
+        for (const r of records) {
+          const args = [r.kind, r.parent ?? null, r.textHash, vectorToBytes(r.vector)] as const;
+          if (r.mark === undefined) put.run(r.key, ...args, sampleRank(r.key));
+          else if (!answer.run(...args, markNumber(r.mark), r.key).changes) continue;
+          written.push(r);
+        }
       },
       (loaded) => {
-        for (const r of records) loaded.put(r.key, r.kind, r.parent, r.vector);
+        for (const r of written) loaded.put(r.key, r.kind, r.parent, r.vector);
       },
     );
   }
 
-  async settle(keys: string[]): Promise<void> {
-    if (!keys.length) return;
-    const stmt = this.db.prepare('UPDATE vectors SET pending = 0 WHERE key = ?');
+  async settle(subjects: PendingSubject[]): Promise<void> {
+    if (!subjects.length) return;
+    const stmt = this.db.prepare('UPDATE vectors SET pending = 0 WHERE key = ? AND pending = ?');
     this.write(
       () => {
-        for (const key of keys) stmt.run(key);
+        for (const s of subjects) stmt.run(s.key, markNumber(s.mark));
       },
       () => undefined,
     );
@@ -369,4 +392,9 @@ function bestOfEachParent(items: number[], score: (i: number) => number, parentO
     if (held === undefined || score(i) > score(held) || (score(i) === score(held) && tieBreak(i, held) < 0)) winners.set(parent, i);
   }
   return [...out, ...winners.values()];
+}
+
+/** A mark as the table stores it; a token this index did not hand out matches no subject. */
+function markNumber(mark: string): number {
+  return /^[1-9][0-9]{0,15}$/.test(mark) ? Number(mark) : -1;
 }
