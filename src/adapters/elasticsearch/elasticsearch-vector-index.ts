@@ -10,12 +10,14 @@ import { sampleRank } from '../../search/vectors';
 export interface ElasticsearchVectorIndexOptions {
   /** The Elasticsearch node, e.g. `http://127.0.0.1:9209`. */
   node: string;
-  /** The alias is `{prefix}-vectors`. Lower case. Default `nansen`. */
+  /** The alias is `{prefix}-vectors-by-kind`. Lower case. Default `nansen`. */
   indexPrefix?: string;
   logger?: pino.Logger;
 }
 
-interface StoredVector {
+type VectorField = `${VectorKind}_vector`;
+
+type StoredVector = {
   key: string;
   kind: VectorKind;
   parent?: string;
@@ -24,10 +26,21 @@ interface StoredVector {
   /** 0 for tables and dashboards, 1 for columns: pending ones are embedded in that order. */
   priority: number;
   rank: number;
-  vector?: number[];
-}
+} & Partial<Record<VectorField, number[]>>;
 
 const KINDS: VectorKind[] = ['table', 'dashboard', 'column'];
+/**
+ * The field that holds a kind's vectors. Each kind has a field, so each has an HNSW graph of its own: a kNN over
+ * the tables walks a graph of tables, not one twenty times larger (their columns too) through a filter.
+ */
+function vectorField(kind: VectorKind): VectorField {
+  return `${kind}_vector`;
+}
+
+/** A query clause that matches the subjects that have a vector, of whatever kind. */
+function hasVector(name?: string): estypes.QueryDslQueryContainer {
+  return { bool: { should: KINDS.map((k) => ({ exists: { field: vectorField(k) } })), minimum_should_match: 1, ...(name ? { _name: name } : {}) } };
+}
 const BULK = 1000;
 const PAGE = 10_000;
 /** The most neighbours one kNN search may ask for (`k` and `num_candidates`). */
@@ -47,7 +60,7 @@ function baseMappings(model?: EmbeddingModel): estypes.MappingTypeMapping {
       pending: { type: 'boolean' },
       priority: { type: 'byte' },
       rank: { type: 'long' },
-      ...(model ? { vector: { type: 'dense_vector', dims: model.dimensions, index: true, similarity: 'cosine' } } : {}),
+      ...(model ? Object.fromEntries(KINDS.map((k) => [vectorField(k), { type: 'dense_vector', dims: model.dimensions, index: true, similarity: 'cosine' }])) : {}),
     },
   };
 }
@@ -56,8 +69,8 @@ const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_
 
 
 /**
- * The Elasticsearch `VectorIndex`: one index behind the alias `{prefix}-vectors` with a `dense_vector` field
- * (cosine, HNSW) searched with kNN, filtered by kind and, for columns, by table. The vector field is added once the
+ * The Elasticsearch `VectorIndex`: one index behind the alias `{prefix}-vectors-by-kind` with a `dense_vector` field per
+ * kind (cosine, HNSW) searched with kNN, filtered, for columns, by table. The vector fields are added once the
  * model's dimension is known; a model of another name or dimension gets a fresh index (the alias swapped
  * atomically) into which every subject is copied as pending, so old and new vectors never mix. Everything the
  * integ-test distribution lacks (delete-by-query, reindex) is done with searches and bulk requests.
@@ -65,6 +78,8 @@ const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_
 export class ElasticsearchVectorIndex implements VectorIndex {
   private readonly client: Client;
   private readonly alias: string;
+  /** The alias of the earlier layout, one `vector` field for every kind: its subjects move over at `init`. */
+  private readonly legacyAlias: string;
   private readonly log: pino.Logger;
   private samples = new Map<string, Float32Array[]>();
   private samplesAt = 0;
@@ -73,7 +88,8 @@ export class ElasticsearchVectorIndex implements VectorIndex {
   constructor(private readonly options: ElasticsearchVectorIndexOptions) {
     const prefix = options.indexPrefix ?? 'nansen';
     if (!/^[a-z0-9][a-z0-9._-]*$/.test(prefix)) throw new Error(`invalid Elasticsearch index prefix ${JSON.stringify(prefix)}`);
-    this.alias = `${prefix}-vectors`;
+    this.alias = `${prefix}-vectors-by-kind`;
+    this.legacyAlias = `${prefix}-vectors`;
     this.log = (options.logger ?? silentLogger()).child({ component: 'elasticsearch-vector-index', alias: this.alias });
     this.client = new Client({ node: options.node, maxRetries: 1, requestTimeout: 60_000 });
   }
@@ -88,22 +104,50 @@ export class ElasticsearchVectorIndex implements VectorIndex {
   }
 
   private async current(): Promise<string | undefined> {
+    return (await this.aliased(this.alias))[0];
+  }
+
+  /**
+   * Creates the index when there is none. The subjects of an index of the earlier layout are copied into it as
+   * pending before the alias names it (so a crash leaves that index as it was), and that index is deleted after:
+   * the catch-up embeds them all again, once. Processes of the earlier version find no index of theirs then and
+   * answer lexically.
+   */
+  async init(): Promise<void> {
+    if (await this.current()) return;
+    const index = this.physicalName();
+    await this.call(() => this.client.indices.create({ index, settings: SETTINGS, mappings: baseMappings() }));
+    const legacy = await this.aliased(this.legacyAlias);
+    for (const old of legacy) await this.copySubjects(old, index);
+    if (legacy.length) await this.call(() => this.client.indices.refresh({ index }));
+    await this.call(() => this.client.indices.updateAliases({ actions: [{ add: { index, alias: this.alias } }] }));
+    const all = await this.aliased(this.alias);
+    // two processes starting at once: everyone keeps the first
+    for (const extra of all.slice(1)) {
+      await this.call(() => this.client.indices.updateAliases({ actions: [{ remove_index: { index: extra } }] })).catch(() => undefined);
+    }
+    if (legacy.length) {
+      await this.call(() => this.client.indices.delete({ index: legacy, ignore_unavailable: true })).catch((e: unknown) => this.log.warn({ err: e }, 'vector index of the earlier layout not deleted'));
+      this.log.info({ from: legacy, subjects: 'pending' }, 'vector index moved to one field per kind; the catch-up embeds the catalog again');
+    }
+  }
+
+  /** The indexes an alias names, sorted (none when it names none). */
+  private async aliased(alias: string): Promise<string[]> {
     try {
-      return Object.keys(await this.call(() => this.client.indices.getAlias({ name: this.alias }))).sort()[0];
+      return Object.keys(await this.call(() => this.client.indices.getAlias({ name: alias }))).sort();
     } catch (e) {
-      if (isStatus(e, 404)) return undefined;
+      if (isStatus(e, 404)) return [];
       throw e;
     }
   }
 
-  async init(): Promise<void> {
-    if (await this.current()) return;
-    const index = this.physicalName();
-    await this.call(() => this.client.indices.create({ index, settings: SETTINGS, mappings: baseMappings(), aliases: { [this.alias]: {} } }));
-    const all = Object.keys(await this.call(() => this.client.indices.getAlias({ name: this.alias }))).sort();
-    // two processes starting at once: everyone keeps the first
-    for (const extra of all.slice(1)) {
-      await this.call(() => this.client.indices.updateAliases({ actions: [{ remove_index: { index: extra } }] })).catch(() => undefined);
+  /** Every subject of one index into another, as pending (its vector, of another index, is not copied). */
+  private async copySubjects(from: string, to: string): Promise<void> {
+    const subjects = await this.scan(from, { match_all: {} });
+    for (let i = 0; i < subjects.length; i += BULK) {
+      const operations = subjects.slice(i, i + BULK).flatMap((s) => [{ index: { _index: to, _id: s.key } }, { ...this.subjectDoc(s), pending: true }]);
+      await this.bulk(operations, false);
     }
   }
 
@@ -134,13 +178,7 @@ export class ElasticsearchVectorIndex implements VectorIndex {
     }
     const fresh = this.physicalName();
     await this.call(() => this.client.indices.create({ index: fresh, settings: SETTINGS, mappings: baseMappings(model) }));
-    if (index) {
-      const subjects = await this.scan(index, { match_all: {} });
-      for (let i = 0; i < subjects.length; i += BULK) {
-        const operations = subjects.slice(i, i + BULK).flatMap((s) => [{ index: { _index: fresh, _id: s.key } }, { ...this.subjectDoc(s), pending: true }]);
-        await this.bulk(operations, false);
-      }
-    }
+    if (index) await this.copySubjects(index, fresh);
     await this.call(() => this.client.indices.refresh({ index: fresh }));
     await this.call(() =>
       this.client.indices.updateAliases({ actions: [...(index ? [{ remove: { index, alias: this.alias } }] : []), { add: { index: fresh, alias: this.alias } }] }),
@@ -240,7 +278,7 @@ export class ElasticsearchVectorIndex implements VectorIndex {
           index: this.alias,
           size: slice.length,
           // the named clause tells which hits have a vector without fetching it
-          query: { bool: { filter: [{ terms: { key: slice } }], should: [{ exists: { field: 'vector', _name: 'vector' } }] } },
+          query: { bool: { filter: [{ terms: { key: slice } }], should: [hasVector('vector')] } },
           _source: ['key', 'text_hash', 'pending'],
         }),
       );
@@ -266,13 +304,13 @@ export class ElasticsearchVectorIndex implements VectorIndex {
     for (let i = 0; i < writable.length; i += BULK) {
       const operations = writable.slice(i, i + BULK).flatMap((r) => [
         { index: { _index: this.alias, _id: r.key, ...this.condition(r.mark) } },
-        { ...this.subjectDoc(r), text_hash: r.textHash, pending: false, vector: Array.from(r.vector) },
+        { ...this.subjectDoc(r), text_hash: r.textHash, pending: false, [vectorField(r.kind)]: Array.from(r.vector) },
       ]);
       const remarked = await this.bulk(operations, true, true);
       // marked again (or removed) since it was listed: store the vector, leave the mark; a removed one stays gone
       const again = remarked.flatMap((key) => {
         const r = byKey.get(key)!;
-        return [{ update: { _index: this.alias, _id: key } }, { doc: { ...this.subjectDoc(r), text_hash: r.textHash, vector: Array.from(r.vector) } }];
+        return [{ update: { _index: this.alias, _id: key } }, { doc: { ...this.subjectDoc(r), text_hash: r.textHash, [vectorField(r.kind)]: Array.from(r.vector) } }];
       });
       if (again.length) await this.bulk(again, true);
     }
@@ -332,9 +370,8 @@ export class ElasticsearchVectorIndex implements VectorIndex {
       ]);
       return apart.flat().sort(bySimilarityThenKey).slice(0, limit);
     }
-    const filter: estypes.QueryDslQueryContainer[] = [{ terms: { kind: kinds } }];
     const parents = [...(query.parent !== undefined ? [query.parent] : []), ...(query.parents ?? [])];
-    if (query.parent !== undefined || query.parents !== undefined) filter.push({ terms: { parent: parents } });
+    const filter: estypes.QueryDslQueryContainer[] = query.parent !== undefined || query.parents !== undefined ? [{ terms: { parent: parents } }] : [];
     // One hit per table: the hits collapse on the parent, from as many neighbours as a kNN may gather. When the
     // filter holds fewer vectors than that (a hundred candidates' columns), Lucene scores them all, exactly.
     const k = query.onePerParent ? MAX_KNN : limit;
@@ -342,10 +379,13 @@ export class ElasticsearchVectorIndex implements VectorIndex {
       this.client.search<StoredVector>({
         index: this.alias,
         size: limit,
-        knn: { field: 'vector', query_vector: Array.from(query.vector), k, num_candidates: Math.min(MAX_KNN, Math.max(100, k * 4)), filter },
+        // one search per kind's field; a subject has one kind's vector, so its score is that search's
+        knn: kinds.map((kind) => ({ field: vectorField(kind), query_vector: Array.from(query.vector), k, num_candidates: Math.min(MAX_KNN, Math.max(100, k * 4)), ...(filter.length ? { filter } : {}) })),
         ...(query.onePerParent ? { collapse: { field: 'parent' } } : {}),
-        // from doc values: a hit's _source holds its vector, hundreds of numbers to load and parse per hit
+        // from doc values: a hit's _source holds its vector, hundreds of numbers to load and parse per hit; and no
+        // stored field at all, not even _id (the key is a doc value): reading them halves a kNN request of 100 hits
         _source: false,
+        stored_fields: '_none_',
         docvalue_fields: ['key', 'kind', 'parent'],
       }),
     );
@@ -367,12 +407,12 @@ export class ElasticsearchVectorIndex implements VectorIndex {
       this.client.search<StoredVector>({
         index: this.alias,
         size: Math.min(n, PAGE),
-        query: { bool: { filter: [{ term: { kind } }, { exists: { field: 'vector' } }] } },
+        query: { bool: { filter: [{ exists: { field: vectorField(kind) } }] } },
         sort: [{ rank: 'asc' }, { key: 'asc' }],
-        _source: ['vector'],
+        _source: [vectorField(kind)],
       }),
     );
-    const picked = res.hits.hits.map((h) => Float32Array.from(h._source!.vector ?? []));
+    const picked = res.hits.hits.map((h) => Float32Array.from(h._source![vectorField(kind)] ?? []));
     if (!this.samples.size) this.samplesAt = Date.now();
     this.samples.set(id, picked);
     return picked;
@@ -381,7 +421,7 @@ export class ElasticsearchVectorIndex implements VectorIndex {
   async count(): Promise<Record<VectorKind, number>> {
     const out = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<VectorKind, number>;
     const res = await this.call(() =>
-      this.client.search({ index: this.alias, size: 0, query: { exists: { field: 'vector' } }, aggs: { kinds: { terms: { field: 'kind', size: 10 } } } }),
+      this.client.search({ index: this.alias, size: 0, query: hasVector(), aggs: { kinds: { terms: { field: 'kind', size: 10 } } } }),
     );
     const buckets = ((res.aggregations?.kinds as estypes.AggregationsStringTermsAggregate | undefined)?.buckets ?? []) as estypes.AggregationsStringTermsBucket[];
     for (const b of buckets) out[String(b.key) as VectorKind] = b.doc_count;
