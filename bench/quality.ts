@@ -23,7 +23,7 @@ import { importCatalog, readCatalogFile } from '../src/catalog/import';
 import type { Catalog } from '../src/catalog/catalog-file';
 import { loadConfig } from '../src/config/config';
 import { runEvaluation } from '../src/main/eval';
-import { embedderFromConfig } from '../src/main/stores';
+import { embedderFromConfig, embeddingRequestShape } from '../src/main/stores';
 import { round2 } from './lib';
 import { serviceEnv } from './service-env';
 
@@ -69,7 +69,7 @@ function plainSearch(catalog: Catalog, questions: EvalQuestion[]): Map<string, s
 
 async function denseSearch(catalogFile: string, questions: EvalQuestion[], url: string): Promise<Map<string, string[]>> {
   const config = loadConfig({ ...process.env, NANSEN_EMBEDDINGS_URL: url, NANSEN_EMBEDDINGS_INPUT_TYPE: process.env.NANSEN_EMBEDDINGS_INPUT_TYPE ?? 'on' });
-  const embedder = new CachedEmbedder(embedderFromConfig(config)!, config.NANSEN_EMBEDDINGS_MODEL, join(tmpdir(), 'nansen-embeddings-cache.sqlite'));
+  const embedder = new CachedEmbedder(embedderFromConfig(config)!, config.NANSEN_EMBEDDINGS_MODEL, join(tmpdir(), 'nansen-embeddings-cache.sqlite'), embeddingRequestShape(config));
   const dir = mkdtempSync(join(tmpdir(), 'nansen-bench-quality-'));
   const graph = new SqliteGraphStore({ path: ':memory:' });
   const search = new SqliteSearchIndex({ path: ':memory:' });

@@ -30,7 +30,7 @@ import { SqliteVectorIndex } from '../adapters/embedded/sqlite-vector-index';
 import { embedPending } from '../catalog/embed';
 import { prepareIntentExamples } from '../answering/classify';
 import type { FindTuning } from '../answering/tuning';
-import { embedderFromConfig } from './stores';
+import { embedderFromConfig, embeddingRequestShape } from './stores';
 import { vocabularyFromConfig } from './settings';
 
 type Backend = 'embedded' | 'neo4j-es';
@@ -215,8 +215,10 @@ export async function runEvaluation(opts: Options): Promise<{ report: EvalResult
   const config = loadConfig();
   const vocabulary = vocabularyFromConfig(config);
   const url = opts.embeddings === 'off' ? undefined : (opts.embeddings ?? config.NANSEN_EMBEDDINGS_URL);
-  const inner = url ? embedderFromConfig({ ...config, NANSEN_EMBEDDINGS_URL: url }) : undefined;
-  const embedder = inner ? new CachedEmbedder(inner, config.NANSEN_EMBEDDINGS_MODEL, opts.embeddingsCache ?? join(tmpdir(), 'nansen-embeddings-cache.sqlite')) : undefined;
+  const embeddingConfig = { ...config, NANSEN_EMBEDDINGS_URL: url };
+  const inner = url ? embedderFromConfig(embeddingConfig) : undefined;
+  const cacheFile = opts.embeddingsCache ?? join(tmpdir(), 'nansen-embeddings-cache.sqlite');
+  const embedder = inner ? new CachedEmbedder(inner, config.NANSEN_EMBEDDINGS_MODEL, cacheFile, embeddingRequestShape(embeddingConfig)) : undefined;
   const stores = opts.backend === 'embedded' ? await openEmbedded(!!embedder) : await openNeo4jEs(url);
   try {
     await importCatalog(catalog, stores);

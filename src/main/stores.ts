@@ -37,6 +37,16 @@ export function embedderFromConfig(config: Config): Embedder | undefined {
   });
 }
 
+/** Everything of the configuration beside the model's name that shapes a vector: the server, and how a role reaches the model. */
+export function embeddingRequestShape(config: Config): string {
+  return JSON.stringify({
+    url: config.NANSEN_EMBEDDINGS_URL ?? '',
+    inputType: config.NANSEN_EMBEDDINGS_INPUT_TYPE,
+    queryPrefix: config.NANSEN_EMBEDDINGS_QUERY_PREFIX,
+    passagePrefix: config.NANSEN_EMBEDDINGS_PASSAGE_PREFIX,
+  });
+}
+
 /** Open stores, with one call to close them all; `vectors` and `embedder` only with an embeddings server. */
 export interface OpenStores extends Stores {
   backend: Backend;

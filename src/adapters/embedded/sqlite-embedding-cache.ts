@@ -10,10 +10,12 @@ CREATE TABLE IF NOT EXISTS embedding_models (name TEXT PRIMARY KEY, dimensions I
 `;
 
 /**
- * An `Embedder` that remembers every vector it was given, in a SQLite file, keyed by model, role and text: the
- * evaluation and the benchmarks build fresh stores every run, and a 400-table catalog takes the model minutes on
- * two cores. A text seen before costs no call; the model's dimension is remembered too, so a fully cached run needs
- * no server at all.
+ * An `Embedder` that remembers every vector it was given, in a SQLite file, keyed by model, request, role and
+ * text: the evaluation and the benchmarks build fresh stores every run, and a 400-table catalog takes the model
+ * minutes on two cores. A text seen before costs no call; the model's dimension is remembered too, so a fully cached
+ * run needs no server at all. `request` names everything else that shapes a vector (the server, how a role reaches
+ * the model: prefixes or `input_type`): a passage embedded without its role is another vector, and must not be
+ * served to a run that sends it.
  */
 export class CachedEmbedder implements Embedder {
   private readonly db: Database.Database;
@@ -23,6 +25,7 @@ export class CachedEmbedder implements Embedder {
     private readonly inner: Embedder,
     private readonly modelName: string,
     path: string,
+    private readonly request = '',
   ) {
     this.db = openSqlite(path, SCHEMA);
     const row = this.db.prepare('SELECT dimensions FROM embedding_models WHERE name = ?').get(modelName) as { dimensions: number } | undefined;
@@ -45,7 +48,7 @@ export class CachedEmbedder implements Embedder {
   }
 
   private id(text: string, role: EmbeddingRole): string {
-    return createHash('sha1').update(`${this.modelName}\n${role}\n${text}`).digest('base64');
+    return createHash('sha1').update(`${this.modelName}\n${this.request}\n${role}\n${text}`).digest('base64');
   }
 
   async embed(texts: string[], role: EmbeddingRole, options: EmbedOptions = {}): Promise<Float32Array[]> {
